@@ -1,0 +1,14 @@
+package org.pgfence.cli;
+
+import java.util.List;
+import java.util.Map;
+
+/** The production commands, one object each, built with the process environment. */
+final class Commands {
+    private Commands() {
+    }
+
+    static List<Object> production(Map<String, String> env) {
+        return List.of();
+    }
+}

@@ -1,0 +1,61 @@
+package org.pgfence.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.pgfence.process.ConfigException;
+import org.pgfence.process.ExitCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code pgfence}: wires the commands, runs one, maps failures to {@link ExitCode}s. Nothing else. */
+@Command(name = "pgfence", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Fences a failed PostgreSQL primary behind pgbouncer, event-driven over Kafka.",
+        footer = {"", "Exit codes: 0 ok, 1 check failed, 2 usage, 3 config, 4 unavailable, 5 environment, 70 internal;",
+                "pgfence promote exits with the promotion's own code."})
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = commandLine(env);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("pgfence: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help'.");
+            return ExitCode.USAGE.code();
+        });
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main());
+        for (Object command : Commands.production(env)) {
+            cli.addSubcommand(command);
+        }
+        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
+            plugin.commands(env).forEach(cli::addSubcommand);
+        }
+        return cli;
+    }
+
+    private static int failure(Exception e, CommandLine commandLine) {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof ConfigException config) {
+            err.println("pgfence: " + config.getMessage());
+            return ExitCode.CONFIG.code();
+        }
+        LOG.error("{} failed unexpectedly", commandLine.getCommandSpec().qualifiedName(), e);
+        err.println("pgfence: internal error: " + e);
+        return ExitCode.INTERNAL.code();
+    }
+}

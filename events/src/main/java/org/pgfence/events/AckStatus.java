@@ -1,0 +1,20 @@
+package org.pgfence.events;
+
+/** The outcome an agent reports for one trigger. */
+public enum AckStatus {
+    /** The database ini was rewritten, pgbouncer reloaded and verified. */
+    APPLIED,
+    /** The ini already routed as the verified cluster requires; nothing written. */
+    UNCHANGED,
+    /** The agent could not apply; the previous ini is intact. {@code error} says why. */
+    FAILED,
+    /** The event announced an epoch below the one already applied; ignored. */
+    REJECTED_STALE,
+    /** No primary could be verified, or two claimed it: rw entries are disabled. */
+    FENCED_CLOSED;
+
+    /** Whether this ack counts towards completion of a promotion at or below the ack's epoch. */
+    public boolean isGood() {
+        return this == APPLIED || this == UNCHANGED;
+    }
+}

@@ -1,0 +1,131 @@
+package org.pgfence.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventJsonTest {
+
+    static String golden(String name) throws IOException {
+        try (InputStream in = EventJsonTest.class.getResourceAsStream("/golden/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static MasterPromoted promoted() {
+        return new MasterPromoted(1, UUID.fromString("5f0c2a9e-6d1b-4c52-9a51-0d6f7b1e2c3a"), "lab",
+                Instant.parse("2026-11-25T20:07:15.149Z"), "node2", Trigger.REPMGRD_FAILOVER,
+                "repmgrd_failover_promote", new NodeRef(2, "node2", "127.0.0.12", 5432),
+                new FormerPrimary(1, "node1"), new Epoch(2, "7441234567890123456"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"master-promoted.v1.json", "fencing-ack.v1.json", "agent-heartbeat.v1.json"})
+    void goldenFilesRoundTripToTheSameJson(String file) throws IOException {
+        String json = golden(file);
+        PgfenceEvent event = EventJson.fromJson(json);
+        JsonNode expected = EventJson.mapper().readTree(json);
+        JsonNode actual = EventJson.mapper().readTree(EventJson.toJson(event));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void masterPromotedIsWrittenExactlyAsTheGoldenFile() throws IOException {
+        JsonNode expected = EventJson.mapper().readTree(golden("master-promoted.v1.json"));
+        assertThat(EventJson.mapper().readTree(EventJson.toJson(promoted()))).isEqualTo(expected);
+    }
+
+    @Test
+    void typeNameIsExplicitNotAClassName() {
+        assertThat(EventJson.toJson(promoted())).contains("\"type\":\"master-promoted\"")
+                .doesNotContain("org.pgfence");
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() throws IOException {
+        String json = golden("master-promoted.v1.json").replace("\"cluster\" : \"lab\",",
+                "\"cluster\" : \"lab\", \"addedInV2\" : {\"x\": [1,2]},");
+        MasterPromoted event = (MasterPromoted) EventJson.fromJson(json);
+        assertThat(event).isEqualTo(promoted());
+    }
+
+    @Test
+    void duplicateAnnouncementsOfOnePromotionShareTheirKey() {
+        MasterPromoted a = promoted();
+        MasterPromoted b = new MasterPromoted(1, UUID.randomUUID(), "lab", Instant.now(), "node2",
+                Trigger.STANDBY_PROMOTE, "standby_promote", a.newPrimary(), null, a.epoch());
+        assertThat(b.promotionKey()).isEqualTo(a.promotionKey());
+        assertThat(b.eventId()).isNotEqualTo(a.eventId());
+    }
+
+    @Test
+    void missingFieldIsNamed() throws IOException {
+        String json = golden("master-promoted.v1.json").replace("\"cluster\" : \"lab\",", "");
+        assertThatThrownBy(() -> EventJson.fromJson(json))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("cluster"))
+                .hasMessageContaining("cluster").hasMessageContaining("required");
+    }
+
+    @Test
+    void malformedNestedFieldIsNamed() throws IOException {
+        String json = golden("master-promoted.v1.json").replace("\"port\" : 5432", "\"port\" : \"five\"");
+        assertThatThrownBy(() -> EventJson.fromJson(json))
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.field()).isEqualTo("newPrimary.port"));
+    }
+
+    @Test
+    void outOfRangeValueIsNamed() throws IOException {
+        String json = golden("master-promoted.v1.json").replace("\"timeline\" : 2", "\"timeline\" : 0");
+        assertThatThrownBy(() -> EventJson.fromJson(json))
+                .isInstanceOfSatisfying(InvalidEventException.class,
+                        e -> assertThat(e.field()).isEqualTo("epoch.timeline"));
+    }
+
+    @Test
+    void unknownTriggerIsNamed() throws IOException {
+        String json = golden("master-promoted.v1.json").replace("repmgrd-failover", "coup");
+        assertThatThrownBy(() -> EventJson.fromJson(json))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("trigger"));
+    }
+
+    @Test
+    void unknownTypeAndGarbageAreTypedErrors() {
+        assertThatThrownBy(() -> EventJson.fromJson("{\"type\":\"coffee-brewed\",\"schemaVersion\":1}"))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.field()).isEqualTo("type"));
+        assertThatThrownBy(() -> EventJson.fromJson("not json at all"))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> EventJson.fromBytes(new byte[0]))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("empty");
+    }
+
+    @Test
+    void ackListsAreImmutableAndGoodStatusesAreKnown() throws IOException {
+        FencingAck ack = (FencingAck) EventJson.fromJson(golden("fencing-ack.v1.json"));
+        assertThat(ack.targets()).hasSize(2);
+        assertThatThrownBy(() -> ack.targets().add(null)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(List.of(AckStatus.values()).stream().filter(AckStatus::isGood))
+                .containsExactly(AckStatus.APPLIED, AckStatus.UNCHANGED);
+    }
+
+    @Test
+    void epochsCompareByTimelineWithinOneSystemOnly() {
+        Epoch one = new Epoch(1, "42");
+        Epoch two = new Epoch(2, "42");
+        assertThat(two.isNewerThan(one)).isTrue();
+        assertThat(one.isNewerThan(two)).isFalse();
+        assertThat(one.isNewerThan(null)).isTrue();
+        assertThat(two.timelineHex()).isEqualTo("00000002");
+        assertThatThrownBy(() -> one.compareTo(new Epoch(1, "43"))).isInstanceOf(IllegalArgumentException.class);
+    }
+}

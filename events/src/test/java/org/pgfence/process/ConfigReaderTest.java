@@ -1,0 +1,78 @@
+package org.pgfence.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReaderTest {
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsKey() throws Exception {
+        ConfigReader r = ConfigReader.of("test", Map.of(
+                "interval", "0s", "port", "http", "mode", "sideways", "tpyo", "x",
+                "kafka", Map.of("properties", Map.of("ssl.truststore.password", "s3cret"))), Map.of());
+        r.requiredString("cluster");
+        r.duration("interval", Duration.ofSeconds(30), Duration.ofSeconds(1));
+        r.integer("port", 1, 1, 65535);
+        r.choice("mode", Thread.State.class, Thread.State.NEW);
+        r.section("kafka").stringMap("properties");
+        assertThatThrownBy(r::finish).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "Missing value for cluster: it is required",
+                        "Invalid value '0s' for interval: must be >= 1s",
+                        "Invalid value 'http' for port: must be a whole number",
+                        "Invalid value 'sideways' for mode: must be one of [new, runnable, blocked, waiting, timed-waiting, terminated]",
+                        "Unknown key 'tpyo'"));
+    }
+
+    @Test
+    void environmentOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "kafka:\n  bootstrapServers: file:9092\nclusters:\n  - name: a\n");
+        ConfigReader r = ConfigReader.load(file, Map.of("PGFENCE_KAFKA_BOOTSTRAPSERVERS", "env:9092",
+                "PGFENCE_CLUSTERS_0_NAME", "b"));
+        assertThat(r.section("kafka").string("bootstrapServers", null)).isEqualTo("env:9092");
+        assertThat(r.sections("clusters")).singleElement()
+                .satisfies(c -> assertThat(c.string("name", null)).isEqualTo("b"));
+        r.finish();
+    }
+
+    @Test
+    void durationsAcceptOperatorAndIsoForms() {
+        assertThat(ConfigReader.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(ConfigReader.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ConfigReader.parseDuration("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ConfigReader.parseDuration("soon")).isNull();
+    }
+
+    @Test
+    void unreadableAndBrokenFilesAreNamed(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("nope.yaml");
+        assertThatThrownBy(() -> ConfigReader.load(missing, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml").hasMessageContaining("no such file");
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "a: [1, 2\nb: c\n");
+        assertThatThrownBy(() -> ConfigReader.load(broken, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        Path list = dir.resolve("list.yaml");
+        Files.writeString(list, "- a\n- b\n");
+        assertThatThrownBy(() -> ConfigReader.load(list, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("top level");
+    }
+
+    @Test
+    void listItemsAreNamedByIndex() throws Exception {
+        ConfigReader r = ConfigReader.of("t", Map.of("nodes", List.of(Map.of("port", "x"), "flat")), Map.of());
+        r.sections("nodes").forEach(n -> n.integer("port", 5432, 1, 65535));
+        assertThatThrownBy(r::finish).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder("Invalid value 'x' for nodes[0].port: must be a whole number",
+                        "Invalid value 'flat' for nodes[1]: must be a mapping"));
+    }
+}
