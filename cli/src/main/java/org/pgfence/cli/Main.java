@@ -19,6 +19,12 @@ import picocli.CommandLine.Command;
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+    static {
+        // pgjdbc logs through java.util.logging; its one warning ("Unsupported Server Version: 1.18.0/bouncer"
+        // on every pgbouncer admin connection) is harmless noise on an operator's console.
+        java.util.logging.Logger.getLogger("org.postgresql").setLevel(java.util.logging.Level.SEVERE);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }

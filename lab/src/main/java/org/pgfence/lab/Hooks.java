@@ -1,0 +1,88 @@
+package org.pgfence.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The scripts repmgrd runs: {@code bin/promote-nodeN.sh}, {@code bin/follow-nodeN.sh} and
+ * {@code bin/event-nodeN.sh}. repmgr.conf names them once; changing a hook rewrites the scripts only,
+ * so repmgrd need not restart. Each logs epoch-millisecond timestamps to failover.log / events.log.
+ *
+ * <p>A promote template may use {@code {node}}, {@code {conf}}, {@code {lab}}, {@code {pgfence}} and
+ * {@code {bindir}}; an event template may also use {@code "$1"}..{@code "$8"} = %n %e %s %t %d %p %c %a.
+ */
+public final class Hooks {
+    public static final String DEFAULT_PROMOTE = "{bindir}/repmgr standby promote -f {conf} --log-to-file";
+    public static final String NO_EVENT_HANDLER = "true";
+
+    private final LabLayout layout;
+
+    Hooks(LabLayout layout) {
+        this.layout = layout;
+    }
+
+    void write(String promoteTemplate, String eventTemplate) {
+        for (LabNode node : layout.nodes()) {
+            writeScript(promoteScript(node), """
+                    #!/bin/bash
+                    log=%1$s/failover.log
+                    echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d promote_command START" >> "$log"
+                    env > %1$s/promote_command.env
+                    %3$s >> %1$s/hooks.log 2>&1
+                    rc=$?
+                    echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d promote_command END rc=$rc" >> "$log"
+                    exit $rc
+                    """.formatted(layout.dir(), node.id(), expand(promoteTemplate, node)));
+            writeScript(followScript(node), """
+                    #!/bin/bash
+                    log=%1$s/failover.log
+                    echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow_command START upstream=$1" >> "$log"
+                    %3$s/repmgr standby follow -f %4$s --log-to-file --upstream-node-id="$1" >> %1$s/hooks.log 2>&1
+                    rc=$?
+                    echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow_command END rc=$rc" >> "$log"
+                    exit $rc
+                    """.formatted(layout.dir(), node.id(), LabLayout.BINDIR, node.repmgrConf()));
+            writeScript(eventScript(node), """
+                    #!/bin/bash
+                    echo "$(date +%%s%%3N) node%2$d n=$1 e=$2 s=$3 t=$4 d=$5 p=$6 c=$7 a=$8" >> %1$s/events.log
+                    %3$s >> %1$s/hooks.log 2>&1
+                    exit 0
+                    """.formatted(layout.dir(), node.id(), expand(eventTemplate, node)));
+        }
+    }
+
+    Path promoteScript(LabNode node) {
+        return layout.binDir().resolve("promote-" + node.name() + ".sh");
+    }
+
+    Path followScript(LabNode node) {
+        return layout.binDir().resolve("follow-" + node.name() + ".sh");
+    }
+
+    Path eventScript(LabNode node) {
+        return layout.binDir().resolve("event-" + node.name() + ".sh");
+    }
+
+    String expand(String template, LabNode node) {
+        return template.replace("{node}", Integer.toString(node.id()))
+                .replace("{conf}", node.repmgrConf().toString())
+                .replace("{lab}", layout.dir().toString())
+                .replace("{pgfence}", layout.pgfenceCommand().toString())
+                .replace("{bindir}", LabLayout.BINDIR);
+    }
+
+    static void writeScript(Path path, String content) {
+        try {
+            Files.createDirectories(path.getParent());
+            Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+            Files.writeString(tmp, content);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LabException(org.pgfence.process.ExitCode.ENVIRONMENT, "cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

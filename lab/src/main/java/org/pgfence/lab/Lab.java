@@ -1,0 +1,302 @@
+package org.pgfence.lab;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import org.pgfence.lab.kafka.KafkaProcess;
+import org.pgfence.process.ExitCode;
+
+/**
+ * A real local pgfence environment: PostgreSQL 15 nodes under repmgr 5 with repmgrd automatic failover,
+ * a pgbouncer per host, a key-only sshd and a Kafka broker, on loopback addresses of one machine.
+ * {@link #up} builds it (after cleaning up whatever a previous lab in the same directory left);
+ * {@link #close()} stops exactly what was started and removes the directory.
+ */
+public final class Lab implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final LabLayout layout;
+    private final Hooks hooks;
+    private final PostgresCluster postgres;
+    private final PgbouncerFleet pgbouncers;
+    private final Sshd sshd;
+    private final String kafkaBootstrap;
+
+    private Lab(LabLayout layout, String kafkaBootstrap) {
+        this.layout = layout;
+        this.hooks = new Hooks(layout);
+        this.postgres = new PostgresCluster(layout, hooks);
+        this.pgbouncers = new PgbouncerFleet(layout);
+        this.sshd = new Sshd(layout);
+        this.kafkaBootstrap = kafkaBootstrap;
+    }
+
+    /** Builds the lab described by {@code spec}, reporting each step on {@code progress}. */
+    public static Lab up(LabSpec spec, PrintStream progress) {
+        LabLayout layout = new LabLayout(spec);
+        down(spec);
+        Packages.ensureInstalled();
+        Steps steps = new Steps(progress);
+        try {
+            Files.createDirectories(layout.dir());
+            Exec.run(Duration.ofSeconds(5), "chmod", "755", layout.dir().toString()).orThrow("chmod lab dir");
+            // repmgrd's hooks run as postgres and log into the lab directory
+            Exec.run(Duration.ofSeconds(5), "chown", "postgres:postgres", layout.dir().toString()).orThrow("chown lab dir");
+            Lab lab = new Lab(layout, null);
+            steps.run("distribution", () -> Distribution.install(layout));
+            steps.run("hooks", () -> lab.hooks.write(Hooks.DEFAULT_PROMOTE, Hooks.NO_EVENT_HANDLER));
+            steps.run("ssh keys", lab.sshd::configure);
+            LabNode primary = layout.node(1);
+            steps.run("node1 primary", () -> lab.postgres.initPrimary(primary));
+            for (LabNode n : layout.nodes().subList(1, layout.nodes().size())) {
+                steps.run(n.name() + " standby", () -> lab.postgres.cloneStandby(n, primary));
+            }
+            steps.run("repmgrd", () -> layout.nodes().forEach(lab.postgres::startRepmgrd));
+            steps.run("pgbouncers", () -> layout.pgbouncers().forEach(p -> {
+                lab.pgbouncers.configure(p, primary);
+                lab.pgbouncers.start(p);
+            }));
+            steps.run("sshd", lab.sshd::start);
+            String bootstrap = steps.call("kafka", () -> startKafka(layout));
+            Lab ready = new Lab(layout, bootstrap);
+            steps.run("replication", () -> ready.awaitStreaming(Duration.ofSeconds(60)));
+            ready.saveState();
+            return ready;
+        } catch (IOException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot create " + layout.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lab already running in {@code spec.dir()}. */
+    public static Lab attach(LabSpec spec) {
+        LabLayout layout = new LabLayout(spec);
+        Path state = layout.stateFile();
+        if (!Files.exists(state)) {
+            throw new LabException(ExitCode.ENVIRONMENT, "no lab is up in " + spec.dir() + " (run: pgfence lab up)");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(state)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot read " + state + ": " + e.getMessage(), e);
+        }
+        LabSpec saved = new LabSpec(p.getProperty("net"), spec.dir(), Integer.parseInt(p.getProperty("nodes")),
+                Integer.parseInt(p.getProperty("extraPgbouncers")), LabSpec.KafkaMode.valueOf(p.getProperty("kafka")),
+                p.getProperty("kafkaBootstrap"));
+        return new Lab(new LabLayout(saved), p.getProperty("kafkaBootstrap"));
+    }
+
+    /** Stops everything a lab in {@code spec.dir()} started, by pid file or pg_ctl, and removes the directory. */
+    public static void down(LabSpec spec) {
+        LabLayout layout = new LabLayout(spec);
+        if (!Files.exists(layout.dir())) {
+            return;
+        }
+        LabLayout actual = Files.exists(layout.stateFile()) ? attach(spec).layout : layout;
+        Lab lab = new Lab(actual, null);
+        actual.nodes().forEach(lab.postgres::stopRepmgrd);
+        actual.nodes().forEach(lab.postgres::stop);
+        actual.pgbouncers().forEach(lab.pgbouncers::stop);
+        lab.sshd.stop();
+        Daemons.stop(KafkaProcess.pidFile(actual.kafkaDir()), "BrokerMain", Duration.ofSeconds(20));
+        Exec.run(Duration.ofSeconds(60), "rm", "-rf", actual.dir().toString()).orThrow("rm -rf " + actual.dir());
+    }
+
+    @Override
+    public void close() {
+        down(layout.spec());
+    }
+
+    private static String startKafka(LabLayout layout) {
+        return switch (layout.spec().kafka()) {
+            case NONE -> null;
+            case EXTERNAL -> layout.spec().kafkaBootstrap();
+            case PROCESS -> {
+                try {
+                    yield KafkaProcess.start(layout.kafkaDir(), layout.hubAddress(), KafkaProcess.DEFAULT_PORT,
+                            layout.distDir(), Duration.ofSeconds(120));
+                } catch (IOException e) {
+                    throw new LabException(ExitCode.ENVIRONMENT, e.getMessage(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException(ExitCode.INTERNAL, "interrupted while starting Kafka", e);
+                }
+            }
+        };
+    }
+
+    private void saveState() {
+        Properties p = new Properties();
+        LabSpec s = layout.spec();
+        p.setProperty("net", s.net());
+        p.setProperty("nodes", Integer.toString(s.nodes()));
+        p.setProperty("extraPgbouncers", Integer.toString(s.extraPgbouncers()));
+        p.setProperty("kafka", s.kafka().name());
+        if (kafkaBootstrap != null) {
+            p.setProperty("kafkaBootstrap", kafkaBootstrap);
+        }
+        try (Writer w = Files.newBufferedWriter(layout.stateFile())) {
+            p.store(w, "pgfence lab");
+        } catch (IOException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot write " + layout.stateFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- what tests and the drill use ----
+
+    public LabLayout layout() {
+        return layout;
+    }
+
+    public Path dir() {
+        return layout.dir();
+    }
+
+    public List<LabNode> nodes() {
+        return layout.nodes();
+    }
+
+    public LabNode node(int id) {
+        return layout.node(id);
+    }
+
+    public List<LabPgbouncer> pgbouncers() {
+        return layout.pgbouncers();
+    }
+
+    public LabPgbouncer pgbouncer(int id) {
+        return layout.pgbouncer(id);
+    }
+
+    /** The broker's bootstrap servers, or null for a lab without Kafka. */
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public Path pgfenceCommand() {
+        return layout.pgfenceCommand();
+    }
+
+    /** Sets what repmgrd runs: see {@link Hooks} for the placeholders. Takes effect at the next hook run. */
+    public void configureHooks(String promoteTemplate, String eventTemplate) {
+        hooks.write(promoteTemplate, eventTemplate);
+    }
+
+    /** Crashes a node ({@code pg_ctl stop -m immediate}); its repmgrd keeps running, as after a real crash. */
+    public void stopNode(int id) {
+        postgres.crash(node(id));
+    }
+
+    /** Starts a node's postmaster as it is: an old primary comes back as a stale primary. */
+    public void startNode(int id) {
+        postgres.start(node(id));
+    }
+
+    public void stopRepmgrd(int id) {
+        postgres.stopRepmgrd(node(id));
+    }
+
+    public void stopPgbouncer(int id) {
+        pgbouncers.stop(pgbouncer(id));
+    }
+
+    public void startPgbouncer(int id) {
+        pgbouncers.start(pgbouncer(id));
+    }
+
+    /** {@code repmgr standby switchover --siblings-follow} run on node {@code id} (which becomes primary). */
+    public void switchover(int id) {
+        postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file")
+                .orThrow("repmgr standby switchover to " + node(id).name());
+    }
+
+    /** {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}. */
+    public void rejoin(int id, int primaryId) {
+        postgres.stop(node(id));
+        postgres.repmgr(node(id), "node", "rejoin", "-d", node(primaryId).conninfo(), "--force-rewind",
+                "--config-files=lab-node.conf", "--log-to-file").orThrow("repmgr node rejoin " + node(id).name());
+    }
+
+    /** The node's current state, or empty when it does not answer. */
+    public Optional<NodeProbe> probe(int id) {
+        return NodeProbe.of(node(id));
+    }
+
+    /** Waits until exactly one node answers as primary, other than {@code excluded} (0 = none). */
+    public LabNode awaitSinglePrimary(int excluded, Duration timeout) {
+        Instant end = Clock.systemUTC().instant().plus(timeout);
+        while (true) {
+            List<LabNode> primaries = nodes().stream().filter(n -> n.id() != excluded)
+                    .filter(n -> probe(n.id()).map(pr -> !pr.inRecovery()).orElse(false)).toList();
+            if (primaries.size() == 1) {
+                return primaries.get(0);
+            }
+            if (Clock.systemUTC().instant().isAfter(end)) {
+                throw new LabException(ExitCode.CHECK_FAILED, "expected exactly one primary within "
+                        + timeout.toSeconds() + " s, found " + primaries.stream().map(LabNode::name).toList());
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    /** The node currently answering as primary with the highest timeline, if any. */
+    public Optional<LabNode> currentPrimary() {
+        return nodes().stream()
+                .filter(n -> probe(n.id()).map(pr -> !pr.inRecovery()).orElse(false))
+                .max((a, b) -> Integer.compare(probe(a.id()).map(NodeProbe::timeline).orElse(0),
+                        probe(b.id()).map(NodeProbe::timeline).orElse(0)));
+    }
+
+    void awaitStreaming(Duration timeout) {
+        Instant end = Clock.systemUTC().instant().plus(timeout);
+        int want = nodes().size() - 1;
+        while (true) {
+            int streaming = streamingStandbys(node(1));
+            boolean repmgrds = nodes().stream().allMatch(n -> Daemons.alive(n.repmgrdPidFile(), "repmgrd"));
+            if (streaming == want && repmgrds) {
+                return;
+            }
+            if (Clock.systemUTC().instant().isAfter(end)) {
+                throw new LabException(ExitCode.ENVIRONMENT, "replication did not come up within " + timeout.toSeconds()
+                        + " s: " + streaming + "/" + want + " standbys streaming, repmgrd running: " + repmgrds);
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    static int streamingStandbys(LabNode primary) {
+        try (Connection c = NodeProbe.connect(primary, "postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    public boolean repmgrdRunning(int id) {
+        return Daemons.alive(node(id).repmgrdPidFile(), "repmgrd");
+    }
+
+    public boolean pgbouncerRunning(int id) {
+        return pgbouncers.running(pgbouncer(id));
+    }
+
+    static void chownToPostgres(Path path) {
+        Exec.run(Duration.ofSeconds(30), "chown", "-R", "postgres:postgres", path.toString()).orThrow("chown " + path);
+    }
+}

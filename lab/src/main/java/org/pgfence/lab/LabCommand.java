@@ -1,0 +1,119 @@
+package org.pgfence.lab;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pgfence.process.ExitCode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code pgfence lab up|status|failover|down}: the real local environment, from the command line. */
+@Command(name = "lab", description = "A real local cluster: 3 PostgreSQL 15 + repmgr nodes, pgbouncers, sshd, Kafka.",
+        subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Failover.class, LabCommand.Down.class})
+public final class LabCommand {
+    final Map<String, String> env;
+
+    public LabCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    LabSpec spec() {
+        return LabSpec.defaults(env);
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        LabCommand parent;
+        @Spec
+        CommandSpec commandSpec;
+
+        PrintStream out() {
+            return new PrintStream(new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    commandSpec.commandLine().getOut().write(b);
+                }
+
+                @Override
+                public void flush() {
+                    commandSpec.commandLine().getOut().flush();
+                }
+            }, true);
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                return run();
+            } catch (LabException e) {
+                commandSpec.commandLine().getErr().println("pgfence lab: " + e.getMessage());
+                return e.exitCode().code();
+            }
+        }
+
+        abstract int run();
+    }
+
+    @Command(name = "up", description = "Install what is missing (as root), then build and start the lab (cleaning up any old one).")
+    static final class Up extends Sub {
+        @Option(names = "--extra-pgbouncers", description = "pgbouncer hosts beyond one per node (default ${DEFAULT-VALUE})")
+        int extra;
+
+        @Override
+        int run() {
+            PrintStream out = out();
+            Instant start = Clock.systemUTC().instant();
+            out.println("pgfence lab up: " + parent.spec().dir());
+            Lab lab = Lab.up(parent.spec().withExtraPgbouncers(extra), out); // stays up until 'lab down'
+            out.printf("lab up in %.1f s%n", Duration.between(start, Clock.systemUTC().instant()).toMillis() / 1000.0);
+            out.print(LabStatus.render(lab));
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "status", description = "Print each node's role and timeline, repmgrd, and each pgbouncer's databases.")
+    static final class Status extends Sub {
+        @Override
+        int run() {
+            out().print(LabStatus.render(Lab.attach(parent.spec())));
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "failover", description = "Crash the current primary and wait until repmgrd has promoted exactly one other node.")
+    static final class Failover extends Sub {
+        @Option(names = "--timeout", description = "seconds to wait for the new primary (default ${DEFAULT-VALUE})")
+        int timeoutSeconds = 15;
+
+        @Override
+        int run() {
+            Lab lab = Lab.attach(parent.spec());
+            LabNode old = lab.currentPrimary().orElseThrow(() ->
+                    new LabException(ExitCode.CHECK_FAILED, "no node answers as primary; nothing to fail over"));
+            PrintStream out = out();
+            Instant start = Clock.systemUTC().instant();
+            lab.stopNode(old.id());
+            out.printf("crashed %s (pg_ctl stop -m immediate)%n", old.name());
+            LabNode promoted = lab.awaitSinglePrimary(old.id(), Duration.ofSeconds(timeoutSeconds));
+            out.printf("%s is the only primary %d ms after the crash (timeline %d)%n", promoted.name(),
+                    Duration.between(start, Clock.systemUTC().instant()).toMillis(),
+                    lab.probe(promoted.id()).map(NodeProbe::timeline).orElse(0));
+            return ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "down", description = "Stop exactly what 'up' started and remove the lab directory.")
+    static final class Down extends Sub {
+        @Override
+        int run() {
+            Lab.down(parent.spec());
+            out().println("lab down: " + parent.spec().dir() + " removed");
+            return ExitCode.OK.code();
+        }
+    }
+}

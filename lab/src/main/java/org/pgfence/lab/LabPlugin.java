@@ -1,0 +1,13 @@
+package org.pgfence.lab;
+
+import java.util.List;
+import java.util.Map;
+import org.pgfence.cli.CommandPlugin;
+
+/** Adds the lab's commands to {@code pgfence}. */
+public final class LabPlugin implements CommandPlugin {
+    @Override
+    public List<Object> commands(Map<String, String> env) {
+        return List.of(new LabCommand(env));
+    }
+}

@@ -1,0 +1,39 @@
+package org.pgfence.lab;
+
+import java.sql.SQLException;
+import java.util.Map;
+
+/** The human-readable state of a lab, as {@code pgfence lab status} prints it. */
+final class LabStatus {
+    private LabStatus() {
+    }
+
+    static String render(Lab lab) {
+        StringBuilder out = new StringBuilder();
+        out.append("lab ").append(lab.dir()).append("  kafka ").append(lab.kafkaBootstrap() == null ? "-" : lab.kafkaBootstrap())
+                .append('\n');
+        out.append(String.format("%-6s %-13s %-8s %-4s %-8s %-8s%n", "node", "address", "role", "tli", "ckpt_tli", "repmgrd"));
+        for (LabNode n : lab.nodes()) {
+            var probe = lab.probe(n.id());
+            out.append(String.format("%-6s %-13s %-8s %-4s %-8s %-8s%n", n.name(), n.address(),
+                    probe.map(p -> p.inRecovery() ? "standby" : "primary").orElse("down"),
+                    probe.map(p -> Integer.toString(p.timeline())).orElse("-"),
+                    probe.map(p -> Integer.toString(p.checkpointTimeline())).orElse("-"),
+                    lab.repmgrdRunning(n.id()) ? "running" : "stopped"));
+        }
+        out.append(String.format("%-6s %-13s %-8s %s%n", "pgb", "address", "state", "databases"));
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            String dbs;
+            try {
+                Map<String, String> shown = PgbouncerFleet.databases(p);
+                shown.remove("pgbouncer");
+                dbs = shown.toString();
+            } catch (SQLException e) {
+                dbs = "-";
+            }
+            out.append(String.format("%-6s %-13s %-8s %s%n", p.host(), p.address() + ":" + p.port(),
+                    lab.pgbouncerRunning(p.id()) ? "running" : "stopped", dbs));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package org.pgfence.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.pgfence.cli.Main;
+
+/** {@code pgfence lab up && pgfence lab failover && pgfence lab down}, twice in a row, through the real CLI. */
+class LabCliIT {
+
+    @Test
+    void upFailoverDownWorksTwiceInARow() throws Exception {
+        Path dir = Files.createTempDirectory("pgfence-lab-cli-");
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("PGFENCE_LAB_DIR", dir.toString());
+        env.put("PGFENCE_LAB_NET", System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET));
+        for (int round = 1; round <= 2; round++) {
+            assertThat(pgfence(env, "lab", "up")).contains("lab up in").contains("node1  " + env.get("PGFENCE_LAB_NET") + ".11");
+            assertThat(pgfence(env, "lab", "failover")).containsPattern("node[23] is the only primary \\d+ ms after the crash \\(timeline 2\\)");
+            assertThat(pgfence(env, "lab", "status")).containsPattern("node1 +\\S+ +down");
+            assertThat(pgfence(env, "lab", "down")).contains("removed");
+            assertThat(dir).doesNotExist();
+        }
+    }
+
+    static String pgfence(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(args, env, new PrintStream(out, true), new PrintStream(err, true));
+        String text = out.toString();
+        System.out.print(text);
+        assertThat(rc).as("pgfence %s: %s", String.join(" ", args), err).isZero();
+        return text;
+    }
+}

@@ -1,0 +1,60 @@
+package org.pgfence.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * A fresh, real lab for each test class ({@code @ExtendWith(LabExtension.class)}, then take a {@link Lab}
+ * parameter): built before the first test, torn down after the last. The Kafka broker is the JVM's
+ * {@link TestKafka}. The lab's loopback net is {@code $PGFENCE_LAB_NET}, default {@value #TEST_NET}
+ * (so a CLI lab on 127.0.0.x can stay up while tests run).
+ */
+public final class LabExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+    public static final String TEST_NET = "127.0.9";
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LabExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        LabSpec spec = spec(context.getRequiredTestClass());
+        System.out.println("lab for " + context.getRequiredTestClass().getSimpleName() + " in " + spec.dir());
+        context.getStore(NS).put(Lab.class, Lab.up(spec, System.out));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Lab lab = context.getStore(NS).remove(Lab.class, Lab.class);
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Lab.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getStore(NS).get(Lab.class, Lab.class);
+    }
+
+    static LabSpec spec(Class<?> testClass) {
+        Map<String, String> env = System.getenv();
+        LabOptions options = testClass.getAnnotation(LabOptions.class);
+        try {
+            LabSpec spec = new LabSpec(env.getOrDefault("PGFENCE_LAB_NET", TEST_NET),
+                    Files.createTempDirectory("pgfence-lab-" + testClass.getSimpleName() + "-"), 3,
+                    options == null ? 0 : options.extraPgbouncers(), LabSpec.KafkaMode.EXTERNAL, TestKafka.bootstrapServers());
+            return spec;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.pgfence.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.Session;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The lab itself, on the real packages: replication, pgbouncer routing and reload, sshd, Kafka, failover. */
+@ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabIT {
+
+    @Test
+    @Order(1)
+    void comesUpWithBothStandbysStreaming(Lab lab) throws Exception {
+        assertThat(Lab.streamingStandbys(lab.node(1))).isEqualTo(2);
+        assertThat(lab.probe(1)).hasValueSatisfying(p -> assertThat(p.inRecovery()).isFalse());
+        assertThat(lab.probe(2)).hasValueSatisfying(p -> assertThat(p.inRecovery()).isTrue());
+        assertThat(lab.probe(3)).hasValueSatisfying(p -> assertThat(p.timeline()).isEqualTo(1));
+        assertThat(Sql.one(lab.node(1).jdbcUrl("repmgr"), "repmgr",
+                "SELECT string_agg(node_name || ':' || type, ',' ORDER BY node_id) FROM repmgr.nodes WHERE active"))
+                .isEqualTo("node1:primary,node2:standby,node3:standby");
+        assertThat(lab.repmgrdRunning(1) && lab.repmgrdRunning(2) && lab.repmgrdRunning(3)).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void writeThroughNode2PgbouncerLandsOnThePrimary(Lab lab) throws Exception {
+        LabPgbouncer pgb2 = lab.pgbouncer(2);
+        String note = "via-pgb2-" + UUID.randomUUID();
+        Sql.exec(pgb2.jdbcUrl("appdb-rw", "app"), "app", "INSERT INTO t(note, via) VALUES ('" + note + "', 'node2')");
+        assertThat(Sql.one(pgb2.jdbcUrl("appdb-rw", "app"), "app", "SELECT host(inet_server_addr())"))
+                .isEqualTo(lab.node(1).address());
+        assertThat(Sql.one(lab.node(1).jdbcUrl("appdb"), "app", "SELECT count(*) FROM t WHERE note = '" + note + "'"))
+                .isEqualTo("1");
+    }
+
+    @Test
+    @Order(3)
+    void reloadAfterRewritingTheDatabaseIniMovesShowDatabases(Lab lab) throws Exception {
+        LabPgbouncer pgb3 = lab.pgbouncer(3);
+        assertThat(PgbouncerFleet.databases(pgb3)).containsEntry("appdb-rw", lab.node(1).address() + ":5432");
+        new PgbouncerFleet(lab.layout()).writeDatabaseIni(pgb3, lab.node(3), lab.node(3));
+        PgbouncerFleet.admin(pgb3, "RELOAD");
+        assertThat(PgbouncerFleet.databases(pgb3)).containsEntry("appdb-rw", lab.node(3).address() + ":5432");
+        new PgbouncerFleet(lab.layout()).writeDatabaseIni(pgb3, lab.node(1), lab.node(3));
+        PgbouncerFleet.admin(pgb3, "RELOAD");
+        assertThat(PgbouncerFleet.databases(pgb3)).containsEntry("appdb-rw", lab.node(1).address() + ":5432");
+    }
+
+    @Test
+    @Order(4)
+    void jschExecWorksWithStrictHostKeysAndRefusesAnUnknownHostKey(Lab lab) throws Exception {
+        String address = lab.pgbouncer(2).address();
+        assertThat(exec(lab, lab.layout().knownHosts(), address, "id -un")).isEqualTo("postgres");
+        Path empty = Files.createTempFile("known_hosts", "");
+        assertThatThrownBy(() -> exec(lab, empty, address, "id -un"))
+                .isInstanceOf(com.jcraft.jsch.JSchUnknownHostKeyException.class).hasMessageContaining("reject HostKey");
+    }
+
+    @Test
+    @Order(5)
+    void recordProducedToTheBrokerIsConsumed(Lab lab) throws Exception {
+        String topic = "lab-it-" + UUID.randomUUID();
+        Map<String, Object> common = Map.of("bootstrap.servers", lab.kafkaBootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(common, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "k", "hello lab")).get(30, TimeUnit.SECONDS);
+        }
+        Properties p = new Properties();
+        p.putAll(common);
+        p.put("group.id", "lab-it-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            String value = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (value == null && System.nanoTime() < deadline) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    value = records.iterator().next().value();
+                }
+            }
+            assertThat(value).isEqualTo("hello lab");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void failoverEndsWithExactlyOneNewPrimaryWithin15Seconds(Lab lab) {
+        long start = System.nanoTime();
+        lab.stopNode(1);
+        LabNode promoted = lab.awaitSinglePrimary(1, Duration.ofSeconds(15));
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        System.out.printf("failover: %s primary after %d ms%n", promoted.name(), elapsedMs);
+        assertThat(promoted.id()).isIn(2, 3);
+        assertThat(lab.probe(promoted.id())).hasValueSatisfying(p -> assertThat(p.timeline()).isEqualTo(2));
+        assertThat(elapsedMs).isLessThan(15_000);
+    }
+
+    static String exec(Lab lab, Path knownHosts, String host, String command) throws Exception {
+        JSch jsch = new JSch();
+        jsch.addIdentity(lab.layout().clientKey().toString());
+        jsch.setKnownHosts(knownHosts.toString());
+        Session session = jsch.getSession("postgres", host, LabLayout.SSH_PORT);
+        session.setConfig("StrictHostKeyChecking", "yes");
+        session.setConfig("PreferredAuthentications", "publickey");
+        session.connect(5000);
+        try {
+            ChannelExec channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(command);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            channel.setOutputStream(out);
+            channel.connect(5000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!channel.isClosed() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(channel.getExitStatus()).isZero();
+            return out.toString().trim();
+        } finally {
+            session.disconnect();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.pgfence.lab;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The design's one-way dependencies, checked on the compiled production classes of every module. */
+class LayeringTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importAll() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.pgfence");
+    }
+
+    @Test
+    void eventsDependsOnNothingOfOurs() {
+        noClasses().that().resideInAnyPackage("org.pgfence.events..", "org.pgfence.process..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pgfence.producer..", "org.pgfence.consumer..",
+                        "org.pgfence.audit..", "org.pgfence.cli..", "org.pgfence.lab..")
+                .because("events is the contract: put shared code there only if it is part of the contract")
+                .check(classes);
+    }
+
+    @Test
+    void producerConsumerAndAuditNeverImportEachOther() {
+        noClasses().that().resideInAPackage("org.pgfence.producer..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pgfence.consumer..", "org.pgfence.audit..")
+                .because("deployables talk through Kafka; move what they share into events").check(classes);
+        noClasses().that().resideInAPackage("org.pgfence.consumer..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pgfence.producer..", "org.pgfence.audit..")
+                .because("deployables talk through Kafka; move what they share into events").check(classes);
+        noClasses().that().resideInAPackage("org.pgfence.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pgfence.producer..", "org.pgfence.consumer..")
+                .because("deployables talk through Kafka; the auditor renders a host's ini by running that host's "
+                        + "own 'pgfence render' over SSH").check(classes);
+    }
+
+    @Test
+    void nothingInProductionImportsTheLab() {
+        noClasses().that().resideOutsideOfPackage("org.pgfence.lab..")
+                .should().dependOnClassesThat().resideInAPackage("org.pgfence.lab..")
+                .because("the lab is a test environment; production code must run without it (the CLI finds lab "
+                        + "commands through ServiceLoader)").check(classes);
+    }
+
+    @Test
+    void jschLivesInOnePackage() {
+        noClasses().that().resideOutsideOfPackages("org.pgfence.audit.ssh..", "org.pgfence.lab..")
+                .should().dependOnClassesThat().resideInAPackage("com.jcraft.jsch..")
+                .because("SSH is one concern: keep JSch behind org.pgfence.audit.ssh").check(classes);
+    }
+
+    @Test
+    void auditStoreJdbcLivesInOnePackage() {
+        noClasses().that().resideInAPackage("org.pgfence.audit..")
+                .and().resideOutsideOfPackages("org.pgfence.audit.store..", "org.pgfence.audit.pgbouncer..")
+                .should().dependOnClassesThat().resideInAPackage("java.sql..")
+                .because("all JDBC to the audit store goes through org.pgfence.audit.store").check(classes);
+    }
+}
