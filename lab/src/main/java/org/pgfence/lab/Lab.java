@@ -65,6 +65,7 @@ public final class Lab implements AutoCloseable {
             for (LabNode n : layout.nodes().subList(1, layout.nodes().size())) {
                 steps.run(n.name() + " standby", () -> lab.postgres.cloneStandby(n, primary));
             }
+            steps.run("audit store", () -> lab.postgres.initStore(layout.store()));
             steps.run("repmgrd", () -> layout.nodes().forEach(lab.postgres::startRepmgrd));
             steps.run("pgbouncers", () -> layout.pgbouncers().forEach(p -> {
                 lab.pgbouncers.configure(p, primary);
@@ -110,6 +111,7 @@ public final class Lab implements AutoCloseable {
         Lab lab = new Lab(actual, null);
         actual.nodes().forEach(lab.postgres::stopRepmgrd);
         actual.nodes().forEach(lab.postgres::stop);
+        lab.postgres.stop(actual.store());
         actual.pgbouncers().forEach(lab.pgbouncers::stop);
         lab.sshd.stop();
         Daemons.stop(KafkaProcess.pidFile(actual.kafkaDir()), "BrokerMain", Duration.ofSeconds(20));
@@ -176,6 +178,11 @@ public final class Lab implements AutoCloseable {
 
     public List<LabPgbouncer> pgbouncers() {
         return layout.pgbouncers();
+    }
+
+    /** The auditor's PostgreSQL: database {@code pgfence_audit}, owner {@code pgfence}, trust auth. */
+    public LabNode store() {
+        return layout.store();
     }
 
     public LabPgbouncer pgbouncer(int id) {

@@ -30,6 +30,11 @@ public record LabLayout(LabSpec spec) {
         return nodes().get(id - 1);
     }
 
+    /** A separate PostgreSQL for the auditor's store, outside the cluster it audits. */
+    public LabNode store() {
+        return new LabNode(0, "store", spec.address(2), PG_PORT, dir().resolve("store"));
+    }
+
     public List<LabPgbouncer> pgbouncers() {
         List<LabPgbouncer> out = new ArrayList<>();
         for (int i = 1; i <= spec.pgbouncerCount(); i++) {

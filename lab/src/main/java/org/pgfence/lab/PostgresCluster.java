@@ -22,32 +22,7 @@ final class PostgresCluster {
     }
 
     void initPrimary(LabNode node) {
-        mkdirs(node);
-        Exec.asPostgres(PG_CTL, layout.bin("initdb"), "-D", node.dataDir().toString(), "-U", "postgres",
-                "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync").orThrow("initdb " + node.name());
-        append(node.dataDir().resolve("postgresql.conf"), """
-
-                # pgfence lab
-                shared_preload_libraries = 'repmgr'
-                wal_level = replica
-                max_wal_senders = 10
-                max_replication_slots = 10
-                hot_standby = on
-                wal_log_hints = on
-                wal_keep_size = 128MB
-                max_connections = 60
-                shared_buffers = 32MB
-                fsync = off
-                logging_collector = off
-                log_line_prefix = '%m [%p] %q%u@%d '
-                include 'lab-node.conf'
-                """);
-        write(node.dataDir().resolve("pg_hba.conf"), """
-                local all all trust
-                host all all 127.0.0.0/8 trust
-                local replication all trust
-                host replication all 127.0.0.0/8 trust
-                """);
+        initdb(node, "shared_preload_libraries = 'repmgr'\n");
         writeNodeConf(node);
         writeRepmgrConf(node);
         start(node);
@@ -67,6 +42,45 @@ final class PostgresCluster {
             throw new LabException(ExitCode.ENVIRONMENT, "cannot create appdb.t on " + node.name() + ": " + e.getMessage(), e);
         }
         repmgr(node, "primary", "register").orThrow("repmgr primary register " + node.name());
+    }
+
+    /** A plain PostgreSQL (no repmgr) for the audit store: it must not be part of the cluster it audits. */
+    void initStore(LabNode node) {
+        initdb(node, "");
+        writeNodeConf(node);
+        start(node);
+        try (Connection c = NodeProbe.connect(node, "postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE USER pgfence");
+            s.execute("CREATE DATABASE pgfence_audit OWNER pgfence");
+        } catch (SQLException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot create the audit store: " + e.getMessage(), e);
+        }
+    }
+
+    private void initdb(LabNode node, String extraConf) {
+        mkdirs(node);
+        Exec.asPostgres(PG_CTL, layout.bin("initdb"), "-D", node.dataDir().toString(), "-U", "postgres",
+                "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync").orThrow("initdb " + node.name());
+        append(node.dataDir().resolve("postgresql.conf"), "\n# pgfence lab\n" + extraConf + """
+                wal_level = replica
+                max_wal_senders = 10
+                max_replication_slots = 10
+                hot_standby = on
+                wal_log_hints = on
+                wal_keep_size = 128MB
+                max_connections = 60
+                shared_buffers = 32MB
+                fsync = off
+                logging_collector = off
+                log_line_prefix = '%m [%p] %q%u@%d '
+                include 'lab-node.conf'
+                """);
+        write(node.dataDir().resolve("pg_hba.conf"), """
+                local all all trust
+                host all all 127.0.0.0/8 trust
+                local replication all trust
+                host replication all 127.0.0.0/8 trust
+                """);
     }
 
     void cloneStandby(LabNode node, LabNode upstream) {
