@@ -1,0 +1,112 @@
+package org.pgfence.lab.drill;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.pgfence.lab.LabPgbouncer;
+
+/**
+ * Application load for the drill: one writer per pgbouncer host inserting continuously through that host's
+ * {@code appdb-rw}, each row tagged with the host it went through ({@code t.via}). A writer keeps one session
+ * (as a pooled application would) and reconnects after an error, counting it.
+ */
+public final class Writers implements AutoCloseable {
+    private static final Duration PACE = Duration.ofMillis(20);
+
+    private final List<Writer> writers = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Clock clock;
+
+    public record ClientError(String host, Instant at, String message) {
+    }
+
+    public record Stats(String host, long inserted, long errors) {
+    }
+
+    public Writers(List<LabPgbouncer> pgbouncers, Clock clock) {
+        this.clock = clock;
+        for (LabPgbouncer p : pgbouncers) {
+            Writer w = new Writer(p);
+            writers.add(w);
+            Thread t = new Thread(w, "writer-" + p.host());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    public List<Stats> stats() {
+        return writers.stream().map(w -> new Stats(w.pgb.host(), w.inserted.get(), w.errors.get())).toList();
+    }
+
+    public long totalInserted() {
+        return writers.stream().mapToLong(w -> w.inserted.get()).sum();
+    }
+
+    /** Errors seen by clients between {@code from} and {@code to}. */
+    public List<ClientError> errorsBetween(Instant from, Instant to) {
+        return writers.stream().flatMap(w -> w.errorLog.stream())
+                .filter(e -> !e.at().isBefore(from) && !e.at().isAfter(to)).toList();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+    }
+
+    private final class Writer implements Runnable {
+        final LabPgbouncer pgb;
+        final AtomicLong inserted = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final ConcurrentLinkedQueue<ClientError> errorLog = new ConcurrentLinkedQueue<>();
+        long seq;
+
+        Writer(LabPgbouncer pgb) {
+            this.pgb = pgb;
+        }
+
+        @Override
+        public void run() {
+            Connection c = null;
+            while (running.get()) {
+                try {
+                    if (c == null) {
+                        c = DriverManager.getConnection(pgb.jdbcUrl("appdb-rw", "app").replace("socketTimeout=10", "socketTimeout=3"));
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO t(note, via) VALUES (?, ?)")) {
+                        ps.setString(1, pgb.host() + "-" + (++seq));
+                        ps.setString(2, pgb.host());
+                        ps.executeUpdate();
+                    }
+                    inserted.incrementAndGet();
+                } catch (SQLException e) {
+                    errors.incrementAndGet();
+                    errorLog.add(new ClientError(pgb.host(), clock.instant(), e.getMessage()));
+                    close(c);
+                    c = null;
+                }
+                LockSupport.parkNanos(PACE.toNanos()); // pacing of the load, not a wait for a condition
+            }
+            close(c);
+        }
+
+        private void close(Connection c) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the session is gone either way
+                }
+            }
+        }
+    }
+}
