@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
@@ -60,6 +61,26 @@ final class Daemons {
             awaitGone(pid.get(), expected, Duration.ofSeconds(5));
         }
         return true;
+    }
+
+    /** Stops every process whose command line contains all of {@code needles} (e.g. pgfence processes of one lab). */
+    static int stopMatching(Duration timeout, String... needles) {
+        List<ProcessHandle> matching = ProcessHandle.allProcesses().filter(ph -> {
+            try {
+                String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(ph.pid()), "cmdline")))
+                        .replace('\0', ' ');
+                return java.util.Arrays.stream(needles).allMatch(cmdline::contains);
+            } catch (IOException e) {
+                return false;
+            }
+        }).toList();
+        matching.forEach(ProcessHandle::destroy);
+        for (ProcessHandle ph : matching) {
+            if (!awaitGone(ph.pid(), needles[0], timeout)) {
+                ph.destroyForcibly();
+            }
+        }
+        return matching.size();
     }
 
     static boolean awaitGone(long pid, String expected, Duration timeout) {

@@ -8,6 +8,6 @@ import org.pgfence.cli.CommandPlugin;
 public final class LabPlugin implements CommandPlugin {
     @Override
     public List<Object> commands(Map<String, String> env) {
-        return List.of(new LabCommand(env));
+        return List.of(new LabCommand(env), new DemoCommand(env));
     }
 }

@@ -41,6 +41,11 @@ public final class PgfenceProcesses implements AutoCloseable {
         }
     }
 
+    /** Makes {@code path} (recursively) the postgres user's, as the processes run as postgres. */
+    public static void chownToPostgres(Path path) {
+        Lab.chownToPostgres(path);
+    }
+
     public Path log(String name) {
         return lab.dir().resolve("logs").resolve(name + ".log");
     }

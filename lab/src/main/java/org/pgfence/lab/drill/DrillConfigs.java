@@ -1,0 +1,172 @@
+package org.pgfence.lab.drill;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabException;
+import org.pgfence.lab.LabLayout;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.process.ExitCode;
+
+/**
+ * Generates the configuration of every pgfence process of a lab, as an operator would write them:
+ * {@code promote-nodeN.yaml} (promote and notify on each node), {@code agent-<host>.yaml} (one agent per
+ * pgbouncer host), {@code audit.yaml}. Files live in {@code <lab>/pgfence-conf}, readable by postgres.
+ *
+ * @param cluster         the repmgr cluster's name in events and acks
+ * @param topicPrefix     Kafka topic prefix (tests use a fresh one each)
+ * @param reconcile       the agents' reconcile interval
+ * @param sshRemediation  whether the auditor repairs overdue hosts over SSH
+ */
+public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration reconcile, boolean sshRemediation) {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    public static final int AGENT_HTTP_PORT = 9180;
+    public static final int AUDIT_HTTP_PORT = 9187;
+
+    public Path dir() {
+        return lab.dir().resolve("pgfence-conf");
+    }
+
+    public Path promoteConfig(int node) {
+        return dir().resolve("promote-node" + node + ".yaml");
+    }
+
+    public Path agentConfig(LabPgbouncer pgb) {
+        return dir().resolve("agent-" + pgb.host() + ".yaml");
+    }
+
+    public Path auditConfig() {
+        return dir().resolve("audit.yaml");
+    }
+
+    public Path agentStateDir(LabPgbouncer pgb) {
+        return lab.dir().resolve("agents").resolve(pgb.host());
+    }
+
+    /** Writes every file. */
+    public DrillConfigs write() {
+        lab.nodes().forEach(n -> write(promoteConfig(n.id()), promote(n)));
+        lab.pgbouncers().forEach(p -> write(agentConfig(p), agent(p)));
+        write(auditConfig(), audit());
+        lab.nodes().forEach(n -> mkdir(spoolDir(n.id())));
+        lab.pgbouncers().forEach(p -> mkdir(agentStateDir(p)));
+        chown(lab.dir().resolve("spool"));
+        chown(lab.dir().resolve("agents"));
+        chown(dir());
+        return this;
+    }
+
+    public Path spoolDir(int node) {
+        return lab.dir().resolve("spool").resolve("node" + node);
+    }
+
+    /** repmgrd's hooks: {@code pgfence promote} as promote_command, {@code pgfence notify} for events. */
+    public void wireRepmgrd() {
+        lab.configureHooks("{pgfence} promote --config " + dir() + "/promote-node{node}.yaml",
+                "{pgfence} notify --config " + dir() + "/promote-node{node}.yaml"
+                        + " --node-id \"$1\" --event \"$2\" --success \"$3\" --timestamp \"$4\" --details \"$5\" --primary \"$6\"");
+    }
+
+    Map<String, Object> kafka() {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("bootstrapServers", lab.kafkaBootstrap());
+        k.put("topicPrefix", topicPrefix);
+        return k;
+    }
+
+    Map<String, Object> promote(LabNode node) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cluster", cluster);
+        m.put("host", node.name());
+        m.put("kafka", kafka());
+        m.put("repmgr", Map.of("config", node.repmgrConf().toString(), "bindir", LabLayout.BINDIR));
+        m.put("spool", Map.of("dir", spoolDir(node.id()).toString()));
+        m.put("publish", Map.of("deadline", "5s"));
+        return m;
+    }
+
+    Map<String, Object> agent(LabPgbouncer pgb) {
+        boolean onNode = pgb.id() <= lab.nodes().size();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", pgb.host());
+        m.put("kafka", kafka());
+        List<Map<String, Object>> seeds = new ArrayList<>();
+        lab.nodes().forEach(n -> seeds.add(Map.of("host", n.address(), "port", n.pgPort())));
+        m.put("clusters", List.of(Map.of("name", cluster, "nodes", seeds, "connectTimeout", "1s")));
+        Map<String, String> options = Map.of("application_name", "pgbouncer_" + pgb.host());
+        m.put("databases", List.of(
+                Map.of("name", "appdb-rw", "cluster", cluster, "role", "rw", "dbname", "appdb", "options", options),
+                Map.of("name", "appdb-ro", "cluster", cluster, "role", "ro", "dbname", "appdb",
+                        "roPolicy", onNode ? "local" : "standby", "options", options)));
+        m.put("pgbouncer", Map.of("admin", Map.of("host", pgb.address(), "port", pgb.port(), "user", "postgres"),
+                "databaseIni", pgb.databaseIni().toString()));
+        m.put("reconcileInterval", seconds(reconcile));
+        m.put("heartbeatInterval", "2s");
+        m.put("stateDir", agentStateDir(pgb).toString());
+        m.put("http", Map.of("bind", pgb.address(), "port", AGENT_HTTP_PORT));
+        return m;
+    }
+
+    Map<String, Object> audit() {
+        LabNode store = lab.store();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kafka", kafka());
+        m.put("groupId", "pgfence-audit." + topicPrefix);
+        m.put("store", Map.of("jdbcUrl", "jdbc:postgresql://" + store.address() + ":" + store.pgPort() + "/pgfence_audit",
+                "user", "pgfence"));
+        m.put("deadline", "5s");
+        m.put("heartbeatTtl", "10s");
+        m.put("checkInterval", "250ms");
+        m.put("http", Map.of("bind", lab.layout().hubAddress(), "port", AUDIT_HTTP_PORT));
+        Map<String, Object> ssh = new LinkedHashMap<>();
+        ssh.put("enabled", sshRemediation);
+        ssh.put("user", "postgres");
+        ssh.put("port", LabLayout.SSH_PORT);
+        ssh.put("privateKey", lab.layout().clientKey().toString());
+        ssh.put("knownHosts", lab.layout().knownHosts().toString());
+        ssh.put("connectTimeout", "3s");
+        ssh.put("commandTimeout", "30s");
+        Map<String, Object> hosts = new LinkedHashMap<>();
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            hosts.put(p.host(), Map.of("address", p.address(), "pgfenceCommand", lab.pgfenceCommand().toString(),
+                    "agentConfig", agentConfig(p).toString(), "databaseIni", p.databaseIni().toString(),
+                    "admin", Map.of("host", p.address(), "port", p.port(), "user", "postgres")));
+        }
+        m.put("remediation", Map.of("ssh", ssh, "hosts", hosts));
+        return m;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    private static void write(Path file, Map<String, Object> content) {
+        try {
+            Files.createDirectories(file.getParent());
+            YAML.writeValue(file.toFile(), content);
+        } catch (IOException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void mkdir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void chown(Path path) {
+        org.pgfence.lab.PgfenceProcesses.chownToPostgres(path);
+    }
+}

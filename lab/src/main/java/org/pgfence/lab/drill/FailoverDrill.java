@@ -1,0 +1,192 @@
+package org.pgfence.lab.drill;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.pgfence.events.FencingAck;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.NodeProbe;
+
+/**
+ * The failover drill behind {@code pgfence demo}: writes flow through every pgbouncer, the primary is
+ * crashed, repmgrd promotes, pgfence fences, the old primary comes back as a stale primary, and the drill
+ * proves no write landed on it after fencing completed (the safety check).
+ */
+public final class FailoverDrill {
+    static final Duration SETUP = Duration.ofSeconds(90);
+    static final Duration FENCING = Duration.ofSeconds(30);
+
+    private final Fencing fencing;
+    private final DrillReport report;
+    private final Clock clock;
+
+    public FailoverDrill(Fencing fencing, DrillReport report, Clock clock) {
+        this.fencing = fencing;
+        this.report = report;
+        this.clock = clock;
+    }
+
+    public DrillReport run() throws InterruptedException {
+        Lab lab = fencing.lab();
+        LabNode old = lab.node(1);
+        String cluster = fencing.configs().cluster();
+        fencing.start(true);
+        report.at(clock.instant(), "started the auditor and " + lab.pgbouncers().size() + " agents (separate JVMs); repmgrd wired to pgfence promote/notify");
+        boolean registered = fencing.watch().await(SETUP, () -> lab.pgbouncers().stream().allMatch(p ->
+                !fencing.watch().events(FencingAck.class, a -> a.host().equals(p.host()) && a.status().isGood()).isEmpty()));
+        if (!report.check("agents up", registered && fencing.awaitRouted("appdb-rw", old, Duration.ofSeconds(10)),
+                "every agent reconciled on start and routes appdb-rw to " + old.name())) {
+            return report;
+        }
+        try (Writers writers = new Writers(lab.pgbouncers(), clock)) {
+            fencing.awaitTrue(Duration.ofSeconds(20), () -> writers.stats().stream().allMatch(s -> s.inserted() >= 5));
+            report.at(clock.instant(), "writes flowing through appdb-rw on every pgbouncer: " + writers.stats());
+            Instant t0 = clock.instant();
+            report.zero(t0);
+            lab.stopNode(old.id());
+            report.at(clock.instant(), old.name() + " killed (pg_ctl stop -m immediate)");
+            Optional<LabNode> promoted = awaitPromotion(lab, old);
+            if (promoted.isEmpty()) {
+                report.check("repmgrd promotes", false, "no single new primary within 20 s");
+                return report;
+            }
+            LabNode primary = promoted.get();
+            Optional<MasterPromoted> event = awaitEvent(cluster);
+            if (event.isEmpty()) {
+                report.check("master-promoted published", false, "no event with a timeline above 1 within " + FENCING.toSeconds() + " s");
+                return report;
+            }
+            MasterPromoted e = event.get();
+            report.at(e.occurredAt(), "master-promoted published by " + e.sourceHost() + " (" + e.trigger() + ", epoch "
+                    + e.epoch() + ", new primary " + e.newPrimary().name() + ", event " + e.eventId() + ")");
+            List<FencingAck> acks = awaitAcks(lab, cluster, e);
+            Instant completedAt = reportCompletion(cluster, e, acks);
+            Instant restarted = restartStale(lab, old, primary);
+            boolean routed = fencing.awaitRouted("appdb-rw", primary, Duration.ofSeconds(5));
+            long afterRestart = rowsSince(old, completedAt);
+            boolean rechecked = awaitReconciles(lab, cluster, restarted, 2);
+            long atEnd = rowsSince(old, completedAt);
+            boolean stillRouted = fencing.awaitRouted("appdb-rw", primary, Duration.ofSeconds(1));
+            report.at(clock.instant(), "writes still landing only on " + primary.name() + ": rows on " + old.name()
+                    + " after completion = " + afterRestart + " (after restart), " + atEnd + " (after 2 reconciles)");
+            report.check("agents re-checked with the stale primary up", rechecked,
+                    "every agent reconciled twice after " + old.name() + " came back");
+            report.check("stale primary never routed", routed && stillRouted,
+                    "every pgbouncer's appdb-rw -> " + primary.address() + " after " + old.name() + " came back");
+            report.check("safety: no write on the old primary after fencing completed", afterRestart == 0 && atEnd == 0,
+                    afterRestart + " / " + atEnd + " rows");
+            List<Writers.ClientError> errors = writers.errorsBetween(t0, completedAt == null ? clock.instant() : completedAt);
+            report.note("client errors during the failover window: " + errors.size()
+                    + errors.stream().map(Writers.ClientError::host).distinct().sorted().toList());
+            summarize(lab, e, acks, writers, primary);
+        }
+        return report;
+    }
+
+    private Optional<LabNode> awaitPromotion(Lab lab, LabNode old) {
+        try {
+            LabNode primary = lab.awaitSinglePrimary(old.id(), Duration.ofSeconds(20));
+            report.at(clock.instant(), "repmgrd promoted " + primary.name() + " (timeline "
+                    + lab.probe(primary.id()).map(NodeProbe::timeline).orElse(0) + ")");
+            return Optional.of(primary);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<MasterPromoted> awaitEvent(String cluster) {
+        fencing.watch().await(FENCING, () -> !promotions(cluster).isEmpty());
+        return promotions(cluster).stream().min(Comparator.comparing(MasterPromoted::occurredAt));
+    }
+
+    private List<MasterPromoted> promotions(String cluster) {
+        return fencing.watch().events(MasterPromoted.class, m -> m.cluster().equals(cluster) && m.epoch().timeline() > 1);
+    }
+
+    private List<FencingAck> awaitAcks(Lab lab, String cluster, MasterPromoted e) {
+        fencing.watch().await(FENCING, () -> lab.pgbouncers().stream().allMatch(p -> goodAck(cluster, p, e).isPresent()));
+        List<FencingAck> acks = lab.pgbouncers().stream().map(p -> goodAck(cluster, p, e)).flatMap(Optional::stream).toList();
+        for (FencingAck a : acks) {
+            Instant at = fencing.watch().seenAt(a);
+            report.at(at, "ack " + a.host() + " " + a.status() + " rw=" + rwOf(a) + " ("
+                    + Duration.between(e.occurredAt(), a.timings().completedAt()).toMillis() + " ms after the event)");
+        }
+        report.check("every host acked", acks.size() == lab.pgbouncers().size(), acks.size() + "/" + lab.pgbouncers().size()
+                + " good acks at epoch >= " + e.epoch().timeline());
+        return acks;
+    }
+
+    private Optional<FencingAck> goodAck(String cluster, LabPgbouncer p, MasterPromoted e) {
+        return fencing.watch().events(FencingAck.class, a -> a.cluster().equals(cluster) && a.host().equals(p.host())
+                && a.status().isGood() && a.epoch() != null && a.epoch().timeline() >= e.epoch().timeline()).stream().findFirst();
+    }
+
+    static String rwOf(FencingAck a) {
+        return a.targets().stream().filter(t -> t.role().equals("rw") && t.node() != null).map(t -> t.node().name())
+                .findFirst().orElse("closed");
+    }
+
+    private Instant reportCompletion(String cluster, MasterPromoted e, List<FencingAck> acks) {
+        boolean complete = fencing.awaitTrue(FENCING, () -> fencing.auditStatus("--cluster", cluster).complete());
+        Instant completedAt = acks.stream().map(a -> a.timings().completedAt()).max(Comparator.naturalOrder()).orElse(clock.instant());
+        report.at(completedAt, "fencing complete: " + Duration.between(e.occurredAt(), completedAt).toMillis()
+                + " ms from event to the last ack (the auditor agrees: " + (complete ? "complete" : "NOT complete") + ")");
+        report.check("auditor says complete", complete, "pgfence audit status --cluster " + cluster + " exits 0");
+        return completedAt;
+    }
+
+    private boolean awaitReconciles(Lab lab, String cluster, Instant since, int times) {
+        Duration budget = fencing.configs().reconcile().multipliedBy(times + 2).plus(FENCING);
+        return fencing.watch().await(budget, () -> lab.pgbouncers().stream().allMatch(p -> fencing.watch()
+                .events(FencingAck.class, a -> a.cluster().equals(cluster) && a.host().equals(p.host())
+                        && a.timings().receivedAt().isAfter(since)).size() >= times));
+    }
+
+    private Instant restartStale(Lab lab, LabNode old, LabNode primary) {
+        lab.startNode(old.id());
+        Instant restarted = clock.instant();
+        String state = lab.probe(old.id()).map(p -> "pg_is_in_recovery=" + p.inRecovery() + ", timeline " + p.timeline())
+                .orElse("not answering");
+        report.at(clock.instant(), old.name() + " restarted as a stale primary (" + state + "; " + primary.name()
+                + " is on timeline " + lab.probe(primary.id()).map(NodeProbe::timeline).orElse(0) + ")");
+        return restarted;
+    }
+
+    static long rowsSince(LabNode node, Instant since) {
+        try (Connection c = DriverManager.getConnection(node.jdbcUrl("appdb") + "&user=postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM t WHERE at > ?")) {
+            ps.setTimestamp(1, Timestamp.from(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private void summarize(Lab lab, MasterPromoted e, List<FencingAck> acks, Writers writers, LabNode primary) {
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            Optional<FencingAck> ack = acks.stream().filter(a -> a.host().equals(p.host())).findFirst();
+            Writers.Stats stats = writers.stats().stream().filter(s -> s.host().equals(p.host())).findFirst()
+                    .orElse(new Writers.Stats(p.host(), 0, 0));
+            report.row(new DrillReport.Row(p.host(), ack.map(a -> a.status().name()).orElse("none"),
+                    ack.map(a -> Duration.between(e.occurredAt(), a.timings().completedAt()).toMillis() + " ms").orElse("-"),
+                    Fencing.target(p, "appdb-rw"), stats.inserted(), stats.errors()));
+        }
+        report.note("topics: " + new Topics(fencing.configs().topicPrefix()).promotions() + ", acks, agents; new primary " + primary.name());
+    }
+}

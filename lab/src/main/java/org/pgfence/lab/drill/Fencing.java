@@ -1,0 +1,148 @@
+package org.pgfence.lab.drill;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.pgfence.cli.Main;
+import org.pgfence.events.kafka.KafkaSettings;
+import org.pgfence.events.kafka.TopicInstaller;
+import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabException;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.PgbouncerAdmin;
+import org.pgfence.lab.PgfenceProcesses;
+import org.pgfence.process.ExitCode;
+
+/**
+ * pgfence running on a lab: repmgrd wired to {@code pgfence promote}/{@code notify}, an agent per pgbouncer
+ * host and the auditor as separate processes, and a watch on every topic. The demo and the end-to-end
+ * tests build their scenarios from these steps.
+ */
+public final class Fencing implements AutoCloseable {
+    private final Lab lab;
+    private final DrillConfigs configs;
+    private final PgfenceProcesses processes;
+    private final Clock clock;
+    private EventWatch watch;
+
+    public Fencing(Lab lab, DrillConfigs configs, Clock clock) {
+        this.lab = lab;
+        this.configs = configs;
+        this.processes = new PgfenceProcesses(lab);
+        this.clock = clock;
+    }
+
+    public Lab lab() {
+        return lab;
+    }
+
+    public DrillConfigs configs() {
+        return configs;
+    }
+
+    public PgfenceProcesses processes() {
+        return processes;
+    }
+
+    public EventWatch watch() {
+        return watch;
+    }
+
+    public KafkaSettings kafka() {
+        return new KafkaSettings(lab.kafkaBootstrap(), new Topics(configs.topicPrefix()), Map.of());
+    }
+
+    /** Configs, hooks, topics and the watch; then the auditor (if asked) and every agent. */
+    public Fencing start(boolean auditor) {
+        configs.write();
+        configs.wireRepmgrd();
+        try {
+            TopicInstaller.ensure(kafka(), Duration.ofSeconds(30));
+        } catch (Exception e) {
+            throw new LabException(ExitCode.UNAVAILABLE, "cannot create the pgfence topics: " + e, e);
+        }
+        watch = new EventWatch(kafka(), clock);
+        if (auditor) {
+            startAuditor();
+        }
+        lab.pgbouncers().forEach(this::startAgent);
+        return this;
+    }
+
+    public void startAuditor() {
+        processes.start("audit", "audit", "--config", configs.auditConfig().toString());
+    }
+
+    public void startAgent(LabPgbouncer pgb) {
+        processes.start(agentName(pgb), "agent", "--config", configs.agentConfig(pgb).toString());
+    }
+
+    public void stopAgent(LabPgbouncer pgb) {
+        processes.stop(agentName(pgb));
+    }
+
+    public static String agentName(LabPgbouncer pgb) {
+        return "agent-" + pgb.host();
+    }
+
+    /** Where {@code database} of {@code pgb} points now, as pgbouncer itself says ({@code SHOW DATABASES}). */
+    public static String target(LabPgbouncer pgb, String database) {
+        try {
+            return PgbouncerAdmin.databases(pgb).getOrDefault(database, "absent");
+        } catch (SQLException e) {
+            return "unreachable";
+        }
+    }
+
+    /** Waits until every pgbouncer routes {@code database} to {@code node}. */
+    public boolean awaitRouted(String database, LabNode node, Duration timeout) {
+        String want = node.address() + ":" + node.pgPort();
+        return awaitTrue(timeout, () -> lab.pgbouncers().stream().allMatch(p -> target(p, database).equals(want)));
+    }
+
+    public boolean awaitTrue(Duration timeout, java.util.function.BooleanSupplier condition) {
+        Instant end = clock.instant().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (clock.instant().isAfter(end)) {
+                return false;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        return true;
+    }
+
+    /** {@code pgfence audit status} run in this JVM: its exit code and output. */
+    public AuditStatus auditStatus(String... extra) {
+        String[] args = new String[4 + extra.length];
+        args[0] = "audit";
+        args[1] = "status";
+        args[2] = "--config";
+        args[3] = configs.auditConfig().toString();
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(args, System.getenv(), new PrintStream(out, true), new PrintStream(err, true));
+        return new AuditStatus(rc, out.toString(), err.toString());
+    }
+
+    public record AuditStatus(int exitCode, String out, String err) {
+        public boolean complete() {
+            return exitCode == 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.close();
+        if (watch != null) {
+            watch.close();
+        }
+    }
+}
