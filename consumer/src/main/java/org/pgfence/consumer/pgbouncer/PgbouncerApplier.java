@@ -39,7 +39,7 @@ public final class PgbouncerApplier {
         List<String> actions = new ArrayList<>();
         Optional<String> current = read();
         boolean write = current.isEmpty() || !IniText.sameBody(current.get(), rendered.text());
-        List<PoolerDatabase> before = call("SHOW DATABASES", admin::showDatabases);
+        List<PoolerDatabase> before = before();
         if (write) {
             try {
                 AtomicFile.write(ini, rendered.text(), backups);
@@ -48,7 +48,7 @@ public final class PgbouncerApplier {
             }
             reload(actions);
         }
-        List<PoolerDatabase> after = verified(rendered, write ? null : before, actions);
+        List<PoolerDatabase> after = verified(rendered, write || before.isEmpty() ? null : before, actions);
         for (String db : Verification.toDisable(rendered.entries(), after)) {
             run(AdminCommands.disable(db), actions);
         }
@@ -67,6 +67,19 @@ public final class PgbouncerApplier {
         }
         String sha = write ? rendered.sha256() : IniText.sha256(current.get());
         return new ApplyResult(write, sha, actions);
+    }
+
+    /**
+     * What pgbouncer serves before this apply, or empty if its console is unreachable: the file is written
+     * anyway, so a pgbouncer that (re)starts later loads the right routes; the apply then fails on RELOAD.
+     */
+    private List<PoolerDatabase> before() {
+        try {
+            return call("SHOW DATABASES", admin::showDatabases);
+        } catch (ApplyException e) {
+            LOG.warn("{}; writing the ini anyway", e.getMessage());
+            return List.of();
+        }
     }
 
     private List<PoolerDatabase> verified(RenderedIni rendered, List<PoolerDatabase> known, List<String> actions)
