@@ -1,34 +1,30 @@
 package org.pgfence.consumer.pgbouncer;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import org.pgfence.consumer.config.PgbouncerConfig;
+import org.pgfence.consumer.internal.SimpleQueryClient;
 
 /**
- * pgbouncer's admin console over pgjdbc in simple query mode (the console rejects the extended
- * protocol: lab fact §7; pgbouncer needs {@code ignore_startup_parameters = extra_float_digits}).
- * One connection, reused, reopened after a failure. Not thread-safe by design: the agent loop owns it.
+ * pgbouncer's admin console ({@code pgbouncer} database) over the simple query protocol. One connection,
+ * reused, reopened after any failure. Not thread-safe by design: the agent loop owns it.
  */
 public final class PgbouncerAdmin implements AutoCloseable {
     private final PgbouncerConfig config;
     private final Duration timeout;
-    private Connection connection;
+    private SimpleQueryClient client;
 
     public PgbouncerAdmin(PgbouncerConfig config, Duration timeout) {
         this.config = config;
         this.timeout = timeout;
     }
 
+    /** Where the console is, for messages. */
     public String url() {
-        String host = config.adminHost().contains(":") ? "[" + config.adminHost() + "]" : config.adminHost();
-        return "jdbc:postgresql://" + host + ":" + config.adminPort() + "/pgbouncer?preferQueryMode=simple";
+        return "pgbouncer admin " + config.adminUser() + "@" + config.adminHost() + ":" + config.adminPort();
     }
 
     public void reload() throws SQLException {
@@ -37,58 +33,44 @@ public final class PgbouncerAdmin implements AutoCloseable {
 
     public List<PoolerDatabase> showDatabases() throws SQLException {
         List<PoolerDatabase> out = new ArrayList<>();
-        try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery("SHOW DATABASES")) {
-            while (rs.next()) {
-                out.add(new PoolerDatabase(rs.getString("name"), rs.getString("host"), rs.getInt("port"),
-                        rs.getString("database"), rs.getInt("paused") != 0, rs.getInt("disabled") != 0));
-            }
-        } catch (SQLException e) {
-            drop();
-            throw e;
+        for (Map<String, String> r : run("SHOW DATABASES")) {
+            out.add(new PoolerDatabase(r.get("name"), r.get("host"), integer(r.get("port")), r.get("database"),
+                    integer(r.get("paused")) != 0, integer(r.get("disabled")) != 0));
         }
         return out;
     }
 
     /** Runs an admin command ({@link AdminCommands}); the connection is dropped on any failure. */
     public void execute(String command) throws SQLException {
-        try (Statement s = connection().createStatement()) {
-            s.execute(command);
+        run(command);
+    }
+
+    private List<Map<String, String>> run(String sql) throws SQLException {
+        try {
+            return connection().query(sql);
         } catch (SQLException e) {
-            drop();
+            close();
             throw e;
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
-            Properties p = new Properties();
-            p.setProperty("user", config.adminUser());
-            if (config.adminPassword() != null) {
-                p.setProperty("password", config.adminPassword());
-            }
-            p.setProperty("connectTimeout", seconds);
-            p.setProperty("loginTimeout", seconds);
-            p.setProperty("socketTimeout", seconds);
-            p.setProperty("ApplicationName", "pgfence-agent");
-            connection = DriverManager.getConnection(url(), p);
-        }
-        return connection;
+    private static int integer(String s) {
+        return s == null || s.isEmpty() ? 0 : Integer.parseInt(s.trim());
     }
 
-    private void drop() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // broken already
-            }
-            connection = null;
+    private SimpleQueryClient connection() throws SQLException {
+        if (client == null || client.isClosed()) {
+            client = SimpleQueryClient.connect(config.adminHost(), config.adminPort(), config.adminUser(),
+                    config.adminPassword(), "pgbouncer", timeout);
         }
+        return client;
     }
 
     @Override
     public void close() {
-        drop();
+        if (client != null) {
+            client.close();
+            client = null;
+        }
     }
 }
