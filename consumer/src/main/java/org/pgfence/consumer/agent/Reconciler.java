@@ -148,8 +148,11 @@ public final class Reconciler {
     private FencingAck finish(FencingAck ack, Instant receivedAt, ClusterPlan plan) {
         metrics.applied(ack.status(), Duration.between(receivedAt, ack.timings().completedAt()));
         Epoch applied = epochs.applied(ack.cluster()).orElse(null);
-        status.put(new ClusterStatus(ack.cluster(), applied, ack.targets(), ack.status(), ack.timings().completedAt(),
-                plan != null && plan.fencedClosed(), ack.error()));
+        RenderedCluster current = latest.get(ack.cluster());
+        List<org.pgfence.events.DatabaseTarget> targets = plan != null || current == null ? ack.targets()
+                : acks.targets(current.plan());
+        status.put(new ClusterStatus(ack.cluster(), applied, targets, ack.status(), ack.timings().completedAt(),
+                current != null && current.plan().fencedClosed(), ack.error()));
         return ack;
     }
 }

@@ -141,7 +141,17 @@ public final class Conninfo {
             putDecoded(out, "user", colon < 0 ? userInfo : userInfo.substring(0, colon));
             rest = rest.substring(at + 1);
         }
-        String firstHost = rest.split(",", -1)[0];
+        putHostPort(out, rest.split(",", -1)[0]);
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                putDecoded(out, pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    private static void putHostPort(Map<String, String> out, String firstHost) {
         if (firstHost.startsWith("[")) {
             int close = firstHost.indexOf(']');
             if (close < 0) {
@@ -159,13 +169,6 @@ public final class Conninfo {
                 putDecoded(out, "port", firstHost.substring(colon + 1));
             }
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                putDecoded(out, pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
-        return out;
     }
 
     private static void putDecoded(Map<String, String> out, String key, String raw) {
