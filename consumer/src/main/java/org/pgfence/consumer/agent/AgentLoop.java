@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +47,8 @@ public final class AgentLoop implements Runnable {
     private final Schedule schedule;
     private final Backoff publishBackoff;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Backoff failureBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
     private Instant resumeAt;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
@@ -84,6 +88,7 @@ public final class AgentLoop implements Runnable {
     /** Stops the loop from any thread; the loop thread then closes nothing (the caller closes the consumer). */
     public void shutdown() {
         running.set(false);
+        stopping.countDown();
         consumer.wakeup();
     }
 
@@ -94,11 +99,14 @@ public final class AgentLoop implements Runnable {
             resumeIfDue();
             ConsumerRecords<String, Decoded> records = consumer.poll(schedule.untilNext(MAX_POLL));
             handle(records);
+            failureBackoff.reset();
         } catch (WakeupException e) {
             throw e;
-        } catch (KafkaException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             metrics.failure();
-            LOG.warn("Kafka consumer trouble, continuing: {}", e.toString());
+            Duration wait = failureBackoff.next();
+            LOG.warn("agent loop round failed, continuing in {}ms: {}", wait.toMillis(), e.toString());
+            stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -147,8 +155,24 @@ public final class AgentLoop implements Runnable {
         }
     }
 
-    /** Returns true when the record is done with (commit it), false when its ack must be retried. */
+    /**
+     * Returns true when the record is done with (commit it), false when its ack must be retried. A bug
+     * while handling one record is logged with its coordinates, counted, and the record skipped: the
+     * loop never stops, and the timer reconcile still converges the cluster.
+     */
     boolean handle(ConsumerRecord<String, Decoded> r) throws InterruptedException {
+        try {
+            return handleOne(r);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            metrics.failure();
+            LOG.error("record {}-{}@{} could not be handled, skipped", r.topic(), r.partition(), r.offset(), e);
+            return true;
+        }
+    }
+
+    private boolean handleOne(ConsumerRecord<String, Decoded> r) throws InterruptedException {
         Decoded d = r.value();
         if (d == null || d.isTombstone()) {
             return true;
