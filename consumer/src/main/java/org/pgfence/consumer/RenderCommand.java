@@ -19,7 +19,7 @@ import org.pgfence.consumer.discovery.ClusterDiscovery;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.ini.RenderedCluster;
-import org.pgfence.consumer.ini.UnsafeValueException;
+import org.pgfence.consumer.config.UnsafeValueException;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;

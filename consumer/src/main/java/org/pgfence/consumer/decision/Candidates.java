@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pgfence.consumer.discovery.NodeObservation;
 import org.pgfence.consumer.discovery.RepmgrNode;
-import org.pgfence.consumer.ini.IniValues;
+import org.pgfence.consumer.config.IniValues;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.NodeRef;
 

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
+import org.pgfence.consumer.config.UnsafeValueException;
+import org.pgfence.consumer.config.IniValues;
 import org.pgfence.consumer.config.PgbouncerOptions;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;

@@ -1,6 +1,6 @@
 package org.pgfence.consumer.pgbouncer;
 
-import org.pgfence.consumer.ini.IniValues;
+import org.pgfence.consumer.config.IniValues;
 
 /**
  * Admin console statements. Database names are double-quoted (pgbouncer rejects {@code KILL appdb-rw},

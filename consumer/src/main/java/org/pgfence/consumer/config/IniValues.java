@@ -1,4 +1,4 @@
-package org.pgfence.consumer.ini;
+package org.pgfence.consumer.config;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package org.pgfence.consumer.ini;
+package org.pgfence.consumer.config;
 
 /** A value that could inject ini syntax; names the node (or database) and field it came from. */
 public final class UnsafeValueException extends RuntimeException {
