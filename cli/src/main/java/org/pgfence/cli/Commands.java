@@ -9,6 +9,8 @@ final class Commands {
     }
 
     static List<Object> production(Map<String, String> env) {
-        return List.of();
+        return List.of(
+                new org.pgfence.consumer.AgentCommand(env),
+                new org.pgfence.consumer.RenderCommand(env));
     }
 }

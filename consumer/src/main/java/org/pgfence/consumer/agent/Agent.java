@@ -1,0 +1,107 @@
+package org.pgfence.consumer.agent;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.pgfence.consumer.config.AgentConfig;
+import org.pgfence.consumer.decision.Decider;
+import org.pgfence.consumer.discovery.ClusterDiscovery;
+import org.pgfence.consumer.discovery.JdbcNodeProbe;
+import org.pgfence.consumer.http.Metrics;
+import org.pgfence.consumer.http.StatusServer;
+import org.pgfence.consumer.ini.IniRenderer;
+import org.pgfence.consumer.internal.Retries;
+import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
+import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
+import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.StatusBoard;
+import org.pgfence.events.PgfenceEvent;
+import org.pgfence.events.kafka.Decoded;
+import org.pgfence.events.kafka.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running agent, wired from its config: constructors only, started by {@link #run()} on the calling
+ * thread, stopped by {@link #shutdown()} from any thread, closed in reverse order.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private final ExecutorService probes;
+    private final JdbcNodeProbe probe;
+    private final PgbouncerAdmin admin;
+    private final KafkaConsumer<String, Decoded> consumer;
+    private final AgentPublisher publisher;
+    private final StatusServer http;
+    private final AgentLoop loop;
+    private final StatusBoard status = new StatusBoard();
+    private final Metrics metrics = new Metrics();
+
+    /** Opens the epoch store (IOException if the state dir is unusable) and builds every component. */
+    public Agent(AgentConfig config, Clock clock, String version) throws IOException {
+        EpochStore epochs = EpochStore.open(config.stateDir());
+        AtomicInteger n = new AtomicInteger();
+        probes = Executors.newFixedThreadPool(Math.max(4, 2 * config.clusters().stream()
+                .mapToInt(c -> c.nodes().size()).sum()), r -> {
+                    Thread t = new Thread(r, "pgfence-probe-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        probe = new JdbcNodeProbe();
+        Planner planner = new Planner(config, new ClusterDiscovery(probe, probes, clock), new Decider(), epochs);
+        admin = new PgbouncerAdmin(config.pgbouncer(), config.applyTimeout());
+        PgbouncerApplier applier = new PgbouncerApplier(config.pgbouncer().databaseIni(), config.pgbouncer().backups(),
+                admin, Retries.of(Retries.PGBOUNCER_ADMIN, 3, Duration.ofMillis(100), Duration.ofSeconds(1)));
+        String agentId = config.host() + "/" + UUID.randomUUID();
+        Acks acks = new Acks(config.host(), agentId, config.failClosed());
+        Reconciler reconciler = new Reconciler(config, planner, new IniRenderer(config.host(), config.failClosed()),
+                applier, epochs, acks, status, metrics, clock);
+        String clientId = "pgfence-agent-" + config.host();
+        consumer = new KafkaConsumer<>(config.kafka().consumer(clientId, Topics.agentGroup(config.host())));
+        publisher = new AgentPublisher(new KafkaProducer<String, PgfenceEvent>(
+                config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
+        http = config.http().enabled() ? new StatusServer(config.http().bind(), config.http().port(), metrics,
+                config.host(), status::all) : null;
+        loop = new AgentLoop(config, consumer, reconciler, publisher, new Heartbeats(config, agentId, version, clock),
+                acks, metrics, clock);
+    }
+
+    /** Runs until {@link #shutdown()}. */
+    public void run() {
+        if (http != null) {
+            http.start();
+            LOG.info("metrics and status on port {}", http.port());
+        }
+        loop.run();
+    }
+
+    public void shutdown() {
+        loop.shutdown();
+    }
+
+    public StatusBoard status() {
+        return status;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        consumer.close(Duration.ofSeconds(5));
+        publisher.close();
+        admin.close();
+        probe.close();
+        probes.shutdownNow();
+    }
+}

@@ -1,0 +1,158 @@
+package org.pgfence.consumer.agent;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.pgfence.consumer.config.AgentConfig;
+import org.pgfence.consumer.config.ClusterConfig;
+import org.pgfence.consumer.decision.ClusterPlan;
+import org.pgfence.consumer.http.Metrics;
+import org.pgfence.consumer.ini.IniRenderer;
+import org.pgfence.consumer.ini.RenderedCluster;
+import org.pgfence.consumer.ini.RenderedIni;
+import org.pgfence.consumer.internal.Mdc;
+import org.pgfence.consumer.pgbouncer.ApplyException;
+import org.pgfence.consumer.pgbouncer.ApplyResult;
+import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
+import org.pgfence.consumer.state.ClusterStatus;
+import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.StatusBoard;
+import org.pgfence.events.AckStatus;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.FencingAck;
+import org.pgfence.events.MasterPromoted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One trigger for one cluster, end to end except publishing: stale check, plan, render the whole ini
+ * (this cluster's new plan, the others' latest), apply, persist the epoch, and build the ack.
+ * Owned by the agent loop thread; never throws except on interruption.
+ */
+public final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private final AgentConfig config;
+    private final Planner planner;
+    private final IniRenderer renderer;
+    private final PgbouncerApplier applier;
+    private final EpochStore epochs;
+    private final Acks acks;
+    private final StatusBoard status;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final Map<String, RenderedCluster> latest = new TreeMap<>();
+
+    public Reconciler(AgentConfig config, Planner planner, IniRenderer renderer, PgbouncerApplier applier,
+                      EpochStore epochs, Acks acks, StatusBoard status, Metrics metrics, Clock clock) {
+        this.config = config;
+        this.planner = planner;
+        this.renderer = renderer;
+        this.applier = applier;
+        this.epochs = epochs;
+        this.acks = acks;
+        this.status = status;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Handles {@code event} for a cluster this host serves ({@code cluster} must be configured). */
+    public FencingAck onEvent(MasterPromoted event, Instant receivedAt) throws InterruptedException {
+        return run(config.cluster(event.cluster()).orElseThrow(), event, receivedAt);
+    }
+
+    /** A reconcile without an event (start, timer, fail-closed re-check). */
+    public FencingAck reconcile(String cluster, Instant receivedAt) throws InterruptedException {
+        return run(config.cluster(cluster).orElseThrow(), null, receivedAt);
+    }
+
+    /** Whether the cluster's latest plan is fenced closed. */
+    public boolean fencedClosed(String cluster) {
+        RenderedCluster c = latest.get(cluster);
+        return c != null && c.plan().fencedClosed();
+    }
+
+    private FencingAck run(ClusterConfig cluster, MasterPromoted event, Instant receivedAt)
+            throws InterruptedException {
+        try (Mdc mdc = Mdc.of(cluster.name(), event == null ? null : event.eventId(), config.host())) {
+            Epoch applied = epochs.applied(cluster.name()).orElse(null);
+            if (event != null && stale(event.epoch(), applied)) {
+                LOG.info("event announces {} below applied {}: rejected as stale", event.epoch(), applied);
+                return finish(acks.ack(cluster.name(), event, AckStatus.REJECTED_STALE, applied, null, null,
+                        Acks.timings(event, receivedAt, 0, 0, clock.instant()), null), receivedAt, null);
+            }
+            Instant start = clock.instant();
+            Planner.Planned planned = planner.plan(cluster, event);
+            long discoverMillis = planned.snapshot().took().toMillis();
+            ClusterPlan plan = planned.plan();
+            plan.warnings().forEach(w -> LOG.warn("{}", w));
+            latest.put(cluster.name(), new RenderedCluster(plan, event == null ? null : event.eventId(),
+                    clock.instant()));
+            return apply(cluster, event, plan, receivedAt, start, discoverMillis);
+        } catch (RuntimeException e) {
+            LOG.error("trigger failed unexpectedly", e);
+            return finish(acks.ack(cluster.name(), event, AckStatus.FAILED, null, null, null,
+                    Acks.timings(event, receivedAt, 0, 0, clock.instant()), "internal error: " + e), receivedAt, null);
+        }
+    }
+
+    private FencingAck apply(ClusterConfig cluster, MasterPromoted event, ClusterPlan plan, Instant receivedAt,
+                             Instant start, long discoverMillis) throws InterruptedException {
+        Instant applyStart = clock.instant();
+        Epoch epoch = plan.rw().epoch();
+        try {
+            RenderedIni ini = renderer.render(all());
+            ApplyResult result = applier.apply(ini);
+            long applyMillis = Duration.between(applyStart, clock.instant()).toMillis();
+            AckStatus outcome = plan.fencedClosed() ? AckStatus.FENCED_CLOSED
+                    : result.unchanged() ? AckStatus.UNCHANGED : AckStatus.APPLIED;
+            if (plan.fencedClosed()) {
+                LOG.warn("fenced closed: {}; actions {}", plan.rw().reason(), result.actions());
+            } else {
+                epochs.advance(cluster.name(), epoch);
+                metrics.epoch(cluster.name(), epochs.applied(cluster.name()).map(Epoch::timeline).orElse(0));
+                LOG.info("{}: {}; written={} actions={}", outcome, plan.rw().reason(), result.written(),
+                        result.actions());
+            }
+            return finish(acks.ack(cluster.name(), event, outcome, epoch, plan, result.sha256(),
+                    Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()), 
+                    plan.fencedClosed() ? plan.rw().reason() : null), receivedAt, plan);
+        } catch (ApplyException | IOException | RuntimeException e) {
+            long applyMillis = Duration.between(applyStart, clock.instant()).toMillis();
+            LOG.error("apply failed: {}", e.getMessage());
+            return finish(acks.ack(cluster.name(), event, AckStatus.FAILED, epoch, plan, null,
+                    Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()),
+                    e.getMessage()), receivedAt, plan);
+        }
+    }
+
+    static boolean stale(Epoch announced, Epoch applied) {
+        return applied != null && announced.systemIdentifier().equals(applied.systemIdentifier())
+                && announced.timeline() < applied.timeline();
+    }
+
+    /** Every cluster's latest plan; a cluster not planned yet is planned now. */
+    private List<RenderedCluster> all() throws InterruptedException {
+        for (ClusterConfig c : config.clusters()) {
+            if (!latest.containsKey(c.name())) {
+                latest.put(c.name(), new RenderedCluster(planner.plan(c, null).plan(), null, clock.instant()));
+            }
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    private FencingAck finish(FencingAck ack, Instant receivedAt, ClusterPlan plan) {
+        metrics.applied(ack.status(), Duration.between(receivedAt, ack.timings().completedAt()));
+        Epoch applied = epochs.applied(ack.cluster()).orElse(null);
+        RenderedCluster current = latest.get(ack.cluster());
+        List<org.pgfence.events.DatabaseTarget> targets = plan != null || current == null ? ack.targets()
+                : acks.targets(current.plan());
+        status.put(new ClusterStatus(ack.cluster(), applied, targets, ack.status(), ack.timings().completedAt(),
+                current != null && current.plan().fencedClosed(), ack.error()));
+        return ack;
+    }
+}

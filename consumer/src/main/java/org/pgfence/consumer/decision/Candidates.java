@@ -1,0 +1,93 @@
+package org.pgfence.consumer.decision;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pgfence.consumer.discovery.NodeObservation;
+import org.pgfence.consumer.discovery.RepmgrNode;
+import org.pgfence.consumer.config.IniValues;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.NodeRef;
+
+/** Turns raw observations into {@link Candidate}s: same system only, deduplicated, values checked. */
+final class Candidates {
+    private Candidates() {
+    }
+
+    /**
+     * The system identifier the cluster is: the applied epoch's if any, else the one most reachable
+     * nodes report (ties: the announced one if among them, else the smallest). Null if none reachable.
+     */
+    static String referenceSystem(List<NodeObservation> observations, Epoch applied, Epoch announced) {
+        if (applied != null) {
+            return applied.systemIdentifier();
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        observations.stream().filter(NodeObservation::reachable).filter(o -> o.systemIdentifier() != null)
+                .forEach(o -> counts.merge(o.systemIdentifier(), 1L, Long::sum));
+        long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        List<String> top = counts.entrySet().stream().filter(e -> e.getValue() == max).map(Map.Entry::getKey)
+                .sorted().toList();
+        if (top.isEmpty()) {
+            return null;
+        }
+        return announced != null && top.contains(announced.systemIdentifier()) ? announced.systemIdentifier()
+                : top.get(0);
+    }
+
+    static List<Candidate> of(List<NodeObservation> observations, String system, List<String> warnings) {
+        Map<Object, Candidate> byNode = new LinkedHashMap<>();
+        List<NodeObservation> sorted = observations.stream()
+                .sorted(Comparator.comparing(NodeObservation::address)).toList();
+        for (NodeObservation o : sorted) {
+            if (!o.reachable()) {
+                continue;
+            }
+            if (!system.equals(o.systemIdentifier())) {
+                warnings.add("ignoring " + o.address() + ": system identifier " + o.systemIdentifier()
+                        + " is not the cluster's " + system);
+                continue;
+            }
+            Candidate c = candidate(o);
+            Object key = c.self() != null ? (Object) c.self().nodeId() : o.address();
+            Candidate previous = byNode.get(key);
+            if (previous == null || (!atOwnAddress(previous) && atOwnAddress(c))) {
+                byNode.put(key, c);
+            }
+        }
+        List<Candidate> out = new ArrayList<>(byNode.values());
+        out.stream().filter(c -> c.unusable() != null).forEach(c -> warnings.add("not routing to "
+                + c.observation().address() + ": " + c.unusable()));
+        return out;
+    }
+
+    private static boolean atOwnAddress(Candidate c) {
+        return c.self() != null && c.self().address().filter(c.observation().address()::equals).isPresent();
+    }
+
+    private static Candidate candidate(NodeObservation o) {
+        Optional<RepmgrNode> self = o.self();
+        if (self.isEmpty()) {
+            return new Candidate(o, null, null, "cannot find itself in its own repmgr.nodes");
+        }
+        RepmgrNode s = self.get();
+        String subject = "node " + s.nodeId() + " (" + IniValues.printable(s.name()) + ")";
+        Optional<String> nameProblem = IniValues.problem(s.name());
+        if (nameProblem.isPresent()) {
+            return new Candidate(o, s, null, subject + " field node_name '" + IniValues.printable(s.name()) + "' "
+                    + nameProblem.get());
+        }
+        Optional<String> hostProblem = IniValues.problem(o.address().host());
+        if (hostProblem.isPresent()) {
+            return new Candidate(o, s, null, subject + " field host '" + IniValues.printable(o.address().host())
+                    + "' " + hostProblem.get());
+        }
+        if (s.nodeId() <= 0) {
+            return new Candidate(o, s, null, subject + " field node_id must be > 0");
+        }
+        return new Candidate(o, s, new NodeRef(s.nodeId(), s.name(), o.address().host(), o.address().port()), null);
+    }
+}

@@ -1,0 +1,81 @@
+package org.pgfence.consumer.decision;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.pgfence.consumer.config.DatabaseConfig;
+import org.pgfence.consumer.config.Role;
+import org.pgfence.events.Epoch;
+
+/**
+ * The pure decision (DESIGN rules 1-4): which node gets rw, which nodes get ro, or why the cluster is
+ * fenced closed. No I/O, no clock; everything comes in {@link DecisionInput}.
+ *
+ * <p>rw goes to the single writable node on the highest timeline whose own repmgr.nodes lists it as the
+ * active primary. Fenced closed: nothing reachable; two writable nodes on the top timeline; no writable
+ * node there, or one that does not claim to be primary, or one whose values are unsafe for the ini; the
+ * top timeline below the epoch this agent already applied; an announced epoch above every reachable node.
+ */
+public final class Decider {
+
+    public ClusterPlan decide(DecisionInput in) {
+        List<String> warnings = new ArrayList<>();
+        String system = Candidates.referenceSystem(in.observations(), in.applied(), in.announced());
+        List<Candidate> candidates = system == null ? List.of() : Candidates.of(in.observations(), system, warnings);
+        int top = candidates.stream().mapToInt(Candidate::timeline).max().orElse(0);
+        Epoch epoch = top > 0 ? new Epoch(top, system) : null;
+        Candidate primary = primary(candidates, top);
+        RwDecision rw = rw(in, candidates, primary, top, epoch, system);
+        Candidate verified = rw.routed() ? primary : null;
+        ReadOnlyRouting ro = new ReadOnlyRouting(candidates, verified, top, in.localNode());
+        List<PlannedEntry> entries = new ArrayList<>();
+        for (DatabaseConfig db : in.databases()) {
+            entries.add(new PlannedEntry(db, db.role() == Role.RW ? (verified == null ? null : verified.ref())
+                    : ro.target(db.roPolicy())));
+        }
+        return new ClusterPlan(in.cluster(), rw, entries, warnings);
+    }
+
+    private static Candidate primary(List<Candidate> candidates, int top) {
+        List<Candidate> writers = writersOnTop(candidates, top);
+        return writers.size() == 1 ? writers.get(0) : null;
+    }
+
+    private static List<Candidate> writersOnTop(List<Candidate> candidates, int top) {
+        return candidates.stream().filter(Candidate::writable).filter(c -> c.timeline() == top).toList();
+    }
+
+    private static RwDecision rw(DecisionInput in, List<Candidate> candidates, Candidate primary, int top,
+                                 Epoch epoch, String system) {
+        if (candidates.isEmpty() || epoch == null) {
+            return RwDecision.fenced(epoch, "no node of cluster " + in.cluster() + " is reachable");
+        }
+        List<Candidate> writers = writersOnTop(candidates, top);
+        if (writers.size() > 1) {
+            return RwDecision.fenced(epoch, writers.size() + " writable nodes on top timeline " + top + ": "
+                    + writers.stream().map(Candidate::label).collect(Collectors.joining(", ")));
+        }
+        if (primary == null) {
+            return RwDecision.fenced(epoch, "no writable node on top timeline " + top + " (writable: "
+                    + candidates.stream().filter(Candidate::writable).map(c -> c.label() + " tli " + c.timeline())
+                    .collect(Collectors.joining(", ")) + ")");
+        }
+        if (primary.self() == null || !primary.observation().claimsPrimary()) {
+            return RwDecision.fenced(epoch, "writable node " + primary.label() + " on timeline " + top
+                    + " is not an active primary in its own repmgr.nodes");
+        }
+        if (!primary.routable()) {
+            return RwDecision.fenced(epoch, "primary unusable: " + primary.unusable());
+        }
+        if (in.applied() != null && top < in.applied().timeline()) {
+            return RwDecision.fenced(epoch, "top timeline " + top + " is below the applied epoch " + in.applied()
+                    + "; refusing to go back");
+        }
+        if (in.announced() != null && system.equals(in.announced().systemIdentifier())
+                && in.announced().timeline() > top) {
+            return RwDecision.fenced(epoch, "event announces " + in.announced() + " but the highest reachable is "
+                    + epoch);
+        }
+        return RwDecision.routed(primary.ref(), epoch);
+    }
+}

@@ -1,0 +1,43 @@
+package org.pgfence.consumer.discovery;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+import org.pgfence.consumer.config.SeedNode;
+import org.pgfence.events.NodeRef;
+
+/** Which addresses a discovery round probes: seeds, what repmgr metadata lists, the event's new primary. */
+public final class Candidates {
+    private Candidates() {
+    }
+
+    public static Set<Address> first(Collection<SeedNode> seeds, Collection<Address> known, NodeRef eventPrimary) {
+        Set<Address> out = new TreeSet<>();
+        seeds.forEach(s -> out.add(new Address(s.host(), s.port())));
+        out.addAll(known);
+        if (eventPrimary != null) {
+            out.add(new Address(eventPrimary.host(), eventPrimary.port()));
+        }
+        return out;
+    }
+
+    /** Addresses named in the conninfo of any reachable node's view that were not probed yet. */
+    public static Set<Address> listedButNotProbed(Collection<NodeObservation> observations) {
+        Set<Address> probed = new TreeSet<>();
+        observations.forEach(o -> probed.add(o.address()));
+        return listed(observations, probed);
+    }
+
+    /** Every address any reachable node's view of repmgr.nodes names. */
+    public static Set<Address> listed(Collection<NodeObservation> observations) {
+        return listed(observations, Set.of());
+    }
+
+    private static Set<Address> listed(Collection<NodeObservation> observations, Set<Address> exclude) {
+        Set<Address> out = new TreeSet<>();
+        for (NodeObservation o : observations) {
+            o.view().forEach(r -> r.address().filter(a -> !exclude.contains(a)).ifPresent(out::add));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package org.pgfence.consumer.discovery;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one probe of one address found. An unreachable node carries only {@code error}.
+ * {@code localNodeId} is what {@code repmgr.get_local_node_id()} said (null if unavailable);
+ * {@link #self()} falls back to matching the probed address against the conninfo of the rows.
+ */
+public record NodeObservation(Address address, String error, boolean inRecovery, int timeline,
+                              TimelineSource timelineSource, String systemIdentifier, Integer localNodeId,
+                              List<RepmgrNode> view) {
+
+    public NodeObservation {
+        view = view == null ? List.of() : List.copyOf(view);
+    }
+
+    public static NodeObservation unreachable(Address address, String error) {
+        return new NodeObservation(address, error, false, 0, null, null, null, List.of());
+    }
+
+    public boolean reachable() {
+        return error == null;
+    }
+
+    /** This node's own row in its own view of repmgr.nodes. */
+    public Optional<RepmgrNode> self() {
+        if (localNodeId != null) {
+            return view.stream().filter(r -> r.nodeId() == localNodeId).findFirst();
+        }
+        List<RepmgrNode> matching = view.stream()
+                .filter(r -> r.address().filter(address::equals).isPresent()).toList();
+        return matching.size() == 1 ? Optional.of(matching.get(0)) : Optional.empty();
+    }
+
+    /** Whether the node's own metadata lists it as the active primary (rule 1). */
+    public boolean claimsPrimary() {
+        return self().map(RepmgrNode::isActivePrimary).orElse(false);
+    }
+}

@@ -1,0 +1,249 @@
+package org.pgfence.consumer.internal;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A minimal PostgreSQL protocol v3 client for the simple query protocol only, as pgbouncer's admin
+ * console speaks it. Why not pgjdbc: pgjdbc 42.7.5+ sends {@code SET extra_float_digits} after login to
+ * any server older than 12, and pgbouncer reports its own version (1.18.0/bouncer), so the admin console
+ * answers "SET failed" and the connection dies. Auth: trust, cleartext and md5 (not SCRAM). Every read
+ * is bounded by the timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them.
+ */
+public final class SimpleQueryClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private SimpleQueryClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        this.out = socket.getOutputStream();
+    }
+
+    public static SimpleQueryClient connect(String host, int port, String user, String password, String database,
+                                            Duration timeout) throws SQLException {
+        Socket socket = new Socket();
+        try {
+            int ms = (int) Math.max(1, timeout.toMillis());
+            socket.connect(new InetSocketAddress(host, port), ms);
+            socket.setSoTimeout(ms);
+            socket.setTcpNoDelay(true);
+            SimpleQueryClient c = new SimpleQueryClient(socket);
+            c.startup(user, password, database);
+            return c;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw io("cannot connect to " + host + ":" + port, e);
+        } catch (SQLException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    /** Runs {@code sql}; the rows (column name to text, null for NULL) of its last result set, if any. */
+    public List<Map<String, String>> query(String sql) throws SQLException {
+        try {
+            send('Q', cstring(sql));
+            List<String> columns = List.of();
+            List<Map<String, String>> rows = new ArrayList<>();
+            SQLException error = null;
+            while (true) {
+                char type = (char) in.readUnsignedByte();
+                byte[] body = new byte[in.readInt() - 4];
+                in.readFully(body);
+                ByteBuffer b = ByteBuffer.wrap(body);
+                switch (type) {
+                    case 'T' -> {
+                        columns = columns(b);
+                        rows = new ArrayList<>();
+                    }
+                    case 'D' -> rows.add(row(b, columns));
+                    case 'E' -> error = error(b);
+                    case 'Z' -> {
+                        if (error != null) {
+                            throw error;
+                        }
+                        return rows;
+                    }
+                    default -> {
+                        // C CommandComplete, I EmptyQuery, N Notice, S ParameterStatus: nothing to keep
+                    }
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw io("query '" + sql + "' failed", e);
+        }
+    }
+
+    private void startup(String user, String password, String database) throws IOException, SQLException {
+        ByteBuffer params = ByteBuffer.allocate(1024);
+        params.putInt(196608);
+        for (String s : new String[] {"user", user, "database", database, "application_name", "pgfence-agent"}) {
+            params.put(cstring(s));
+        }
+        params.put((byte) 0);
+        byte[] payload = new byte[params.position()];
+        params.flip().get(payload);
+        out.write(ByteBuffer.allocate(4 + payload.length).putInt(4 + payload.length).put(payload).array());
+        out.flush();
+        while (true) {
+            char type = (char) in.readUnsignedByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            ByteBuffer b = ByteBuffer.wrap(body);
+            if (type == 'E') {
+                throw error(b);
+            } else if (type == 'R') {
+                authenticate(b, user, password);
+            } else if (type == 'Z') {
+                return;
+            }
+        }
+    }
+
+    private void authenticate(ByteBuffer b, String user, String password) throws IOException, SQLException {
+        int code = b.getInt();
+        switch (code) {
+            case 0 -> {
+                // AuthenticationOk
+            }
+            case 3 -> send('p', cstring(requirePassword(password)));
+            case 5 -> {
+                byte[] salt = new byte[4];
+                b.get(salt);
+                String inner = md5Hex((requirePassword(password) + user).getBytes(StandardCharsets.UTF_8));
+                byte[] outer = ByteBuffer.allocate(inner.length() + 4).put(inner.getBytes(StandardCharsets.UTF_8))
+                        .put(salt).array();
+                send('p', cstring("md5" + md5Hex(outer)));
+            }
+            default -> throw new SQLNonTransientConnectionException("authentication method " + code
+                    + " is not supported for the pgbouncer admin console (use trust, password or md5)", "28000");
+        }
+    }
+
+    private static String requirePassword(String password) throws SQLException {
+        if (password == null) {
+            throw new SQLNonTransientConnectionException("pgbouncer asks for a password but none is configured",
+                    "28P01");
+        }
+        return password;
+    }
+
+    private static List<String> columns(ByteBuffer b) {
+        int n = b.getShort();
+        List<String> names = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add(readCString(b));
+            b.position(b.position() + 18);
+        }
+        return names;
+    }
+
+    private static Map<String, String> row(ByteBuffer b, List<String> columns) {
+        int n = b.getShort();
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            int len = b.getInt();
+            String value = null;
+            if (len >= 0) {
+                byte[] v = new byte[len];
+                b.get(v);
+                value = new String(v, StandardCharsets.UTF_8);
+            }
+            row.put(i < columns.size() ? columns.get(i) : "column" + i, value);
+        }
+        return row;
+    }
+
+    private static SQLException error(ByteBuffer b) {
+        String code = null;
+        String message = "unknown error";
+        while (b.hasRemaining()) {
+            byte field = b.get();
+            if (field == 0) {
+                break;
+            }
+            String value = readCString(b);
+            if (field == 'C') {
+                code = value;
+            } else if (field == 'M') {
+                message = value;
+            }
+        }
+        return new SQLException("ERROR: " + message, code);
+    }
+
+    private void send(char type, byte[] body) throws IOException {
+        out.write(ByteBuffer.allocate(5 + body.length).put((byte) type).putInt(4 + body.length).put(body).array());
+        out.flush();
+    }
+
+    private static byte[] cstring(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(bytes.length + 1).put(bytes).put((byte) 0).array();
+    }
+
+    private static String readCString(ByteBuffer b) {
+        int start = b.position();
+        while (b.get() != 0) {
+            // scan to the terminator
+        }
+        return new String(b.array(), start, b.position() - start - 1, StandardCharsets.UTF_8);
+    }
+
+    static String md5Hex(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+
+    private static SQLException io(String what, IOException e) {
+        String detail = e instanceof EOFException ? "connection closed by the server" : e.toString();
+        return new SQLException(what + ": " + detail, "08006", e);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to release
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isClosed()) {
+            try {
+                send('X', new byte[0]);
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            closeQuietly(socket);
+        }
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+}

@@ -1,0 +1,139 @@
+package org.pgfence.consumer.pgbouncer;
+
+import io.github.resilience4j.retry.Retry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.pgfence.consumer.config.Role;
+import org.pgfence.consumer.ini.AtomicFile;
+import org.pgfence.consumer.ini.IniEntry;
+import org.pgfence.consumer.ini.IniText;
+import org.pgfence.consumer.ini.RenderedIni;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the local pgbouncer serve a rendered ini (DESIGN rule 7): skip the write when the body is
+ * unchanged; otherwise write atomically and RELOAD. Then always verify with SHOW DATABASES (one more
+ * RELOAD if pgbouncer disagrees), fix DISABLE/ENABLE state, and KILL + RESUME every rw database whose
+ * host or port changed, so no session stays on the old primary (lab facts P11-P13).
+ */
+public final class PgbouncerApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(PgbouncerApplier.class);
+    private final Path ini;
+    private final boolean backups;
+    private final PgbouncerAdmin admin;
+    private final Retry retry;
+
+    public PgbouncerApplier(Path ini, boolean backups, PgbouncerAdmin admin, Retry retry) {
+        this.ini = ini;
+        this.backups = backups;
+        this.admin = admin;
+        this.retry = retry;
+    }
+
+    public ApplyResult apply(RenderedIni rendered) throws ApplyException {
+        List<String> actions = new ArrayList<>();
+        Optional<String> current = read();
+        boolean write = current.isEmpty() || !IniText.sameBody(current.get(), rendered.text());
+        List<PoolerDatabase> before = before();
+        if (write) {
+            try {
+                AtomicFile.write(ini, rendered.text(), backups);
+            } catch (IOException e) {
+                throw new ApplyException("cannot write " + ini + " (the previous file is intact): " + e, e);
+            }
+            reload(actions);
+        }
+        List<PoolerDatabase> after = verified(rendered, write || before.isEmpty() ? null : before, actions);
+        for (String db : Verification.toDisable(rendered.entries(), after)) {
+            run(AdminCommands.disable(db), actions);
+        }
+        for (String db : Verification.toEnable(rendered.entries(), after)) {
+            run(AdminCommands.enable(db), actions);
+        }
+        List<String> paused = new ArrayList<>(Verification.paused(rendered.entries(), after));
+        for (IniEntry e : rendered.entries()) {
+            if (e.role() == Role.RW && targetChanged(e, before)) {
+                run(AdminCommands.kill(e.name()), actions);
+                paused.add(e.name());
+            }
+        }
+        for (String db : paused.stream().distinct().toList()) {
+            run(AdminCommands.resume(db), actions);
+        }
+        String sha = write ? rendered.sha256() : IniText.sha256(current.get());
+        return new ApplyResult(write, sha, actions);
+    }
+
+    /**
+     * What pgbouncer serves before this apply, or empty if its console is unreachable: the file is written
+     * anyway, so a pgbouncer that (re)starts later loads the right routes; the apply then fails on RELOAD.
+     */
+    private List<PoolerDatabase> before() {
+        try {
+            return call("SHOW DATABASES", admin::showDatabases);
+        } catch (ApplyException e) {
+            LOG.warn("{}; writing the ini anyway", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<PoolerDatabase> verified(RenderedIni rendered, List<PoolerDatabase> known, List<String> actions)
+            throws ApplyException {
+        List<PoolerDatabase> rows = known != null ? known : call("SHOW DATABASES", admin::showDatabases);
+        List<String> wrong = Verification.mismatches(rendered.entries(), rendered.omitted(), rows);
+        if (wrong.isEmpty()) {
+            return rows;
+        }
+        LOG.warn("pgbouncer disagrees with {}: {}; reloading", ini, wrong);
+        reload(actions);
+        rows = call("SHOW DATABASES", admin::showDatabases);
+        wrong = Verification.mismatches(rendered.entries(), rendered.omitted(), rows);
+        if (!wrong.isEmpty()) {
+            throw new ApplyException("pgbouncer did not load " + ini + " (RELOAD said OK; see the pgbouncer log): "
+                    + String.join("; ", wrong), null);
+        }
+        return rows;
+    }
+
+    private static boolean targetChanged(IniEntry e, List<PoolerDatabase> before) {
+        return before.stream().filter(r -> r.name().equals(e.name()))
+                .anyMatch(r -> !e.host().equals(r.host()) || e.port() != r.port());
+    }
+
+    private void reload(List<String> actions) throws ApplyException {
+        run("RELOAD", actions);
+    }
+
+    private void run(String command, List<String> actions) throws ApplyException {
+        call(command, () -> {
+            admin.execute(command);
+            return null;
+        });
+        actions.add(command);
+    }
+
+    private interface AdminCall<T> {
+        T call() throws SQLException;
+    }
+
+    private <T> T call(String what, AdminCall<T> call) throws ApplyException {
+        try {
+            return retry.executeCallable(call::call);
+        } catch (Exception e) {
+            throw new ApplyException("pgbouncer admin " + admin.url() + " on " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> read() throws ApplyException {
+        try {
+            return AtomicFile.read(ini);
+        } catch (IOException e) {
+            throw new ApplyException("cannot read " + ini + ": " + e, e);
+        }
+    }
+}

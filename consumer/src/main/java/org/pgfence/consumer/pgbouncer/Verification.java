@@ -1,0 +1,59 @@
+package org.pgfence.consumer.pgbouncer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.pgfence.consumer.ini.IniEntry;
+
+/**
+ * Compares what pgbouncer says it serves with what the ini defines ({@code RELOAD} answers OK even when
+ * loading failed: lab fact P12). Pure; each mismatch is one readable line.
+ */
+public final class Verification {
+    private Verification() {
+    }
+
+    public static List<String> mismatches(List<IniEntry> expected, Set<String> absent, List<PoolerDatabase> rows) {
+        Map<String, PoolerDatabase> byName = rows.stream()
+                .collect(Collectors.toMap(PoolerDatabase::name, Function.identity(), (a, b) -> a));
+        List<String> out = new ArrayList<>();
+        for (IniEntry e : expected) {
+            PoolerDatabase row = byName.get(e.name());
+            if (row == null) {
+                out.add(e.name() + ": missing from SHOW DATABASES");
+            } else if (!e.host().equals(row.host()) || e.port() != row.port() || !e.dbname().equals(row.database())) {
+                out.add(e.name() + ": pgbouncer has host=" + row.host() + " port=" + row.port() + " dbname="
+                        + row.database() + ", ini has host=" + e.host() + " port=" + e.port() + " dbname=" + e.dbname());
+            }
+        }
+        for (String name : absent) {
+            if (byName.containsKey(name)) {
+                out.add(name + ": still in SHOW DATABASES although removed from the ini");
+            }
+        }
+        return out;
+    }
+
+    /** Entries whose DISABLE/ENABLE state is wrong: closed ones must be disabled, routed ones enabled. */
+    public static List<String> toDisable(List<IniEntry> expected, List<PoolerDatabase> rows) {
+        return expected.stream().filter(IniEntry::closed)
+                .filter(e -> rows.stream().anyMatch(r -> r.name().equals(e.name()) && !r.disabled()))
+                .map(IniEntry::name).toList();
+    }
+
+    public static List<String> toEnable(List<IniEntry> expected, List<PoolerDatabase> rows) {
+        return expected.stream().filter(e -> !e.closed())
+                .filter(e -> rows.stream().anyMatch(r -> r.name().equals(e.name()) && r.disabled()))
+                .map(IniEntry::name).toList();
+    }
+
+    /** Managed entries left paused (e.g. an agent that died between KILL and RESUME). */
+    public static List<String> paused(List<IniEntry> expected, List<PoolerDatabase> rows) {
+        return expected.stream()
+                .filter(e -> rows.stream().anyMatch(r -> r.name().equals(e.name()) && r.paused()))
+                .map(IniEntry::name).toList();
+    }
+}

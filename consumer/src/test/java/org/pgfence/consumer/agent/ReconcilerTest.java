@@ -1,0 +1,123 @@
+package org.pgfence.consumer.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pgfence.consumer.config.AgentConfig;
+import org.pgfence.consumer.config.AgentConfigLoader;
+import org.pgfence.consumer.decision.Decider;
+import org.pgfence.consumer.discovery.ClusterDiscovery;
+import org.pgfence.consumer.discovery.JdbcNodeProbe;
+import org.pgfence.consumer.http.Metrics;
+import org.pgfence.consumer.ini.IniRenderer;
+import org.pgfence.consumer.internal.Retries;
+import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
+import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
+import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.StatusBoard;
+import org.pgfence.events.AckStatus;
+import org.pgfence.events.DatabaseTarget;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.FencingAck;
+import org.pgfence.process.ConfigReader;
+
+/**
+ * The reconciler wired with real components pointed at addresses where nothing listens: no node
+ * reachable, pgbouncer's console down. (Reachable nodes and a live pgbouncer are the lab ITs' job.)
+ */
+class ReconcilerTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T20:07:16Z"));
+    private ExecutorService executor;
+    private JdbcNodeProbe probe;
+    private PgbouncerAdmin admin;
+    private EpochStore epochs;
+    private final StatusBoard status = new StatusBoard();
+    private final Metrics metrics = new Metrics();
+
+    @BeforeEach
+    void start() {
+        executor = Executors.newFixedThreadPool(2);
+        probe = new JdbcNodeProbe();
+    }
+
+    @AfterEach
+    void stop() {
+        probe.close();
+        if (admin != null) {
+            admin.close();
+        }
+        executor.shutdownNow();
+    }
+
+    private Reconciler reconciler(Path ini) throws Exception {
+        AgentConfig config = AgentConfigLoader.from(ConfigReader.of("test", Map.of(
+                "host", "node1",
+                "kafka", Map.of("bootstrapServers", "127.0.0.1:1"),
+                "clusters", List.of(Map.of("name", "main", "connectTimeout", "500ms",
+                        "nodes", List.of(Map.of("host", "127.0.0.1", "port", "1")))),
+                "databases", List.of(Map.of("name", "appdb-rw", "cluster", "main", "role", "rw", "dbname", "appdb")),
+                "pgbouncer", Map.of("databaseIni", ini.toString(), "admin", Map.of("port", "1")),
+                "stateDir", dir.resolve("state").toString()), Map.of()));
+        epochs = EpochStore.open(config.stateDir());
+        admin = new PgbouncerAdmin(config.pgbouncer(), Duration.ofMillis(500));
+        PgbouncerApplier applier = new PgbouncerApplier(ini, true, admin,
+                Retries.of(Retries.PGBOUNCER_ADMIN, 2, Duration.ofMillis(1), Duration.ofMillis(2)));
+        Planner planner = new Planner(config, new ClusterDiscovery(probe, executor, clock), new Decider(), epochs);
+        return new Reconciler(config, planner, new IniRenderer("node1", config.failClosed()), applier, epochs,
+                new Acks("node1", "node1/test", config.failClosed()), status, metrics, clock);
+    }
+
+    @Test
+    void staleEventIsRejectedWithoutTouchingAnything() throws Exception {
+        Path ini = dir.resolve("db.ini");
+        Reconciler r = reconciler(ini);
+        epochs.advance("main", new Epoch(3, "73"));
+        FencingAck ack = r.onEvent(AcksTest.event(2), clock.instant());
+        assertThat(ack.status()).isEqualTo(AckStatus.REJECTED_STALE);
+        assertThat(ack.epoch()).isEqualTo(new Epoch(3, "73"));
+        assertThat(ini).doesNotExist();
+        assertThat(metrics.prometheus()).contains("pgfence_agent_applies_total{status=\"REJECTED_STALE\"} 1");
+    }
+
+    @Test
+    void withPgbouncerDownTheFailClosedIniIsStillWrittenAndTheAckFails() throws Exception {
+        Path ini = dir.resolve("db.ini");
+        Files.writeString(ini, "[databases]\nappdb-rw = host=127.0.0.11 port=5432 dbname=appdb\n");
+        FencingAck ack = reconciler(ini).reconcile("main", clock.instant());
+        assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
+        assertThat(ack.eventId()).isNull();
+        assertThat(ack.error()).contains("pgbouncer admin postgres@127.0.0.1:1").contains("RELOAD");
+        assertThat(ack.targets()).containsExactly(new DatabaseTarget("appdb-rw", "rw", DatabaseTarget.DISABLED, null));
+        assertThat(Files.readString(ini)).contains("appdb-rw = host=" + IniRenderer.FENCED_HOST);
+        assertThat(dir.resolve("db.ini.prev")).content().contains("host=127.0.0.11");
+        assertThat(status.all()).singleElement().satisfies(s -> {
+            assertThat(s.fencedClosed()).isTrue();
+            assertThat(s.lastStatus()).isEqualTo(AckStatus.FAILED);
+        });
+    }
+
+    @Test
+    void anIniPathThatCannotBeWrittenLeavesTheOldFileAndAcksFailed() throws Exception {
+        Path procVersion = Path.of("/proc/version");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(procVersion), "needs Linux /proc");
+        String before = Files.readString(procVersion);
+        FencingAck ack = reconciler(procVersion).reconcile("main", clock.instant());
+        assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
+        assertThat(ack.error()).contains("cannot write /proc/version (the previous file is intact)");
+        assertThat(Files.readString(procVersion)).isEqualTo(before);
+    }
+}

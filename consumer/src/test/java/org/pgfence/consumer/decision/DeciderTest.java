@@ -1,0 +1,267 @@
+package org.pgfence.consumer.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.pgfence.consumer.decision.Nodes.SYS;
+import static org.pgfence.consumer.decision.Nodes.addr;
+import static org.pgfence.consumer.decision.Nodes.afterFailoverView;
+import static org.pgfence.consumer.decision.Nodes.down;
+import static org.pgfence.consumer.decision.Nodes.initialView;
+import static org.pgfence.consumer.decision.Nodes.list;
+import static org.pgfence.consumer.decision.Nodes.standby;
+import static org.pgfence.consumer.decision.Nodes.writable;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.pgfence.consumer.config.DatabaseConfig;
+import org.pgfence.consumer.config.Role;
+import org.pgfence.consumer.config.RoPolicy;
+import org.pgfence.consumer.discovery.Address;
+import org.pgfence.consumer.discovery.NodeObservation;
+import org.pgfence.consumer.discovery.RepmgrNode;
+import org.pgfence.consumer.discovery.TimelineSource;
+import org.pgfence.events.Epoch;
+
+class DeciderTest {
+    static final DatabaseConfig RW = new DatabaseConfig("appdb-rw", "main", Role.RW, "appdb", RoPolicy.LOCAL,
+            new TreeMap<>());
+    static final DatabaseConfig RO = new DatabaseConfig("appdb-ro", "main", Role.RO, "appdb", RoPolicy.LOCAL,
+            new TreeMap<>());
+
+    private final Decider decider = new Decider();
+
+    private ClusterPlan decide(List<NodeObservation> nodes, Epoch applied, Epoch announced, String local,
+                               DatabaseConfig... dbs) {
+        List<DatabaseConfig> list = dbs.length == 0 ? List.of(RW, RO) : List.of(dbs);
+        return decider.decide(new DecisionInput("main", nodes, applied, announced, list, local));
+    }
+
+    private static String target(ClusterPlan plan, String db) {
+        return plan.entries().stream().filter(e -> e.database().name().equals(db)).findFirst()
+                .map(e -> e.target() == null ? "closed" : e.target().name()).orElseThrow();
+    }
+
+    @Test
+    void healthyClusterRoutesRwToThePrimaryAndRoToTheLocalStandby() {
+        ClusterPlan plan = decide(list(writable(1, 1, initialView()), standby(2, 1, initialView()),
+                standby(3, 1, initialView())), null, null, "node2");
+        assertThat(plan.rw().verdict()).isEqualTo(Verdict.ROUTED);
+        assertThat(plan.rw().primary().name()).isEqualTo("node1");
+        assertThat(plan.rw().primary().host()).isEqualTo("127.0.0.11");
+        assertThat(plan.rw().epoch()).isEqualTo(new Epoch(1, SYS));
+        assertThat(target(plan, "appdb-rw")).isEqualTo("node1");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
+        assertThat(plan.warnings()).isEmpty();
+    }
+
+    @Test
+    void afterFailoverRwMovesToThePromotedNodeOnTheNewTimeline() {
+        ClusterPlan plan = decide(list(down(1), writable(2, 2, afterFailoverView()), standby(3, 2, afterFailoverView())),
+                new Epoch(1, SYS), new Epoch(2, SYS), "node3");
+        assertThat(plan.rw().routed()).isTrue();
+        assertThat(plan.rw().primary().name()).isEqualTo("node2");
+        assertThat(plan.rw().epoch().timeline()).isEqualTo(2);
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node3");
+    }
+
+    @Test
+    void returningOldPrimaryOnALowerTimelineIsNeverRouted() {
+        NodeObservation stale = writable(1, 1, initialView());
+        assertThat(stale.claimsPrimary()).as("its own stale metadata claims primary").isTrue();
+        ClusterPlan plan = decide(list(stale, writable(2, 2, afterFailoverView()), standby(3, 2, afterFailoverView())),
+                new Epoch(2, SYS), null, "node1");
+        assertThat(plan.rw().primary().name()).isEqualTo("node2");
+        assertThat(target(plan, "appdb-ro")).as("local node1 is a stale primary: fall back to the primary")
+                .isEqualTo("node2");
+    }
+
+    @Test
+    void twoWritableNodesOnTheTopTimelineFailClosed() {
+        ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), writable(3, 2,
+                List.of(Nodes.primaryRow(1, false), Nodes.standbyRow(2, 3), Nodes.primaryRow(3, true)))), null, null,
+                "node2");
+        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().reason()).contains("2 writable nodes on top timeline 2").contains("node2").contains("node3");
+        assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
+    }
+
+    @Test
+    void noWritableNodeFailsClosedButReadOnlyMayStayOnAStreamingStandby() {
+        ClusterPlan plan = decide(list(down(1), standby(2, 1, initialView()), standby(3, 1, initialView())),
+                new Epoch(1, SYS), null, "node2");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().reason()).startsWith("no writable node on top timeline 1");
+        assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
+    }
+
+    @Test
+    void writableNodeWhoseOwnMetadataDoesNotListItAsActivePrimaryFailsClosed() {
+        ClusterPlan plan = decide(list(down(1), writable(2, 2, initialView()), standby(3, 2, initialView())),
+                new Epoch(1, SYS), null, "node3");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().reason()).contains("node2").contains("not an active primary in its own repmgr.nodes");
+    }
+
+    @Test
+    void eventAnnouncingAHigherEpochThanAnyReachableNodeFailsClosed() {
+        ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), standby(3, 2, afterFailoverView())),
+                new Epoch(2, SYS), new Epoch(3, SYS), "node3");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().reason()).contains("event announces tli 3").contains("tli 2");
+    }
+
+    @Test
+    void persistedEpochAboveEveryReachableNodeFailsClosedNeverGoingBack() {
+        ClusterPlan plan = decide(list(writable(1, 1, initialView()), standby(2, 1, initialView())),
+                new Epoch(2, SYS), null, "node2");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().reason()).contains("below the applied epoch tli 2");
+        assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
+    }
+
+    @Test
+    void standbyAheadOfTheOnlyReachableWriterMeansTheRealPrimaryIsUnreachable() {
+        ClusterPlan plan = decide(list(writable(1, 1, initialView()), down(2), standby(3, 2, afterFailoverView())),
+                null, null, "node3");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().epoch().timeline()).isEqualTo(2);
+    }
+
+    @Test
+    void nodeOfAnotherSystemIsIgnoredWithAWarning() {
+        NodeObservation foreign = new NodeObservation(new Address("10.9.9.9", 5432), null, false, 9,
+                TimelineSource.WAL_FILE, "6999999999999999999", 1, initialView());
+        ClusterPlan plan = decide(list(foreign, writable(2, 2, afterFailoverView()), standby(3, 2, afterFailoverView())),
+                null, null, "node3");
+        assertThat(plan.rw().primary().name()).isEqualTo("node2");
+        assertThat(plan.rw().epoch()).isEqualTo(new Epoch(2, SYS));
+        assertThat(plan.warnings()).singleElement().asString().contains("10.9.9.9").contains("6999999999999999999");
+    }
+
+    @Test
+    void appliedEpochFixesTheSystemEvenWhenForeignNodesAreTheMajority() {
+        NodeObservation f1 = new NodeObservation(new Address("10.9.9.1", 5432), null, false, 5,
+                TimelineSource.WAL_FILE, "other", 1, initialView());
+        NodeObservation f2 = new NodeObservation(new Address("10.9.9.2", 5432), null, true, 5,
+                TimelineSource.WAL_RECEIVER, "other", 2, initialView());
+        ClusterPlan plan = decide(list(f1, f2, writable(2, 2, afterFailoverView())), new Epoch(2, SYS), null, "x");
+        assertThat(plan.rw().primary().name()).isEqualTo("node2");
+        assertThat(plan.warnings()).hasSize(2);
+    }
+
+    @Test
+    void nothingReachableFailsClosedWithoutAnEpoch() {
+        ClusterPlan plan = decide(list(down(1), down(2), down(3)), new Epoch(1, SYS), null, "node1");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().epoch()).isNull();
+        assertThat(plan.rw().reason()).contains("no node of cluster main is reachable");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("closed");
+    }
+
+    @Test
+    void primaryWithAnInjectingNodeNameIsNotRoutedAndTheWarningNamesNodeAndField() {
+        List<RepmgrNode> view = List.of(Nodes.primaryRow(1, false),
+                new RepmgrNode(2, "node2\n%include /etc/evil", "primary", true, "lab", null, Nodes.conninfo(2)),
+                Nodes.standbyRow(3, 2));
+        ClusterPlan plan = decide(list(writable(2, 2, view), standby(3, 2, view)), null, null, "node3");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().reason()).contains("primary unusable").contains("node 2").contains("node_name");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("node_name").contains("a newline"));
+        assertThat(String.join("", plan.warnings()) + plan.rw().reason()).doesNotContain("\n");
+    }
+
+    @Test
+    void standbyReachedAtAnUnsafeHostFallsBackToThePrimaryForReads() {
+        NodeObservation weird = new NodeObservation(new Address("127.0.0.13;x", 5432), null, true, 2,
+                TimelineSource.WAL_RECEIVER, SYS, 3, afterFailoverView());
+        ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), weird), null, null, "node3");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("field host").contains("';'"));
+    }
+
+    @Test
+    void theSameNodeReachedAtTwoAddressesIsOneNodeNotTwoWriters() {
+        NodeObservation viaSeed = new NodeObservation(new Address("pg2.example", 5432), null, false, 2,
+                TimelineSource.WAL_FILE, SYS, 2, afterFailoverView());
+        ClusterPlan plan = decide(list(viaSeed, writable(2, 2, afterFailoverView())), null, null, "node2");
+        assertThat(plan.rw().routed()).isTrue();
+        assertThat(plan.rw().primary().host()).as("the address its own conninfo names wins").isEqualTo("127.0.0.12");
+    }
+
+    @Test
+    void nodeThatCannotFindItselfInItsMetadataStillCountsAsAWriter() {
+        NodeObservation anonymous = new NodeObservation(new Address("10.0.0.5", 5432), null, false, 2,
+                TimelineSource.WAL_FILE, SYS, null, afterFailoverView());
+        ClusterPlan plan = decide(list(anonymous, writable(2, 2, afterFailoverView())), null, null, "node2");
+        assertThat(plan.fencedClosed()).isTrue();
+        assertThat(plan.rw().reason()).contains("2 writable nodes");
+    }
+
+    @Test
+    void selfIsFoundByAddressWhenRepmgrCannotSayTheLocalNodeId() {
+        NodeObservation o = new NodeObservation(addr(2), null, false, 2, TimelineSource.WAL_FILE, SYS, null,
+                afterFailoverView());
+        ClusterPlan plan = decide(list(o), null, null, "node2");
+        assertThat(plan.rw().primary().nodeId()).isEqualTo(2);
+    }
+
+    @Test
+    void localStandbyStillOnTheOldTimelineFallsBackToThePrimary() {
+        ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), standby(3, 1, afterFailoverView())),
+                null, null, "node3");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
+    }
+
+    @Test
+    void standbyWhoseTimelineComesFromTheCheckpointIsNotCalledStreaming() {
+        NodeObservation lagging = new NodeObservation(addr(3), null, true, 2, TimelineSource.CHECKPOINT, SYS, 3,
+                afterFailoverView());
+        ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), lagging), null, null, "node3");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
+    }
+
+    @Test
+    void standbyPolicyPrefersAStandbyInTheLocalLocation() {
+        List<RepmgrNode> view = List.of(Nodes.primaryRow(1, true),
+                new RepmgrNode(2, "node2", "standby", true, "dc-a", 1, Nodes.conninfo(2)),
+                new RepmgrNode(3, "node3", "standby", true, "dc-b", 1, Nodes.conninfo(3)),
+                new RepmgrNode(4, "pgb-b", "witness", true, "dc-b", null, "host=10.0.0.4"));
+        DatabaseConfig ro = new DatabaseConfig("appdb-ro", "main", Role.RO, "appdb", RoPolicy.STANDBY, new TreeMap<>());
+        ClusterPlan plan = decide(list(writable(1, 1, view), standby(2, 1, view), standby(3, 1, view)), null, null,
+                "pgb-b", ro);
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node3");
+        ClusterPlan elsewhere = decide(list(writable(1, 1, view), standby(2, 1, view), standby(3, 1, view)), null,
+                null, "unknown-host", ro);
+        assertThat(target(elsewhere, "appdb-ro")).as("no location preference: by name").isEqualTo("node2");
+    }
+
+    @Test
+    void standbyPolicyWithoutStandbysFallsBackToThePrimary() {
+        DatabaseConfig ro = new DatabaseConfig("appdb-ro", "main", Role.RO, "appdb", RoPolicy.STANDBY, new TreeMap<>());
+        ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), down(3)), null, null, "node3", ro);
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
+    }
+
+    @Test
+    void primaryPolicyFollowsRwAndClosesWithIt() {
+        DatabaseConfig ro = new DatabaseConfig("appdb-ro", "main", Role.RO, "appdb", RoPolicy.PRIMARY, new TreeMap<>());
+        ClusterPlan routed = decide(list(writable(2, 2, afterFailoverView()), standby(3, 2, afterFailoverView())),
+                null, null, "node3", RW, ro);
+        assertThat(target(routed, "appdb-ro")).isEqualTo("node2");
+        ClusterPlan fenced = decide(list(standby(3, 2, afterFailoverView())), null, null, "node3", RW, ro);
+        assertThat(target(fenced, "appdb-ro")).isEqualTo("closed");
+    }
+
+    @Test
+    void theDecisionDoesNotDependOnTheOrderOfObservations() {
+        List<NodeObservation> nodes = list(Nodes.writable(1, 1, initialView()), writable(2, 2, afterFailoverView()),
+                standby(3, 2, afterFailoverView()), down(4));
+        ClusterPlan first = decide(nodes, null, null, "node3");
+        List<NodeObservation> reversed = new ArrayList<>(nodes);
+        Collections.reverse(reversed);
+        assertThat(decide(reversed, null, null, "node3")).isEqualTo(first);
+    }
+}

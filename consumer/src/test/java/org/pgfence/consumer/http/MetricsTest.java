@@ -1,0 +1,73 @@
+package org.pgfence.consumer.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pgfence.consumer.state.ClusterStatus;
+import org.pgfence.events.AckStatus;
+import org.pgfence.events.DatabaseTarget;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.NodeRef;
+
+class MetricsTest {
+
+    @Test
+    void prometheusTextHasEveryFamilyWithHelpAndType() {
+        Metrics m = new Metrics();
+        m.epoch("main", 2);
+        m.applied(AckStatus.APPLIED, Duration.ofMillis(40));
+        m.applied(AckStatus.FAILED, Duration.ofMillis(300));
+        m.poison();
+        String text = m.prometheus();
+        assertThat(text).contains("# TYPE pgfence_agent_last_epoch gauge\n")
+                .contains("pgfence_agent_last_epoch{cluster=\"main\"} 2\n")
+                .contains("pgfence_agent_last_apply_seconds 0.3\n")
+                .contains("pgfence_agent_apply_seconds_bucket{le=\"0.05\"} 1\n")
+                .contains("pgfence_agent_apply_seconds_bucket{le=\"0.5\"} 2\n")
+                .contains("pgfence_agent_apply_seconds_bucket{le=\"+Inf\"} 2\n")
+                .contains("pgfence_agent_apply_seconds_count 2\n")
+                .contains("pgfence_agent_applies_total{status=\"APPLIED\"} 1\n")
+                .contains("pgfence_agent_applies_total{status=\"FENCED_CLOSED\"} 0\n")
+                .contains("pgfence_agent_poison_records_total 1\n")
+                .contains("pgfence_agent_failures_total 1\n");
+        assertThat(text.lines().filter(l -> !l.startsWith("#")))
+                .allMatch(l -> l.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? [0-9.]+"));
+    }
+
+    @Test
+    void labelValuesAreEscaped() {
+        assertThat(Metrics.label("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
+    }
+
+    @Test
+    void statusAndMetricsAreServedOverHttp() throws Exception {
+        Metrics m = new Metrics();
+        m.epoch("main", 2);
+        ClusterStatus s = new ClusterStatus("main", new Epoch(2, "73"), List.of(DatabaseTarget.routed("appdb-rw", "rw",
+                new NodeRef(2, "node2", "127.0.0.12", 5432))), AckStatus.APPLIED, Instant.parse("2026-11-25T20:07:16Z"),
+                false, null);
+        try (StatusServer server = new StatusServer("127.0.0.1", 0, m, "node1", () -> List.of(s))) {
+            server.start();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> status = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/status")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).contains("\"host\" : \"node1\"").contains("\"lastStatus\" : \"APPLIED\"")
+                    .contains("\"fencedClosed\" : false").contains("\"timeline\" : 2")
+                    .contains("\"lastAckAt\" : \"2026-11-25T20:07:16Z\"");
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("pgfence_agent_last_epoch{cluster=\"main\"} 2");
+            assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+        }
+    }
+}

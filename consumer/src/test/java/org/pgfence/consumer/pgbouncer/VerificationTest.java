@@ -1,0 +1,79 @@
+package org.pgfence.consumer.pgbouncer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.pgfence.consumer.config.Role;
+import org.pgfence.consumer.ini.IniEntry;
+import org.pgfence.consumer.ini.IniRenderer;
+
+class VerificationTest {
+    static final IniEntry RW = new IniEntry("appdb-rw", Role.RW, "127.0.0.12", 5432, "appdb", false);
+    static final IniEntry RO = new IniEntry("appdb-ro", Role.RO, "127.0.0.13", 5432, "appdb", false);
+    static final IniEntry CLOSED = new IniEntry("appdb-rw", Role.RW, IniRenderer.FENCED_HOST, 5432, "appdb", true);
+
+    static PoolerDatabase row(String name, String host, boolean paused, boolean disabled) {
+        return new PoolerDatabase(name, host, 5432, "appdb", paused, disabled);
+    }
+
+    @Test
+    void matchingRowsGiveNoMismatch() {
+        List<PoolerDatabase> rows = List.of(row("appdb-rw", "127.0.0.12", false, false),
+                row("appdb-ro", "127.0.0.13", false, false), new PoolerDatabase("pgbouncer", null, 6432, "pgbouncer",
+                        false, false));
+        assertThat(Verification.mismatches(List.of(RW, RO), Set.of(), rows)).isEmpty();
+    }
+
+    @Test
+    void anOldHostAfterReloadIsAMismatchNamingBothSides() {
+        List<PoolerDatabase> rows = List.of(row("appdb-rw", "127.0.0.11", false, false),
+                row("appdb-ro", "127.0.0.13", false, false));
+        assertThat(Verification.mismatches(List.of(RW, RO), Set.of(), rows)).singleElement().asString()
+                .contains("appdb-rw").contains("pgbouncer has host=127.0.0.11").contains("ini has host=127.0.0.12");
+    }
+
+    @Test
+    void missingEntriesPortAndDatabaseDifferencesAreMismatches() {
+        List<PoolerDatabase> rows = List.of(new PoolerDatabase("appdb-rw", "127.0.0.12", 6543, "appdb", false, false),
+                new PoolerDatabase("appdb-ro", "127.0.0.13", 5432, "repmgr", false, false));
+        assertThat(Verification.mismatches(List.of(RW, RO, new IniEntry("x", Role.RO, "h", 1, "d", false)), Set.of(),
+                rows)).hasSize(3).anySatisfy(m -> assertThat(m).contains("x: missing from SHOW DATABASES"));
+    }
+
+    @Test
+    void aRemovedEntryStillServedIsAMismatch() {
+        List<PoolerDatabase> rows = List.of(row("appdb-rw", "127.0.0.11", false, false),
+                row("appdb-ro", "127.0.0.13", false, false));
+        assertThat(Verification.mismatches(List.of(RO), Set.of("appdb-rw"), rows)).singleElement().asString()
+                .contains("appdb-rw: still in SHOW DATABASES");
+    }
+
+    @Test
+    void closedEntriesMustBeDisabledAndRoutedOnesEnabled() {
+        assertThat(Verification.toDisable(List.of(CLOSED, RO), List.of(row("appdb-rw", IniRenderer.FENCED_HOST,
+                false, false), row("appdb-ro", "127.0.0.13", false, false)))).containsExactly("appdb-rw");
+        assertThat(Verification.toDisable(List.of(CLOSED), List.of(row("appdb-rw", IniRenderer.FENCED_HOST,
+                false, true)))).isEmpty();
+        assertThat(Verification.toEnable(List.of(RW, RO), List.of(row("appdb-rw", "127.0.0.12", false, true),
+                row("appdb-ro", "127.0.0.13", false, false)))).containsExactly("appdb-rw");
+    }
+
+    @Test
+    void pausedManagedEntriesAreFound() {
+        assertThat(Verification.paused(List.of(RW, RO), List.of(row("appdb-rw", "127.0.0.12", true, false),
+                row("appdb-ro", "127.0.0.13", false, false), row("other", "h", true, false))))
+                .containsExactly("appdb-rw");
+    }
+
+    @Test
+    void adminCommandsQuoteNamesAndRefuseUnsafeOnes() {
+        assertThat(AdminCommands.kill("appdb-rw")).isEqualTo("KILL \"appdb-rw\"");
+        assertThat(AdminCommands.resume("appdb-rw")).isEqualTo("RESUME \"appdb-rw\"");
+        assertThat(AdminCommands.disable("appdb-rw")).isEqualTo("DISABLE \"appdb-rw\"");
+        assertThat(AdminCommands.enable("appdb-rw")).isEqualTo("ENABLE \"appdb-rw\"");
+        assertThatThrownBy(() -> AdminCommands.kill("x\"; SHUTDOWN; --")).hasMessageContaining("a quote");
+    }
+}
