@@ -30,7 +30,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The auditor's YAML config.")
+    /** Not {@code required} in picocli's sense: that would demand it before {@code audit status} too. */
+    @Option(names = "--config", paramLabel = "FILE", description = "The auditor's YAML config (required).")
     Path config;
 
     public AuditCommand(Map<String, String> env, Clock clock) {
@@ -47,6 +48,11 @@ public final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        if (config == null) {
+            err.println("pgfence: missing required option: '--config=FILE'");
+            err.println("Try 'pgfence audit --help'.");
+            return ExitCode.USAGE.code();
+        }
         AuditConfig cfg = AuditConfig.load(config, env);
         Auditor auditor = new Auditor(cfg, clock);
         CountDownLatch closed = new CountDownLatch(1);

@@ -25,19 +25,28 @@ public final class AdminConsole {
     }
 
     /** RELOAD, then SHOW DATABASES on the same connection. */
-    public List<ShownDatabase> reloadAndShow() throws SQLException {
+    public List<ShownDatabase> reloadAndShow() throws AdminConsoleException {
         try (Connection c = open(); Statement s = c.createStatement()) {
             s.setQueryTimeout(seconds());
             s.execute("RELOAD");
             return show(s);
+        } catch (SQLException e) {
+            throw failure("RELOAD/SHOW DATABASES", e);
         }
     }
 
-    public List<ShownDatabase> showDatabases() throws SQLException {
+    public List<ShownDatabase> showDatabases() throws AdminConsoleException {
         try (Connection c = open(); Statement s = c.createStatement()) {
             s.setQueryTimeout(seconds());
             return show(s);
+        } catch (SQLException e) {
+            throw failure("SHOW DATABASES", e);
         }
+    }
+
+    private AdminConsoleException failure(String what, SQLException e) {
+        return new AdminConsoleException(what + " on pgbouncer " + endpoint.host() + ":" + endpoint.port()
+                + " as " + endpoint.user() + " failed: " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", e);
     }
 
     private static List<ShownDatabase> show(Statement s) throws SQLException {

@@ -3,12 +3,12 @@ package org.pgfence.audit.remediation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.pgfence.audit.config.RemoteHost;
 import org.pgfence.audit.pgbouncer.AdminConsole;
+import org.pgfence.audit.pgbouncer.AdminConsoleException;
 import org.pgfence.audit.pgbouncer.DatabaseIni;
 import org.pgfence.audit.pgbouncer.IniEntry;
 import org.pgfence.audit.pgbouncer.ReloadCheck;
@@ -73,9 +73,8 @@ public final class RemoteRepair {
                 return RepairResult.failed(Outcome.RELOAD_FAILED, "after RELOAD on " + host.admin().host() + ":"
                         + host.admin().port() + " pgbouncer does not run the uploaded ini: " + mismatches);
             }
-        } catch (SQLException e) {
-            return RepairResult.failed(Outcome.RELOAD_FAILED, "RELOAD/SHOW DATABASES on " + host.admin().host()
-                    + ":" + host.admin().port() + " failed: " + e.getMessage());
+        } catch (AdminConsoleException e) {
+            return RepairResult.failed(Outcome.RELOAD_FAILED, e.getMessage());
         }
         return new RepairResult(Outcome.APPLIED, targets(ini, promotion.newPrimary()), sha256(ini.text()), null);
     }

@@ -35,6 +35,10 @@ public final class Fixtures {
         return ack(promotionId, EVENT, host, AckStatus.APPLIED, 2, afterMs);
     }
 
+    public static AckRecord good(long promotionId, String host, long afterMs, int timeline) {
+        return ack(promotionId, EVENT, host, AckStatus.APPLIED, timeline, afterMs);
+    }
+
     public static AgentRecord agent(String host, Instant startedAt, Instant lastSeen, String... clusters) {
         return new AgentRecord(host, "agent-" + host, List.of(clusters), List.of("appdb-rw", "appdb-ro"), "0.1.0",
                 startedAt, lastSeen);
