@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code pgfence audit}: runs the auditor until SIGTERM. {@code pgfence audit status} is its subcommand. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Record promotions and acks in PostgreSQL, say when fencing is complete, repair overdue hosts.",
-        footer = {"", "Exit codes: 0 stopped cleanly, 3 config, 4 audit store unreachable, 70 internal."})
+        footer = {"", "Exit codes: 143 after SIGTERM and a clean stop, 2 usage, 3 config, 4 audit store unreachable,"
+                + " 70 internal."})
 public final class AuditCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final Clock clock;

@@ -31,7 +31,6 @@ import org.pgfence.audit.tracking.CompletionTracker;
 import org.pgfence.audit.tracking.ExpectedHosts;
 import org.pgfence.audit.watch.CompletionTicker;
 import org.pgfence.events.kafka.Decoded;
-import org.pgfence.events.kafka.TopicInstaller;
 import org.pgfence.events.PgfenceEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,11 +83,14 @@ public final class Auditor implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("audit-ticker"));
     }
 
-    /** Migrates the store (waiting for it a bounded time), then starts consuming, checking and serving metrics. */
+    /**
+     * Migrates the store (waiting for it a bounded time), then starts consuming, checking and serving metrics.
+     * Topics are not created here: the auditor only reads, and subscribing to a topic that does not exist
+     * yet simply waits for it (TopicInstaller's admin close is unbounded when the broker is down).
+     */
     public void start() {
         LOG.info("pgfence audit starting: {}", config.describe());
         migrate();
-        ensureTopics();
         http = new MetricsServer(config.http(), metrics, () -> "ok\n");
         http.start();
         consumerThread = new Thread(loop, "audit-consumer");
@@ -110,18 +112,6 @@ public final class Auditor implements AutoCloseable {
         int version = Retry.decorateSupplier(retry,
                 () -> new SchemaMigrator(connector, MigrationCatalog.builtIn(), clock).migrate()).get();
         LOG.info("Audit store {} at schema version {}", connector.describe(), version);
-    }
-
-    private void ensureTopics() {
-        try {
-            TopicInstaller.ensure(config.kafka(), config.deadline());
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.warn("Could not verify the pgfence topics within {} ms ({}); subscribing anyway",
-                    config.deadline().toMillis(), e.toString());
-        }
     }
 
     /** The metrics port (useful when the config asks for port 0). */

@@ -22,7 +22,7 @@ public final class AckPublisher implements AutoCloseable {
         this.deadline = deadline;
     }
 
-    /** True when the broker acknowledged the ack within the deadline. */
+    /** Returns once the broker acknowledged the ack; throws if it did not within the deadline. */
     public void publish(FencingAck ack) throws PublishException {
         try {
             producer.send(new ProducerRecord<>(topics.acks(), Topics.ackKey(ack.cluster(), ack.host()), ack))

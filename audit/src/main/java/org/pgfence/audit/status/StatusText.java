@@ -1,5 +1,7 @@
 package org.pgfence.audit.status;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.pgfence.audit.status.StatusDocument.ClusterLine;
 import org.pgfence.audit.status.StatusDocument.HostLine;
@@ -52,28 +54,28 @@ public final class StatusText {
     }
 
     private static void host(StringBuilder out, HostLine h) {
-        out.append(String.format("    %-16s %-8s", h.host(), h.state()));
+        List<String> parts = new ArrayList<>();
         if (h.status() != null) {
-            out.append(' ').append(h.status()).append(" at timeline ")
-                    .append(h.timeline() == null ? "?" : h.timeline().toString());
+            parts.add(h.status() + " at timeline " + (h.timeline() == null ? "?" : h.timeline().toString()));
         }
         if (h.ackedAfterMs() != null) {
-            out.append(", acked after ").append(h.ackedAfterMs()).append(" ms");
+            parts.add("acked after " + h.ackedAfterMs() + " ms");
         }
         if (h.remediated()) {
-            out.append(", remediated over SSH");
+            parts.add("remediated over SSH");
         }
         if (h.overdueSince() != null) {
-            out.append(", overdue since ").append(h.overdueSince());
+            parts.add("overdue since " + h.overdueSince());
         }
         if (h.error() != null) {
-            out.append(", error: ").append(h.error());
+            parts.add("error: " + h.error());
         }
         if (!h.remediations().isEmpty()) {
-            out.append(", remediation: ").append(h.remediations().stream()
-                    .map(StatusText::attempt).collect(Collectors.joining("; ")));
+            parts.add("remediation: " + h.remediations().stream().map(StatusText::attempt)
+                    .collect(Collectors.joining("; ")));
         }
-        out.append('\n');
+        String line = String.format("    %-16s %-8s %s", h.host(), h.state(), String.join(", ", parts));
+        out.append(line.stripTrailing()).append('\n');
     }
 
     private static String attempt(RemediationLine r) {

@@ -76,6 +76,14 @@ class StatusRenderingTest {
     }
 
     @Test
+    void aHostWithoutAnyAckShowsOnlyItsState() {
+        Verdict v = tracker.evaluate(promotion(9, 2, "pgb3"), List.of(), T0.plusSeconds(6));
+        String text = StatusText.render(StatusDocument.of(new StatusReport(T0.plusSeconds(6), null,
+                List.of(new PromotionStatus(v, Map.of("pgb3", T0.plusSeconds(5)), List.of())), List.of(v))));
+        assertThat(text).contains("    pgb3             OVERDUE  overdue since 2026-11-25T20:07:20Z\n");
+    }
+
+    @Test
     void textSaysSoWhenNothingWasRecorded() {
         String text = StatusText.render(StatusDocument.of(new StatusReport(T0, "lab", List.of(), List.of())));
         assertThat(text).isEqualTo("No promotion recorded for cluster lab.\nOK (exit 0)\n");
