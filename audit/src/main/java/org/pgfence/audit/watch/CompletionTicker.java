@@ -83,8 +83,11 @@ public final class CompletionTicker implements Runnable {
             }
             return 0;
         }
+        if (!settled(p, now)) {
+            return 0;
+        }
         if (v.noExpectedHosts()) {
-            if (!now.isBefore(p.occurredAt().plus(tracker.deadline())) && warnedEmpty.add(p.id())) {
+            if (warnedEmpty.add(p.id())) {
                 LOG.error("Promotion #{} of {} has no expected host: no agent of this cluster was heard from"
                         + " within the heartbeat TTL; nobody fenced it", p.id(), p.cluster());
             }
@@ -104,6 +107,16 @@ public final class CompletionTicker implements Runnable {
             }
         }
         return overdue.size();
+    }
+
+    /**
+     * Overdue is judged only once the auditor itself has known the promotion for a deadline: after a
+     * restart it may first read a promotion and only then the heartbeats and acks behind it in the log.
+     * Live, firstSeenAt is within milliseconds of occurredAt, so this changes nothing.
+     */
+    private boolean settled(Promotion p, Instant now) {
+        Instant from = p.firstSeenAt().isAfter(p.occurredAt()) ? p.firstSeenAt() : p.occurredAt();
+        return !now.isBefore(from.plus(tracker.deadline()));
     }
 
     private static Map<String, Promotion> latestPerCluster(List<Promotion> open) {
