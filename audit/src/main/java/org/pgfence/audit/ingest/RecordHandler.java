@@ -86,7 +86,7 @@ public final class RecordHandler {
     private void ack(FencingAck a) {
         try (MDC.MDCCloseable c = MDC.putCloseable("cluster", a.cluster());
              MDC.MDCCloseable h = MDC.putCloseable("host", a.host());
-             MDC.MDCCloseable i = MDC.putCloseable("event.id", String.valueOf(a.eventId()))) {
+             MDC.MDCCloseable i = MDC.putCloseable("event.id", a.eventId() == null ? "reconcile" : a.eventId().toString())) {
             boolean changed = store.recordAck(a, clock.instant());
             LOG.debug("Ack {} {} at {} from {}: {}", a.ackId(), a.status(), a.epoch(), a.agentId(),
                     changed ? "recorded" : "already recorded or superseded");

@@ -4,6 +4,7 @@ import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.JSchHostKeyException;
 import com.jcraft.jsch.Session;
+import com.jcraft.jsch.Slf4jLogger;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ public final class SshConnector implements AutoCloseable {
         Session session;
         try {
             JSch jsch = new JSch();
+            jsch.setInstanceLogger(new Slf4jLogger());
             jsch.setKnownHosts(settings.knownHosts().toString());
             jsch.addIdentity(settings.privateKey().toString());
             session = jsch.getSession(settings.user(), address, settings.port());
