@@ -253,6 +253,11 @@ public final class ConfigReader {
         return out;
     }
 
+    /** The keys of this section as written in the file, in file order (for maps keyed by a name, e.g. a host). */
+    public List<String> keys() {
+        return List.copyOf(tree.keySet());
+    }
+
     public boolean has(String key) {
         return raw(key) != null;
     }

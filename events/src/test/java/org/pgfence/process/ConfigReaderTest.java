@@ -75,4 +75,16 @@ class ConfigReaderTest {
                 .containsExactlyInAnyOrder("Invalid value 'x' for nodes[0].port: must be a whole number",
                         "Invalid value 'flat' for nodes[1]: must be a mapping"));
     }
+
+    @Test
+    void keysOfASectionComeInFileOrderAndReadingThemMarksThemKnown() throws Exception {
+        java.util.Map<String, Object> hosts = new java.util.LinkedHashMap<>();
+        hosts.put("pgb2", Map.of("address", "b"));
+        hosts.put("pgb1", Map.of("address", "a"));
+        ConfigReader r = ConfigReader.of("t", Map.of("hosts", hosts), Map.of());
+        ConfigReader section = r.section("hosts");
+        assertThat(section.keys()).containsExactly("pgb2", "pgb1");
+        section.keys().forEach(k -> section.section(k).string("address", null));
+        r.finish();
+    }
 }

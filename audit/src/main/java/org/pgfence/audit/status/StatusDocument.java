@@ -1,0 +1,82 @@
+package org.pgfence.audit.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.pgfence.audit.store.RemediationRecord;
+import org.pgfence.audit.tracking.AckRecord;
+import org.pgfence.audit.tracking.HostProgress;
+import org.pgfence.audit.tracking.Promotion;
+import org.pgfence.audit.tracking.Verdict;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.FormerPrimary;
+import org.pgfence.events.NodeRef;
+
+/**
+ * The stable JSON form of a {@link StatusReport} ({@code --json}); the text form is rendered from it too.
+ * Fields may be added, never renamed. Every key is always present (null when unknown).
+ */
+public record StatusDocument(int schemaVersion, Instant generatedAt, String cluster, boolean ok, int exitCode,
+                             List<ClusterLine> clusters, List<PromotionLine> promotions) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public record ClusterLine(String cluster, long latestPromotion, int timeline, boolean complete) {
+    }
+
+    public record PromotionLine(long id, String cluster, Epoch epoch, NodeRef newPrimary, FormerPrimary formerPrimary,
+                                String trigger, UUID firstEventId, Instant occurredAt, Instant firstSeenAt,
+                                boolean complete, Instant completedAt, Long durationMs, List<String> expectedHosts,
+                                List<HostLine> hosts) {
+    }
+
+    public record HostLine(String host, String state, String status, Integer timeline, String agentId,
+                           Long ackedAfterMs, boolean remediated, Instant overdueSince, String error,
+                           List<RemediationLine> remediations) {
+    }
+
+    public record RemediationLine(int attempt, String outcome, String error, Instant at) {
+    }
+
+    public static StatusDocument of(StatusReport report) {
+        List<ClusterLine> clusters = report.latestPerCluster().stream()
+                .map(v -> new ClusterLine(v.promotion().cluster(), v.promotion().id(),
+                        v.promotion().epoch().timeline(), v.complete()))
+                .toList();
+        List<PromotionLine> promotions = report.promotions().stream().map(StatusDocument::promotion).toList();
+        return new StatusDocument(SCHEMA_VERSION, report.generatedAt(), report.clusterFilter(),
+                report.exitCode().code() == 0, report.exitCode().code(), clusters, promotions);
+    }
+
+    private static PromotionLine promotion(PromotionStatus s) {
+        Verdict v = s.verdict();
+        Promotion p = v.promotion();
+        List<HostLine> hosts = new ArrayList<>();
+        for (HostProgress h : v.hosts()) {
+            hosts.add(host(h, s));
+        }
+        return new PromotionLine(p.id(), p.cluster(), p.epoch(), p.newPrimary(), p.formerPrimary(),
+                p.trigger().wireName(), p.firstEventId(), p.occurredAt(), p.firstSeenAt(), v.complete(),
+                v.completedAt(), v.duration() == null ? null : v.duration().toMillis(), p.expectedHosts(), hosts);
+    }
+
+    private static HostLine host(HostProgress h, PromotionStatus s) {
+        AckRecord shown = h.goodAck() != null ? h.goodAck() : h.latestAck();
+        List<RemediationLine> remediations = s.remediations().stream()
+                .filter(r -> r.host().equals(h.host()))
+                .map(StatusDocument::remediation)
+                .toList();
+        Duration after = h.ackedAfter();
+        return new HostLine(h.host(), h.state().name(), shown == null ? null : shown.status().name(),
+                shown == null || shown.epoch() == null ? null : shown.epoch().timeline(),
+                shown == null ? null : shown.agentId(), after == null ? null : after.toMillis(), h.remediated(),
+                s.overdueMarked().get(h.host()), shown == null || h.goodAck() != null ? null : shown.error(),
+                remediations);
+    }
+
+    private static RemediationLine remediation(RemediationRecord r) {
+        return new RemediationLine(r.attempt(), r.outcome(), r.error(), r.at());
+    }
+}

@@ -1,0 +1,45 @@
+package org.pgfence.audit.status;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pgfence.audit.store.AuditQueries;
+import org.pgfence.audit.tracking.CompletionTracker;
+import org.pgfence.audit.tracking.Promotion;
+import org.pgfence.audit.tracking.Verdict;
+
+/** Reads the store and evaluates each promotion shown, as of now. */
+public final class StatusQuery {
+    private final AuditQueries queries;
+    private final CompletionTracker tracker;
+    private final Clock clock;
+
+    public StatusQuery(AuditQueries queries, CompletionTracker tracker, Clock clock) {
+        this.queries = queries;
+        this.tracker = tracker;
+        this.clock = clock;
+    }
+
+    /** The last {@code last} promotions (newest first), of {@code cluster} when not null. */
+    public StatusReport report(String cluster, int last) {
+        Instant now = clock.instant();
+        Map<Long, Verdict> verdicts = new LinkedHashMap<>();
+        List<PromotionStatus> shown = new ArrayList<>();
+        for (Promotion p : queries.recentPromotions(cluster, last)) {
+            Verdict v = verdict(p, now, verdicts);
+            shown.add(new PromotionStatus(v, queries.overdue(p.id()), queries.remediations(p.id())));
+        }
+        List<Verdict> latest = new ArrayList<>();
+        for (Promotion p : queries.latestPerCluster(cluster)) {
+            latest.add(verdict(p, now, verdicts));
+        }
+        return new StatusReport(now, cluster, shown, latest);
+    }
+
+    private Verdict verdict(Promotion p, Instant now, Map<Long, Verdict> cache) {
+        return cache.computeIfAbsent(p.id(), id -> tracker.evaluate(p, queries.acksFor(p), now));
+    }
+}

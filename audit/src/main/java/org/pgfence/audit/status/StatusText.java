@@ -1,0 +1,84 @@
+package org.pgfence.audit.status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.pgfence.audit.status.StatusDocument.ClusterLine;
+import org.pgfence.audit.status.StatusDocument.HostLine;
+import org.pgfence.audit.status.StatusDocument.PromotionLine;
+import org.pgfence.audit.status.StatusDocument.RemediationLine;
+
+/** The human form of {@code pgfence audit status}: one block per promotion, one line per host, a verdict. */
+public final class StatusText {
+    private StatusText() {
+    }
+
+    public static String render(StatusDocument d) {
+        StringBuilder out = new StringBuilder();
+        if (d.promotions().isEmpty()) {
+            out.append("No promotion recorded").append(d.cluster() == null ? "" : " for cluster " + d.cluster())
+                    .append(".\n");
+        }
+        for (PromotionLine p : d.promotions()) {
+            promotion(out, p);
+        }
+        for (ClusterLine c : d.clusters()) {
+            out.append("cluster ").append(c.cluster()).append(": latest promotion #").append(c.latestPromotion())
+                    .append(" (timeline ").append(c.timeline()).append(") is ")
+                    .append(c.complete() ? "COMPLETE" : "INCOMPLETE").append('\n');
+        }
+        out.append(d.ok() ? "OK" : "NOT OK").append(" (exit ").append(d.exitCode()).append(")\n");
+        return out.toString();
+    }
+
+    private static void promotion(StringBuilder out, PromotionLine p) {
+        out.append("promotion #").append(p.id()).append(" cluster ").append(p.cluster())
+                .append(" timeline ").append(p.epoch().timeline()).append(" (system ")
+                .append(p.epoch().systemIdentifier()).append(")\n");
+        out.append("  new primary ").append(p.newPrimary());
+        if (p.formerPrimary() != null) {
+            out.append(", former ").append(p.formerPrimary().name()).append('(').append(p.formerPrimary().nodeId())
+                    .append(')');
+        }
+        out.append(", trigger ").append(p.trigger()).append('\n');
+        out.append("  occurred ").append(p.occurredAt()).append("  ");
+        if (p.complete()) {
+            out.append("COMPLETE in ").append(p.durationMs()).append(" ms (at ").append(p.completedAt()).append(")\n");
+        } else {
+            out.append("INCOMPLETE").append(p.hosts().isEmpty()
+                    ? " (no agent of this cluster was heard from within the heartbeat TTL)" : "").append('\n');
+        }
+        for (HostLine h : p.hosts()) {
+            host(out, h);
+        }
+    }
+
+    private static void host(StringBuilder out, HostLine h) {
+        List<String> parts = new ArrayList<>();
+        if (h.status() != null) {
+            parts.add(h.status() + " at timeline " + (h.timeline() == null ? "?" : h.timeline().toString()));
+        }
+        if (h.ackedAfterMs() != null) {
+            parts.add("acked after " + h.ackedAfterMs() + " ms");
+        }
+        if (h.remediated()) {
+            parts.add("remediated over SSH");
+        }
+        if (h.overdueSince() != null) {
+            parts.add("overdue since " + h.overdueSince());
+        }
+        if (h.error() != null) {
+            parts.add("error: " + h.error());
+        }
+        if (!h.remediations().isEmpty()) {
+            parts.add("remediation: " + h.remediations().stream().map(StatusText::attempt)
+                    .collect(Collectors.joining("; ")));
+        }
+        String line = String.format("    %-16s %-8s %s", h.host(), h.state(), String.join(", ", parts));
+        out.append(line.stripTrailing()).append('\n');
+    }
+
+    private static String attempt(RemediationLine r) {
+        return "#" + r.attempt() + " " + r.outcome() + (r.error() == null ? "" : " (" + r.error() + ")");
+    }
+}

@@ -1,0 +1,174 @@
+package org.pgfence.audit.store;
+
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.pgfence.audit.tracking.AckRecord;
+import org.pgfence.audit.tracking.AgentRecord;
+import org.pgfence.audit.tracking.Promotion;
+import org.pgfence.events.AckStatus;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.FormerPrimary;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.Trigger;
+
+/** Every read of the audit store, returning the tracking model. */
+public final class AuditQueries {
+    private final StoreSession session;
+
+    public AuditQueries(StoreSession session) {
+        this.session = session;
+    }
+
+    public List<AgentRecord> agents() {
+        return session.transaction("read agents", c -> {
+            List<AgentRecord> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT host, agent_id, clusters, databases, version,"
+                    + " started_at, last_seen FROM agent ORDER BY host");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AgentRecord(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
+                            strings(rs.getArray(4)), rs.getString(5), instant(rs, 6), instant(rs, 7)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Incomplete promotions, oldest first, at most {@code limit}; of one cluster when {@code cluster} is set. */
+    public List<Promotion> incompletePromotions(String cluster, int limit) {
+        String sql = "SELECT " + Sql.PROMOTION_COLUMNS + " FROM promotion WHERE completed_at IS NULL"
+                + (cluster == null ? "" : " AND cluster = ?") + " ORDER BY occurred_at LIMIT " + limit;
+        return promotions("read incomplete promotions", sql, cluster);
+    }
+
+    /** The last {@code last} promotions, newest first, optionally of one cluster. */
+    public List<Promotion> recentPromotions(String cluster, int last) {
+        String sql = "SELECT " + Sql.PROMOTION_COLUMNS + " FROM promotion"
+                + (cluster == null ? "" : " WHERE cluster = ?") + " ORDER BY occurred_at DESC, id DESC LIMIT " + last;
+        return promotions("read recent promotions", sql, cluster);
+    }
+
+    /** The latest promotion of each cluster (of one cluster when set), by epoch. */
+    public List<Promotion> latestPerCluster(String cluster) {
+        String sql = "SELECT DISTINCT ON (cluster) " + Sql.PROMOTION_COLUMNS + " FROM promotion"
+                + (cluster == null ? "" : " WHERE cluster = ?") + " ORDER BY cluster, occurred_at DESC, timeline DESC";
+        return promotions("read latest promotions", sql, cluster);
+    }
+
+    private List<Promotion> promotions(String what, String sql, String cluster) {
+        return session.transaction(what, c -> {
+            List<Promotion> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                if (cluster != null) {
+                    p.setString(1, cluster);
+                }
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(promotion(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    public List<AckRecord> acksFor(Promotion promotion) {
+        return session.transaction("read acks of promotion " + promotion.id(), c -> {
+            List<AckRecord> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(Sql.ACKS_FOR_PROMOTION)) {
+                p.setString(1, promotion.cluster());
+                p.setArray(2, c.createArrayOf("text", promotion.expectedHosts().toArray()));
+                p.setLong(3, promotion.id());
+                p.setString(4, promotion.epoch().systemIdentifier());
+                p.setInt(5, promotion.epoch().timeline());
+                p.setTimestamp(6, AuditStore.ts(promotion.occurredAt()));
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(ack(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** When each host was first marked overdue for {@code promotionId}. */
+    public Map<String, Instant> overdue(long promotionId) {
+        return session.transaction("read overdue hosts of promotion " + promotionId, c -> {
+            Map<String, Instant> out = new LinkedHashMap<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT host, marked_at FROM overdue WHERE promotion_id = ? ORDER BY host")) {
+                p.setLong(1, promotionId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), instant(rs, 2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every remediation attempt for {@code promotionId}, in order. */
+    public List<RemediationRecord> remediations(long promotionId) {
+        return session.transaction("read remediations of promotion " + promotionId, c -> {
+            List<RemediationRecord> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT promotion_id, host, attempt, outcome, error, at"
+                    + " FROM remediation WHERE promotion_id = ? ORDER BY host, attempt")) {
+                p.setLong(1, promotionId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RemediationRecord(rs.getLong(1), rs.getString(2), rs.getInt(3),
+                                rs.getString(4), rs.getString(5), instant(rs, 6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Promotion promotion(ResultSet rs) throws SQLException {
+        int formerId = rs.getInt("former_primary_id");
+        FormerPrimary former = rs.wasNull() ? null : new FormerPrimary(formerId, rs.getString("former_primary_name"));
+        return new Promotion(rs.getLong("id"), rs.getObject("first_event_id", UUID.class), rs.getString("cluster"),
+                new Epoch(rs.getInt("timeline"), rs.getString("system_identifier")),
+                new NodeRef(rs.getInt("new_primary_id"), rs.getString("new_primary_name"),
+                        rs.getString("new_primary_host"), rs.getInt("new_primary_port")),
+                former, Trigger.fromWire(rs.getString("trigger")), instant(rs, "occurred_at"),
+                instant(rs, "first_seen_at"), instant(rs, "completed_at"), strings(rs.getArray("expected_hosts")));
+    }
+
+    private static AckRecord ack(ResultSet rs) throws SQLException {
+        long promotionId = rs.getLong("promotion_id");
+        Long linked = rs.wasNull() ? null : promotionId;
+        int timeline = rs.getInt("timeline");
+        Epoch epoch = rs.wasNull() || rs.getString("system_identifier") == null ? null
+                : new Epoch(timeline, rs.getString("system_identifier"));
+        return new AckRecord(rs.getObject("ack_id", UUID.class), rs.getObject("event_id", UUID.class), linked,
+                rs.getString("cluster"), rs.getString("host"), rs.getString("agent_id"),
+                AckStatus.valueOf(rs.getString("status")), epoch, instant(rs, "completed_at"), rs.getString("error"));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        java.sql.Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        java.sql.Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

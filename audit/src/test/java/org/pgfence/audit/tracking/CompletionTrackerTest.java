@@ -1,0 +1,143 @@
+package org.pgfence.audit.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.pgfence.audit.tracking.Fixtures.DUPLICATE_EVENT;
+import static org.pgfence.audit.tracking.Fixtures.EVENT;
+import static org.pgfence.audit.tracking.Fixtures.SYSTEM;
+import static org.pgfence.audit.tracking.Fixtures.T0;
+import static org.pgfence.audit.tracking.Fixtures.ack;
+import static org.pgfence.audit.tracking.Fixtures.good;
+import static org.pgfence.audit.tracking.Fixtures.promotion;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.pgfence.events.AckStatus;
+import org.pgfence.events.Epoch;
+
+class CompletionTrackerTest {
+    private final CompletionTracker tracker = new CompletionTracker(Duration.ofSeconds(5));
+    private final Clock clock = Clock.fixed(T0.plusSeconds(1), ZoneOffset.UTC);
+    private final Promotion p = promotion(7, 2, "pgb1", "pgb2", "pgb3");
+
+    @Test
+    void completeWhenEveryExpectedHostAckedGoodWithTheLastAckAsCompletionTime() {
+        Verdict v = tracker.evaluate(p, List.of(good(7, "pgb1", 40), good(7, "pgb2", 90),
+                ack(7L, EVENT, "pgb3", AckStatus.UNCHANGED, 2, 60)), clock.instant());
+        assertThat(v.complete()).isTrue();
+        assertThat(v.completedAt()).isEqualTo(T0.plusMillis(90));
+        assertThat(v.duration()).isEqualTo(Duration.ofMillis(90));
+        assertThat(v.hosts()).extracting(HostProgress::ackedAfter)
+                .containsExactly(Duration.ofMillis(40), Duration.ofMillis(90), Duration.ofMillis(60));
+        assertThat(v.overdueHosts()).isEmpty();
+    }
+
+    @Test
+    void oneMissingHostKeepsItIncompleteAndPendingWithinTheDeadline() {
+        Verdict v = tracker.evaluate(p, List.of(good(7, "pgb1", 40), good(7, "pgb2", 90)), clock.instant());
+        assertThat(v.complete()).isFalse();
+        assertThat(v.completedAt()).isNull();
+        assertThat(v.duration()).isNull();
+        assertThat(v.hosts()).extracting(HostProgress::state)
+                .containsExactly(HostState.ACKED, HostState.ACKED, HostState.PENDING);
+        assertThat(v.overdueHosts()).isEmpty();
+    }
+
+    @Test
+    void hostsWithoutAGoodAckAreOverdueOnceTheDeadlineHasPassed() {
+        Instant justBefore = T0.plusMillis(4999);
+        Instant atDeadline = T0.plusSeconds(5);
+        List<AckRecord> acks = List.of(good(7, "pgb1", 40), ack(7L, EVENT, "pgb2", AckStatus.FAILED, null, 50));
+        assertThat(tracker.evaluate(p, acks, justBefore).overdueHosts()).isEmpty();
+        Verdict v = tracker.evaluate(p, acks, atDeadline);
+        assertThat(v.overdueHosts()).containsExactly("pgb2", "pgb3");
+        HostProgress pgb2 = v.hosts().get(1);
+        assertThat(pgb2.latestAck().status()).isEqualTo(AckStatus.FAILED);
+        assertThat(pgb2.goodAck()).isNull();
+    }
+
+    @Test
+    void acksOfDuplicateEventsOfOnePromotionCountTheHostOnce() {
+        Promotion one = promotion(7, 2, "pgb1");
+        AckRecord first = ack(7L, EVENT, "pgb1", AckStatus.APPLIED, 2, 30);
+        AckRecord second = ack(7L, DUPLICATE_EVENT, "pgb1", AckStatus.UNCHANGED, 2, 80);
+        Verdict v = tracker.evaluate(one, List.of(second, first), clock.instant());
+        assertThat(v.complete()).isTrue();
+        assertThat(v.hosts()).singleElement().satisfies(h -> {
+            assertThat(h.goodAck()).isEqualTo(first);
+            assertThat(h.ackedAfter()).isEqualTo(Duration.ofMillis(30));
+        });
+        assertThat(v.duration()).isEqualTo(Duration.ofMillis(30));
+    }
+
+    @Test
+    void anAckForALaterPromotionOfTheSameClusterCounts() {
+        Promotion one = promotion(7, 2, "pgb1");
+        AckRecord later = ack(8L, UUID.randomUUID(), "pgb1", AckStatus.APPLIED, 3, 4000);
+        assertThat(tracker.evaluate(one, List.of(later), clock.instant()).complete()).isTrue();
+    }
+
+    @Test
+    void aReconcileAckAtOrAboveTheEpochCounts() {
+        Promotion one = promotion(7, 2, "pgb1");
+        assertThat(tracker.evaluate(one, List.of(ack(null, null, "pgb1", AckStatus.UNCHANGED, 2, 10)), clock.instant())
+                .complete()).isTrue();
+        assertThat(tracker.evaluate(one, List.of(ack(null, null, "pgb1", AckStatus.APPLIED, 1, 10)), clock.instant())
+                .complete()).as("reconcile at a lower epoch").isFalse();
+    }
+
+    @Test
+    void badStatusesLowerEpochsOtherSystemsAndOtherHostsDoNotCount() {
+        Promotion one = promotion(7, 2, "pgb1");
+        List<AckRecord> acks = List.of(
+                ack(7L, EVENT, "pgb1", AckStatus.FAILED, 2, 10),
+                ack(7L, EVENT, "pgb1", AckStatus.REJECTED_STALE, 2, 11),
+                ack(7L, EVENT, "pgb1", AckStatus.FENCED_CLOSED, 2, 12),
+                ack(7L, EVENT, "pgb1", AckStatus.APPLIED, 1, 13),
+                new AckRecord(UUID.randomUUID(), EVENT, 7L, "lab", "pgb1", "a", AckStatus.APPLIED,
+                        new Epoch(5, "999"), T0, null),
+                new AckRecord(UUID.randomUUID(), EVENT, 7L, "other", "pgb1", "a", AckStatus.APPLIED,
+                        new Epoch(2, SYSTEM), T0, null),
+                good(7, "pgb9", 10));
+        Verdict v = tracker.evaluate(one, acks, T0.plusSeconds(6));
+        assertThat(v.complete()).isFalse();
+        assertThat(v.overdueHosts()).containsExactly("pgb1");
+    }
+
+    @Test
+    void aPromotionWithoutExpectedHostsIsNeverComplete() {
+        Verdict v = tracker.evaluate(promotion(7, 2), List.of(good(7, "pgb1", 10)), T0.plusSeconds(60));
+        assertThat(v.complete()).isFalse();
+        assertThat(v.noExpectedHosts()).isTrue();
+        assertThat(v.overdueHosts()).isEmpty();
+    }
+
+    @Test
+    void anAckCompletedBeforeOccurredAtGivesZeroNotNegativeDuration() {
+        Promotion one = promotion(7, 2, "pgb1");
+        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", -20)), clock.instant());
+        assertThat(v.duration()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aRemediationAckMarksTheHostRemediated() {
+        Promotion one = promotion(7, 2, "pgb1");
+        AckRecord audit = new AckRecord(UUID.randomUUID(), EVENT, 7L, "lab", "pgb1", AckRecord.AUDIT_AGENT,
+                AckStatus.APPLIED, new Epoch(2, SYSTEM), T0.plusSeconds(7), null);
+        Verdict v = tracker.evaluate(one, List.of(audit), T0.plusSeconds(8));
+        assertThat(v.complete()).isTrue();
+        assertThat(v.hosts().get(0).remediated()).isTrue();
+    }
+
+    @Test
+    void oldUnlinkedFailuresFromBeforeThePromotionAreNotShownAsItsState() {
+        Promotion one = promotion(7, 2, "pgb1");
+        AckRecord yesterday = ack(null, null, "pgb1", AckStatus.FAILED, null, -86_400_000L);
+        Verdict v = tracker.evaluate(one, List.of(yesterday), T0.plusSeconds(6));
+        assertThat(v.hosts().get(0).latestAck()).isNull();
+    }
+}

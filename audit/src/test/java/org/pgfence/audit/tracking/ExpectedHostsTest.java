@@ -1,0 +1,64 @@
+package org.pgfence.audit.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.pgfence.audit.tracking.Fixtures.T0;
+import static org.pgfence.audit.tracking.Fixtures.agent;
+import static org.pgfence.audit.tracking.Fixtures.promotion;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExpectedHostsTest {
+    private final ExpectedHosts expected = new ExpectedHosts(Duration.ofSeconds(30));
+
+    @Test
+    void agentsHeardFromWithinTheTtlBeforeThePromotionAreExpected() {
+        List<AgentRecord> agents = List.of(
+                agent("pgb3", T0.minusSeconds(600), T0.minusSeconds(30), "lab"),
+                agent("pgb1", T0.minusSeconds(600), T0.minusSeconds(1), "lab"),
+                agent("pgb2", T0.minusSeconds(600), T0.minusSeconds(31), "lab"));
+        assertThat(expected.snapshot(agents, "lab", T0)).containsExactly("pgb1", "pgb3");
+    }
+
+    @Test
+    void agentsOfOtherClustersAreNotExpected() {
+        List<AgentRecord> agents = List.of(agent("pgb1", T0.minusSeconds(60), T0, "other"),
+                agent("pgb2", T0.minusSeconds(60), T0, "other", "lab"));
+        assertThat(expected.snapshot(agents, "lab", T0)).containsExactly("pgb2");
+    }
+
+    @Test
+    void aHeartbeatProcessedLaterButWithinTheTtlStillCounts() {
+        assertThat(expected.admits(agent("pgb1", T0.plusSeconds(5), T0.plusSeconds(29), "lab"), "lab", T0)).isTrue();
+        assertThat(expected.admits(agent("pgb1", T0.plusSeconds(5), T0.plusSeconds(31), "lab"), "lab", T0)).isFalse();
+    }
+
+    @Test
+    void aRunThatSpansThePromotionCountsEvenIfTheLatestHeartbeatIsMuchLater() {
+        assertThat(expected.admits(agent("pgb1", T0.minusSeconds(3600), T0.plusSeconds(3600), "lab"), "lab", T0))
+                .isTrue();
+        assertThat(expected.admits(agent("pgb1", T0.plusSeconds(60), T0.plusSeconds(3600), "lab"), "lab", T0))
+                .as("started well after the promotion").isFalse();
+    }
+
+    @Test
+    void growingAddsAQualifyingHostOnceAndNeverShrinks() {
+        Promotion p = promotion(1, 2, "pgb2");
+        List<String> grown = expected.grow(p, agent("pgb1", T0.minusSeconds(60), T0.plusSeconds(1), "lab"));
+        assertThat(grown).containsExactly("pgb1", "pgb2");
+        Promotion q = p.withExpectedHosts(grown);
+        assertThat(expected.grow(q, agent("pgb1", T0.minusSeconds(60), T0.plusSeconds(2), "lab"))).isSameAs(q.expectedHosts());
+        assertThat(expected.grow(q, agent("pgb2", T0.plusSeconds(999), T0.plusSeconds(999), "lab")))
+                .as("a stale heartbeat of an expected host does not remove it").containsExactly("pgb1", "pgb2");
+        assertThat(expected.grow(q, agent("pgb9", T0.minusSeconds(999), T0.minusSeconds(999), "lab")))
+                .containsExactly("pgb1", "pgb2");
+    }
+
+    @Test
+    void aNonPositiveTtlIsRejected() {
+        assertThatThrownBy(() -> new ExpectedHosts(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heartbeatTtl");
+    }
+}
