@@ -2,6 +2,9 @@ package org.pgfence.cli;
 
 import java.util.List;
 import java.util.Map;
+import org.pgfence.producer.NotifyCommand;
+import org.pgfence.producer.PromoteCommand;
+import org.pgfence.producer.SpoolCommand;
 
 /** The production commands, one object each, built with the process environment. */
 final class Commands {
@@ -9,6 +12,6 @@ final class Commands {
     }
 
     static List<Object> production(Map<String, String> env) {
-        return List.of();
+        return List.of(new PromoteCommand(env), new NotifyCommand(env), new SpoolCommand(env));
     }
 }
