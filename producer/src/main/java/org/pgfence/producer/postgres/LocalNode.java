@@ -19,7 +19,7 @@ import org.pgfence.producer.repmgr.Conninfo;
  * repmgr metadata. The epoch is the timeline of the current WAL file (never {@code pg_control_checkpoint()},
  * which lags by up to ~2 s after a promotion) and {@code pg_control_system().system_identifier}.
  */
-public final class LocalNode {
+public final class LocalNode implements NodeProbe {
     static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
     static final String EPOCH = "SELECT ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int,"
             + " (SELECT system_identifier FROM pg_control_system())::text";
@@ -33,6 +33,7 @@ public final class LocalNode {
     }
 
     /** Empty while the node is still in recovery; throws SQLException if it cannot be asked. */
+    @Override
     public Optional<LocalPrimary> probe(Deadline deadline) throws SQLException {
         try (Connection c = connect(deadline); Statement st = c.createStatement()) {
             st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));

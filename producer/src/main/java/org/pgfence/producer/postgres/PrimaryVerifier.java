@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class PrimaryVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryVerifier.class);
     static final String BACKEND = "postgres-local";
-    private final LocalNode node;
+    private final NodeProbe node;
 
-    public PrimaryVerifier(LocalNode node) {
+    public PrimaryVerifier(NodeProbe node) {
         this.node = node;
     }
 
