@@ -45,6 +45,7 @@ public final class PromoteCommand implements Callable<Integer> {
         LOG.info("promote: effective config {}", c.masked());
         Deadline overall = rt.overall(c.promoteTimeout(), c.verifyTimeout());
         rt.publishing.flush(overall);
+        Warmup.start();
         int rc = runner.run(c.promoteCommand(), overall.slice(c.promoteTimeout()));
         if (rc != 0) {
             LOG.error("Promotion failed with exit code {}; nothing published", rc);
