@@ -2,6 +2,7 @@ package org.pgfence.producer;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -51,9 +52,10 @@ public final class PromoteCommand implements Callable<Integer> {
             LOG.error("Promotion failed with exit code {}; nothing published", rc);
             return rc;
         }
+        Instant promotedAt = clock.instant();
         try {
             Announcer.Outcome outcome = rt.announcer.announce(
-                    new Announcement(Trigger.REPMGRD_FAILOVER, null, null, OptionalInt.empty()), overall);
+                    new Announcement(Trigger.REPMGRD_FAILOVER, null, promotedAt, OptionalInt.empty()), overall);
             LOG.info("Promotion succeeded; announcement {}", outcome);
         } catch (RuntimeException e) {
             LOG.error("Promotion succeeded but announcing it failed unexpectedly", e);
