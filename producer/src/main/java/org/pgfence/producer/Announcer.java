@@ -65,10 +65,13 @@ public final class Announcer {
             LOG.error("Not announcing the promotion: cannot build the event: {}", e.toString());
             return Outcome.NOT_VERIFIED;
         }
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("event.id", event.eventId().toString())) {
+        MDC.put("event.id", event.eventId().toString());
+        try {
             LOG.info("Announcing {}: new primary {}, former {}, epoch {}", event.trigger(), event.newPrimary(),
                     event.formerPrimary() == null ? "unknown" : event.formerPrimary().name(), event.epoch());
             return spoolAndPublish(event, overall);
+        } finally {
+            MDC.remove("event.id");
         }
     }
 

@@ -52,7 +52,8 @@ public final class SpoolFlusher {
     }
 
     private String send(Publisher publisher, MasterPromoted event, Path file) throws IOException {
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("event.id", event.eventId().toString())) {
+        MDC.put("event.id", event.eventId().toString());
+        try {
             try {
                 publisher.publish(event);
             } catch (PublishException e) {
@@ -64,6 +65,8 @@ public final class SpoolFlusher {
             LOG.info("Published {} for {} epoch {} (spool file removed)", event.trigger(), event.cluster(),
                     event.epoch());
             return null;
+        } finally {
+            MDC.remove("event.id");
         }
     }
 }
