@@ -76,7 +76,12 @@ public final class NotifyCommand implements Callable<Integer> {
             err.println("pgfence notify: " + bad.getMessage());
             return ExitCode.USAGE.code();
         }
-        ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock);
+        try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {
+            return announce(rt, e);
+        }
+    }
+
+    private int announce(ProducerRuntime rt, RepmgrEvent e) {
         Optional<Trigger> trigger = e.trigger();
         if (trigger.isEmpty()) {
             LOG.debug("Ignoring repmgr event {} (success={})", e.event(), e.successful());

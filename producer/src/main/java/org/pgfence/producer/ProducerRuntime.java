@@ -2,14 +2,14 @@ package org.pgfence.producer;
 
 import java.time.Clock;
 import java.time.Duration;
-import org.pgfence.producer.kafka.KafkaPublisher;
+import org.pgfence.producer.kafka.KafkaPublishers;
 import org.pgfence.producer.postgres.LocalNode;
 import org.pgfence.producer.postgres.PrimaryVerifier;
 import org.pgfence.producer.spool.Spool;
 import org.slf4j.MDC;
 
 /** Wires one run of a producer command from its config: constructors only, nothing started. */
-final class ProducerRuntime {
+final class ProducerRuntime implements AutoCloseable {
     final ProducerConfig config;
     final Clock clock;
     final Spool spool;
@@ -21,12 +21,18 @@ final class ProducerRuntime {
         this.clock = clock;
         this.spool = new Spool(config.spoolDir());
         String clientId = "pgfence-producer." + config.host();
-        this.publishing = new Publishing(spool, session -> new KafkaPublisher(config.kafka(), clientId, session),
-                config.publishDeadline(), clock);
+        this.publishing = new Publishing(spool, new KafkaPublishers(config.kafka(), clientId,
+                config.publishDeadline()), config.publishDeadline(), clock);
         this.announcer = new Announcer(config, new PrimaryVerifier(new LocalNode(config.local())), spool,
                 publishing, clock);
         MDC.put("cluster", config.cluster());
         MDC.put("host", config.host());
+    }
+
+    /** Closes what the run opened (the Kafka producer, if any). */
+    @Override
+    public void close() {
+        publishing.close();
     }
 
     /** One deadline for the whole run: the Kafka budget once (shared by every flush) plus the other steps. */

@@ -41,18 +41,24 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock);
-        ProducerConfig c = rt.config;
-        LOG.info("promote: effective config {}", c.masked());
-        Deadline overall = rt.overall(c.promoteTimeout(), c.verifyTimeout());
-        rt.publishing.flush(overall);
-        Warmup.start();
-        int rc = runner.run(c.promoteCommand(), overall.slice(c.promoteTimeout()));
-        if (rc != 0) {
-            LOG.error("Promotion failed with exit code {}; nothing published", rc);
-            return rc;
+        try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {
+            ProducerConfig c = rt.config;
+            LOG.info("promote: effective config {}", c.masked());
+            Deadline overall = rt.overall(c.promoteTimeout(), c.verifyTimeout());
+            rt.publishing.flush(overall);
+            Warmup.start();
+            rt.publishing.prepare();
+            int rc = runner.run(c.promoteCommand(), overall.slice(c.promoteTimeout()));
+            if (rc != 0) {
+                LOG.error("Promotion failed with exit code {}; nothing published", rc);
+                return rc;
+            }
+            announce(rt, clock.instant(), overall);
+            return 0;
         }
-        Instant promotedAt = clock.instant();
+    }
+
+    private static void announce(ProducerRuntime rt, Instant promotedAt, Deadline overall) {
         try {
             Announcer.Outcome outcome = rt.announcer.announce(
                     new Announcement(Trigger.REPMGRD_FAILOVER, null, promotedAt, OptionalInt.empty()), overall);
@@ -60,6 +66,5 @@ public final class PromoteCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             LOG.error("Promotion succeeded but announcing it failed unexpectedly", e);
         }
-        return 0;
     }
 }

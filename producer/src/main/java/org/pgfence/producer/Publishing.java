@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Function;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.producer.kafka.PublishException;
 import org.pgfence.producer.kafka.Publisher;
+import org.pgfence.producer.kafka.Publishers;
 import org.pgfence.producer.spool.FlushResult;
 import org.pgfence.producer.spool.Spool;
 import org.pgfence.producer.spool.SpoolFlusher;
@@ -20,15 +20,15 @@ import org.slf4j.LoggerFactory;
  * A flush that found Kafka unreachable spends the rest of the budget, so later flushes skip at once.
  * With nothing spooled no publisher (and no Kafka class) is created.
  */
-public final class Publishing {
+public final class Publishing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Publishing.class);
     private final Spool spool;
     private final SpoolFlusher flusher;
-    private final Function<Deadline, Publisher> publishers;
+    private final Publishers publishers;
     private final Clock clock;
     private Duration budget;
 
-    public Publishing(Spool spool, Function<Deadline, Publisher> publishers, Duration budget, Clock clock) {
+    public Publishing(Spool spool, Publishers publishers, Duration budget, Clock clock) {
         this.spool = spool;
         this.flusher = new SpoolFlusher(spool);
         this.publishers = publishers;
@@ -57,7 +57,7 @@ public final class Publishing {
     private FlushResult flushWithin(Deadline session) throws IOException {
         Instant start = clock.instant();
         FlushResult result;
-        try (Publisher publisher = publishers.apply(session)) {
+        try (Publisher publisher = publishers.open(session)) {
             result = flusher.flush(publisher);
         } finally {
             Duration spent = Duration.between(start, clock.instant());
@@ -77,7 +77,7 @@ public final class Publishing {
         }
         Deadline session = overall.slice(budget);
         Instant start = clock.instant();
-        try (Publisher publisher = publishers.apply(session)) {
+        try (Publisher publisher = publishers.open(session)) {
             publisher.publish(event);
             return true;
         } catch (PublishException e) {
@@ -89,6 +89,18 @@ public final class Publishing {
             Duration spent = Duration.between(start, clock.instant());
             budget = spent.compareTo(budget) >= 0 ? Duration.ZERO : budget.minus(spent);
         }
+    }
+
+    /** Lets the publishers get ready in the background (promote: while the promotion runs). */
+    public void prepare() {
+        if (!budget.isZero()) {
+            publishers.prepare();
+        }
+    }
+
+    @Override
+    public void close() {
+        publishers.close();
     }
 
     /** What is left of the Kafka budget. */

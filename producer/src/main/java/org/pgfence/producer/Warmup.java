@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads and initialises, on a daemon thread, the classes the announcement will need (pgjdbc, the event
- * JSON mapper, the Kafka producer) while the promotion command runs: {@code repmgr standby promote}
- * takes at least a second, so this hides about half a second of class loading from the failover path.
+ * JSON mapper; the Kafka producer is prepared by {@link Publishing#prepare()}) while the promotion
+ * command runs: {@code repmgr standby promote} takes at least a second, so this takes class loading
+ * off the failover path.
  * It opens no connection and creates no client; a failure here only costs the warm-up.
  */
 final class Warmup {
@@ -36,8 +37,6 @@ final class Warmup {
             EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, new UUID(0, 1), "warmup",
                     Instant.EPOCH, "warmup", Trigger.MANUAL, null, new NodeRef(1, "warmup", "localhost", 5432),
                     null, new Epoch(1, "0")));
-            Class.forName("org.apache.kafka.clients.producer.KafkaProducer", true, loader);
-            Class.forName("org.apache.kafka.clients.producer.ProducerConfig", true, loader);
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             LOG.debug("Warm-up incomplete: {}", e.toString());
         }

@@ -15,19 +15,20 @@ import org.pgfence.producer.Deadline;
 
 /**
  * Publishes to {@code <prefix>.promotions}, key = cluster, with the {@link KafkaSettings} producer
- * (acks=all, idempotence, {@code max.block.ms} and {@code delivery.timeout.ms} from the session deadline).
- * The Kafka producer is created on the first publish, so a run with nothing to send loads no Kafka class.
+ * (acks=all, idempotence, {@code max.block.ms} and {@code delivery.timeout.ms} bounded by the budget),
+ * waiting for the ack no longer than the session deadline. The producer comes from {@link KafkaPublishers}
+ * on the first publish, so a run with nothing to send creates none.
  */
 public final class KafkaPublisher implements Publisher {
     private final KafkaSettings settings;
-    private final String clientId;
+    private final KafkaPublishers source;
     private final Deadline session;
     private KafkaProducer<String, PgfenceEvent> producer;
     private boolean failed;
 
-    public KafkaPublisher(KafkaSettings settings, String clientId, Deadline session) {
+    KafkaPublisher(KafkaSettings settings, KafkaPublishers source, Deadline session) {
         this.settings = settings;
-        this.clientId = clientId;
+        this.source = source;
         this.session = session;
     }
 
@@ -62,17 +63,17 @@ public final class KafkaPublisher implements Publisher {
 
     private KafkaProducer<String, PgfenceEvent> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(settings.producer(clientId, session.remaining()));
+            producer = source.shared(session.remaining());
         }
         return producer;
     }
 
-    /** Closes without waiting after a failure (unsent records stay spooled), else within the session. */
+    /** Discards the producer after a failure (unsent records stay spooled); else it stays for the run. */
     @Override
     public void close() {
-        if (producer != null) {
-            producer.close(failed ? Duration.ZERO : session.remaining());
-            producer = null;
+        if (producer != null && failed) {
+            source.discard(producer);
         }
+        producer = null;
     }
 }

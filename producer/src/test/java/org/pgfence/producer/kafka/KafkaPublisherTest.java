@@ -14,15 +14,16 @@ import org.pgfence.producer.Deadline;
 import org.pgfence.producer.Events;
 import org.pgfence.producer.failure.Failure;
 
+/** Against an unreachable broker (127.0.0.1:1); delivery to a real broker is covered by the lab ITs. */
 class KafkaPublisherTest {
+    final KafkaSettings settings = new KafkaSettings("127.0.0.1:1", new Topics("pgfence"), Map.of());
 
     @Test
     void unreachableBrokerFailsRetriablyWithinTheSessionDeadline() {
-        KafkaSettings settings = new KafkaSettings("127.0.0.1:1", new Topics("pgfence"), Map.of());
         long start = System.nanoTime();
         PublishException e;
-        try (KafkaPublisher p = new KafkaPublisher(settings, "test", Deadline.after(Clock.systemUTC(),
-                Duration.ofMillis(800)))) {
+        try (KafkaPublishers publishers = new KafkaPublishers(settings, "test", Duration.ofMillis(800));
+             Publisher p = publishers.open(Deadline.after(Clock.systemUTC(), Duration.ofMillis(800)))) {
             e = catchThrowableOfType(PublishException.class, () -> p.publish(Events.promoted(Instant.now(), 2)));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -30,5 +31,16 @@ class KafkaPublisherTest {
         assertThat(e.failure()).isEqualTo(Failure.RETRIABLE);
         assertThat(e.getMessage()).contains("127.0.0.1:1").contains("pgfence.promotions");
         assertThat(took).isLessThan(Duration.ofMillis(3000));
+    }
+
+    @Test
+    void preparingNeverBlocksTheCallerAndClosingIsImmediate() {
+        long start = System.nanoTime();
+        KafkaPublishers publishers = new KafkaPublishers(settings, "test", Duration.ofSeconds(5));
+        publishers.prepare();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+        long closing = System.nanoTime();
+        publishers.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(2));
     }
 }
