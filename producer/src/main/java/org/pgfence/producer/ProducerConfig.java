@@ -18,6 +18,7 @@ import org.pgfence.producer.repmgr.RepmgrConf;
  * The one configuration of {@code pgfence promote}, {@code notify} and {@code spool flush}; validated
  * at load, every problem named by its key. See producer/CONFIG.md.
  *
+ * @param publishPrepare whether {@code promote} connects to Kafka while the promotion runs
  * @param local the connection used to verify this node (from {@code local.conninfo}, else repmgr.conf's conninfo)
  */
 public record ProducerConfig(
@@ -30,6 +31,7 @@ public record ProducerConfig(
         List<String> promoteCommand,
         Duration promoteTimeout,
         Duration publishDeadline,
+        boolean publishPrepare,
         Duration verifyTimeout,
         Path spoolDir,
         Conninfo local) {
@@ -61,14 +63,16 @@ public record ProducerConfig(
         ConfigReader promote = r.section("promote");
         List<String> command = promoteCommand(promote, bindir, repmgrConfig);
         Duration promoteTimeout = promote.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
-        Duration publishDeadline = r.section("publish").duration("deadline", Duration.ofSeconds(5),
-                Duration.ofMillis(100));
+        ConfigReader publish = r.section("publish");
+        Duration publishDeadline = publish.duration("deadline", Duration.ofSeconds(5), Duration.ofMillis(100));
+        boolean publishPrepare = publish.bool("prepare", true);
         Duration verifyTimeout = r.section("verify").duration("timeout", Duration.ofSeconds(10), Duration.ZERO);
         Path spool = r.section("spool").path("dir", DEFAULT_SPOOL);
         Conninfo local = local(r.section("local"), repmgr);
         r.finish();
         return new ProducerConfig(cluster, host == null || host.isBlank() ? HostName.local() : host.strip(),
-                kafka, repmgrConfig, repmgr, bindir, command, promoteTimeout, publishDeadline, verifyTimeout,
+                kafka, repmgrConfig, repmgr, bindir, command, promoteTimeout, publishDeadline, publishPrepare,
+                verifyTimeout,
                 spool, local);
     }
 
@@ -89,6 +93,7 @@ public record ProducerConfig(
         out.put("promote.command", String.join(" ", promoteCommand));
         out.put("promote.timeout", ConfigReader.format(promoteTimeout));
         out.put("publish.deadline", ConfigReader.format(publishDeadline));
+        out.put("publish.prepare", Boolean.toString(publishPrepare));
         out.put("verify.timeout", ConfigReader.format(verifyTimeout));
         out.put("spool.dir", spoolDir.toString());
         out.put("local.conninfo", local.toString());

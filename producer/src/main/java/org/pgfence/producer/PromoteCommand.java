@@ -47,7 +47,9 @@ public final class PromoteCommand implements Callable<Integer> {
             Deadline overall = rt.overall(c.promoteTimeout(), c.verifyTimeout());
             rt.publishing.flush(overall);
             Warmup.start();
-            rt.publishing.prepare();
+            if (c.publishPrepare()) {
+                rt.publishing.prepare();
+            }
             int rc = runner.run(c.promoteCommand(), overall.slice(c.promoteTimeout()));
             if (rc != 0) {
                 LOG.error("Promotion failed with exit code {}; nothing published", rc);

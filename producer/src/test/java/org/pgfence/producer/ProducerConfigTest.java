@@ -56,6 +56,7 @@ class ProducerConfigTest {
                 "-f", repmgrConf.toString(), "--log-to-file");
         assertThat(c.promoteTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.publishDeadline()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.publishPrepare()).isTrue();
         assertThat(c.verifyTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.spoolDir()).isEqualTo(Path.of("/var/lib/pgfence/spool"));
         assertThat(c.local().host()).isEqualTo("127.0.0.12");
@@ -69,7 +70,7 @@ class ProducerConfigTest {
                 "properties", Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", "secret!")));
         tree.put("repmgr", Map.of("config", repmgrConf.toString(), "bindir", "/opt/pg/bin"));
         tree.put("promote", Map.of("timeout", "90s", "command", List.of("/usr/local/bin/promote", "-x")));
-        tree.put("publish", Map.of("deadline", "2500ms"));
+        tree.put("publish", Map.of("deadline", "2500ms", "prepare", "false"));
         tree.put("verify", Map.of("timeout", "3s"));
         tree.put("spool", Map.of("dir", dir.resolve("spool").toString()));
         tree.put("local", Map.of("conninfo", "host=10.0.0.2 port=6543 user=pgfence dbname=postgres password=pw"));
@@ -80,6 +81,7 @@ class ProducerConfigTest {
         assertThat(c.promoteCommand()).containsExactly("/usr/local/bin/promote", "-x");
         assertThat(c.promoteTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(c.publishDeadline()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(c.publishPrepare()).isFalse();
         assertThat(c.verifyTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.local().port()).isEqualTo(6543);
         assertThat(c.masked().toString()).doesNotContain("secret!").doesNotContain("pw ").contains("****");
