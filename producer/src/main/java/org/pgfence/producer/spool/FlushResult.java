@@ -5,7 +5,7 @@ package org.pgfence.producer.spool;
  *
  * @param sent        events the broker acked (their files removed)
  * @param movedAside  corrupt files moved to {@code .bad}
- * @param left        events still spooled
+ * @param left        events still spooled ({@code -1}: unknown, the spool could not be read)
  * @param problem     why the flush stopped early, or {@code null}
  */
 public record FlushResult(int sent, int movedAside, int left, String problem) {
