@@ -3,6 +3,11 @@ package org.pgfence.cli;
 import java.util.List;
 import java.util.Map;
 import org.pgfence.audit.AuditCommand;
+import org.pgfence.consumer.AgentCommand;
+import org.pgfence.consumer.RenderCommand;
+import org.pgfence.producer.NotifyCommand;
+import org.pgfence.producer.PromoteCommand;
+import org.pgfence.producer.SpoolCommand;
 
 /** The production commands, one object each, built with the process environment. */
 final class Commands {
@@ -11,8 +16,8 @@ final class Commands {
 
     static List<Object> production(Map<String, String> env) {
         return List.of(
-                new org.pgfence.consumer.AgentCommand(env),
-                new org.pgfence.consumer.RenderCommand(env),
+                new PromoteCommand(env), new NotifyCommand(env), new SpoolCommand(env),
+                new AgentCommand(env), new RenderCommand(env),
                 AuditCommand.command(env));
     }
 }

@@ -1,0 +1,166 @@
+package org.pgfence.producer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pgfence.events.kafka.KafkaSettings;
+import org.pgfence.events.kafka.Topics;
+import org.pgfence.process.ConfigException;
+import org.pgfence.process.ConfigReader;
+import org.pgfence.producer.repmgr.Conninfo;
+import org.pgfence.producer.repmgr.ConninfoException;
+import org.pgfence.producer.repmgr.RepmgrConf;
+
+/**
+ * The one configuration of {@code pgfence promote}, {@code notify} and {@code spool flush}; validated
+ * at load, every problem named by its key. See producer/CONFIG.md.
+ *
+ * @param publishPrepare whether {@code promote} connects to Kafka while the promotion runs
+ * @param local the connection used to verify this node (from {@code local.conninfo}, else repmgr.conf's conninfo)
+ */
+public record ProducerConfig(
+        String cluster,
+        String host,
+        KafkaSettings kafka,
+        Path repmgrConfig,
+        RepmgrConf repmgr,
+        Path bindir,
+        List<String> promoteCommand,
+        Duration promoteTimeout,
+        Duration publishDeadline,
+        boolean publishPrepare,
+        Duration verifyTimeout,
+        Path spoolDir,
+        Conninfo local) {
+
+    public static final Path DEFAULT_BINDIR = Path.of("/usr/lib/postgresql/15/bin");
+    public static final Path DEFAULT_SPOOL = Path.of("/var/lib/pgfence/spool");
+    static final String SIBLINGS_FOLLOW = "--siblings-follow";
+
+    public ProducerConfig {
+        promoteCommand = List.copyOf(promoteCommand);
+    }
+
+    public static ProducerConfig load(Path file, Map<String, String> env) throws ConfigException {
+        return from(ConfigReader.load(file, env));
+    }
+
+    /** Builds and validates; {@link ConfigReader#finish()} throws listing every problem. */
+    public static ProducerConfig from(ConfigReader r) throws ConfigException {
+        String cluster = r.requiredString("cluster");
+        String host = r.string("host", null);
+        KafkaSettings kafka = kafka(r.section("kafka"));
+        ConfigReader repmgrSection = r.section("repmgr");
+        Path repmgrConfig = repmgrSection.path("config", null);
+        if (repmgrConfig == null) {
+            repmgrSection.problem("config", "it is required (the path of this node's repmgr.conf)");
+        }
+        Path bindir = repmgrSection.path("bindir", DEFAULT_BINDIR);
+        RepmgrConf repmgr = repmgrConfig == null ? null : repmgrConf(repmgrSection, repmgrConfig);
+        ConfigReader promote = r.section("promote");
+        List<String> command = promoteCommand(promote, bindir, repmgrConfig);
+        Duration promoteTimeout = promote.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
+        ConfigReader publish = r.section("publish");
+        Duration publishDeadline = publish.duration("deadline", Duration.ofSeconds(5), Duration.ofMillis(100));
+        boolean publishPrepare = publish.bool("prepare", true);
+        Duration verifyTimeout = r.section("verify").duration("timeout", Duration.ofSeconds(10), Duration.ZERO);
+        Path spool = r.section("spool").path("dir", DEFAULT_SPOOL);
+        Conninfo local = local(r.section("local"), repmgr);
+        r.finish();
+        return new ProducerConfig(cluster, host == null || host.isBlank() ? HostName.local() : host.strip(),
+                kafka, repmgrConfig, repmgr, bindir, command, promoteTimeout, publishDeadline, publishPrepare,
+                verifyTimeout,
+                spool, local);
+    }
+
+    /** The default promotion: {@code <bindir>/repmgr standby promote -f <repmgr.config> --log-to-file}. */
+    public static List<String> defaultPromoteCommand(Path bindir, Path repmgrConfig) {
+        return List.of(bindir.resolve("repmgr").toString(), "standby", "promote", "-f",
+                String.valueOf(repmgrConfig), "--log-to-file");
+    }
+
+    /** The effective configuration as it may be logged: secrets masked. */
+    public Map<String, String> masked() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("cluster", cluster);
+        out.put("host", host);
+        kafka.masked().forEach((k, v) -> out.put("kafka." + k, v));
+        out.put("repmgr.config", String.valueOf(repmgrConfig));
+        out.put("repmgr.node", repmgr.nodeName() + "(" + repmgr.nodeId() + ")");
+        out.put("promote.command", String.join(" ", promoteCommand));
+        out.put("promote.timeout", ConfigReader.format(promoteTimeout));
+        out.put("publish.deadline", ConfigReader.format(publishDeadline));
+        out.put("publish.prepare", Boolean.toString(publishPrepare));
+        out.put("verify.timeout", ConfigReader.format(verifyTimeout));
+        out.put("spool.dir", spoolDir.toString());
+        out.put("local.conninfo", local.toString());
+        return out;
+    }
+
+    private static KafkaSettings kafka(ConfigReader k) {
+        String bootstrap = k.requiredString("bootstrapServers");
+        String prefix = k.string("topicPrefix", Topics.DEFAULT_PREFIX);
+        Map<String, String> properties = k.stringMap("properties");
+        Topics topics;
+        try {
+            topics = new Topics(prefix);
+        } catch (IllegalArgumentException e) {
+            k.invalid("topicPrefix", prefix, "must be letters, digits, '.', '_' or '-' (a Kafka topic name part)");
+            return null;
+        }
+        return bootstrap == null ? null : new KafkaSettings(bootstrap, topics, properties);
+    }
+
+    private static RepmgrConf repmgrConf(ConfigReader section, Path file) {
+        try {
+            RepmgrConf conf = RepmgrConf.read(file);
+            conf.conninfo().host();
+            conf.conninfo().port();
+            return conf;
+        } catch (IOException e) {
+            section.invalid("config", file, "cannot read repmgr.conf: " + e);
+        } catch (ConninfoException e) {
+            section.invalid("config", file, e.getMessage());
+        }
+        return null;
+    }
+
+    private static List<String> promoteCommand(ConfigReader promote, Path bindir, Path repmgrConfig) {
+        if (!promote.has("command")) {
+            return defaultPromoteCommand(bindir, repmgrConfig);
+        }
+        List<String> argv = promote.stringList("command");
+        if (argv.isEmpty() || argv.get(0).isBlank()) {
+            promote.problem("command", "must be a non-empty list: the program and its arguments");
+            return List.of();
+        }
+        if (!Path.of(argv.get(0)).isAbsolute()) {
+            promote.invalid("command", argv.get(0), "the program must be an absolute path"
+                    + " (repmgrd's PATH is not ours to rely on)");
+        }
+        if (argv.stream().anyMatch(a -> a.strip().startsWith(SIBLINGS_FOLLOW))) {
+            promote.problem("command", SIBLINGS_FOLLOW + " must not be used in a promote_command:"
+                    + " repmgrd makes the siblings follow (repmgr docs); remove it");
+        }
+        return argv;
+    }
+
+    private static Conninfo local(ConfigReader section, RepmgrConf repmgr) {
+        String text = section.string("conninfo", null);
+        if (text == null || text.isBlank()) {
+            return repmgr == null ? null : repmgr.conninfo();
+        }
+        try {
+            Conninfo conninfo = Conninfo.parse(text);
+            conninfo.host();
+            conninfo.port();
+            return conninfo;
+        } catch (ConninfoException e) {
+            section.problem("conninfo", e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.pgfence.producer;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.pgfence.producer.kafka.KafkaPublishers;
+import org.pgfence.producer.postgres.LocalNode;
+import org.pgfence.producer.postgres.PrimaryVerifier;
+import org.pgfence.producer.spool.Spool;
+import org.slf4j.MDC;
+
+/** Wires one run of a producer command from its config: constructors only, nothing started. */
+final class ProducerRuntime implements AutoCloseable {
+    final ProducerConfig config;
+    final Clock clock;
+    final Spool spool;
+    final Publishing publishing;
+    final Announcer announcer;
+
+    ProducerRuntime(ProducerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.spool = new Spool(config.spoolDir());
+        String clientId = "pgfence-producer." + config.host();
+        this.publishing = new Publishing(spool, new KafkaPublishers(config.kafka(), clientId,
+                config.publishDeadline()), config.publishDeadline(), clock);
+        this.announcer = new Announcer(config, new PrimaryVerifier(new LocalNode(config.local())), spool,
+                publishing, clock);
+        MDC.put("cluster", config.cluster());
+        MDC.put("host", config.host());
+    }
+
+    /** Closes what the run opened (the Kafka producer, if any). */
+    @Override
+    public void close() {
+        publishing.close();
+    }
+
+    /** One deadline for the whole run: the Kafka budget once (shared by every flush) plus the other steps. */
+    Deadline overall(Duration... steps) {
+        Duration total = config.publishDeadline();
+        for (Duration step : steps) {
+            total = total.plus(step);
+        }
+        return Deadline.after(clock, total);
+    }
+}

@@ -1,0 +1,44 @@
+package org.pgfence.producer;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.EventJson;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and initialises, on a daemon thread, the classes the announcement will need (pgjdbc, the event
+ * JSON mapper; the Kafka producer is prepared by {@link Publishing#prepare()}) while the promotion
+ * command runs: {@code repmgr standby promote} takes at least a second, so this takes class loading
+ * off the failover path.
+ * It opens no connection and creates no client; a failure here only costs the warm-up.
+ */
+final class Warmup {
+    private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
+
+    private Warmup() {
+    }
+
+    static void start() {
+        Thread t = new Thread(Warmup::run, "pgfence-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    private static void run() {
+        try {
+            ClassLoader loader = Warmup.class.getClassLoader();
+            Class.forName("org.postgresql.Driver", true, loader);
+            EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, new UUID(0, 1), "warmup",
+                    Instant.EPOCH, "warmup", Trigger.MANUAL, null, new NodeRef(1, "warmup", "localhost", 5432),
+                    null, new Epoch(1, "0")));
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            LOG.debug("Warm-up incomplete: {}", e.toString());
+        }
+    }
+}

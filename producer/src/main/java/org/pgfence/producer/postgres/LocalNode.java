@@ -1,0 +1,114 @@
+package org.pgfence.producer.postgres;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.pgfence.events.Epoch;
+import org.pgfence.producer.Deadline;
+import org.pgfence.producer.repmgr.Conninfo;
+
+/**
+ * One look at the local PostgreSQL node over JDBC: is it out of recovery, and if so its epoch and
+ * repmgr metadata. The epoch is the timeline of the current WAL file (never {@code pg_control_checkpoint()},
+ * which lags by up to ~2 s after a promotion) and {@code pg_control_system().system_identifier}.
+ */
+public final class LocalNode implements NodeProbe {
+    static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
+    static final String EPOCH = "SELECT ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int,"
+            + " (SELECT system_identifier FROM pg_control_system())::text";
+    static final String NODES = "SELECT node_id, node_name, type, active, conninfo FROM repmgr.nodes ORDER BY node_id";
+    private static final int DEFAULT_CONNECT_TIMEOUT_S = 10;
+
+    private final Conninfo conninfo;
+
+    public LocalNode(Conninfo conninfo) {
+        this.conninfo = conninfo;
+    }
+
+    /** Empty while the node is still in recovery; throws SQLException if it cannot be asked. */
+    @Override
+    public Optional<LocalPrimary> probe(Deadline deadline) throws SQLException {
+        try (Connection c = connect(deadline); Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
+            if (bool(st, IN_RECOVERY)) {
+                return Optional.empty();
+            }
+            Epoch epoch;
+            try (ResultSet rs = st.executeQuery(EPOCH)) {
+                rs.next();
+                epoch = new Epoch(rs.getInt(1), rs.getString(2));
+            }
+            return Optional.of(new LocalPrimary(epoch, nodes(st)));
+        }
+    }
+
+    private static List<NodeRow> nodes(Statement st) throws SQLException {
+        List<NodeRow> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(NODES)) {
+            while (rs.next()) {
+                rows.add(new NodeRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                        rs.getString(5)));
+            }
+        }
+        return rows;
+    }
+
+    private static boolean bool(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private Connection connect(Deadline deadline) throws SQLException {
+        String url = url(conninfo);
+        Connection c = new org.postgresql.Driver().connect(url, properties(conninfo, deadline));
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver refused URL " + url, "08001");
+        }
+        return c;
+    }
+
+    static String url(Conninfo conninfo) {
+        String host = conninfo.host();
+        String db = conninfo.dbname() == null ? (conninfo.user() == null ? "postgres" : conninfo.user())
+                : conninfo.dbname();
+        return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + conninfo.port()
+                + "/" + URLEncoder.encode(db, StandardCharsets.UTF_8);
+    }
+
+    /** JDBC properties from the conninfo; every timeout bounded by the deadline (pgjdbc counts whole seconds). */
+    static Properties properties(Conninfo conninfo, Deadline deadline) {
+        Properties p = new Properties();
+        if (conninfo.user() != null) {
+            p.setProperty("user", conninfo.user());
+        }
+        if (conninfo.get("password") != null) {
+            p.setProperty("password", conninfo.get("password"));
+        }
+        if (conninfo.get("sslmode") != null) {
+            p.setProperty("sslmode", conninfo.get("sslmode"));
+        }
+        String timeout = Integer.toString(seconds(deadline, conninfo.connectTimeoutSeconds(DEFAULT_CONNECT_TIMEOUT_S)));
+        p.setProperty("connectTimeout", timeout);
+        p.setProperty("loginTimeout", timeout);
+        p.setProperty("socketTimeout", timeout);
+        p.setProperty("ApplicationName", "pgfence-producer");
+        p.setProperty("assumeMinServerVersion", "15");
+        return p;
+    }
+
+    /** Whole seconds left, at least 1 (pgjdbc's granularity), at most {@code cap}. */
+    static int seconds(Deadline deadline, int cap) {
+        long ms = deadline.remainingMillis();
+        long s = Math.max(1, (ms + 999) / 1000);
+        return (int) Math.min(s, Math.max(1, cap));
+    }
+}

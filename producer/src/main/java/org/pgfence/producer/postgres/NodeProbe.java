@@ -1,0 +1,11 @@
+package org.pgfence.producer.postgres;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import org.pgfence.producer.Deadline;
+
+/** One look at the local node: empty while it is in recovery. {@link LocalNode} asks PostgreSQL. */
+@FunctionalInterface
+public interface NodeProbe {
+    Optional<LocalPrimary> probe(Deadline deadline) throws SQLException;
+}
