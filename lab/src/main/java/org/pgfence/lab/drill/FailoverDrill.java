@@ -89,8 +89,12 @@ public final class FailoverDrill {
             report.check("safety: no write on the old primary after fencing completed", afterRestart == 0 && atEnd == 0,
                     afterRestart + " / " + atEnd + " rows");
             List<Writers.ClientError> errors = writers.errorsBetween(t0, completedAt == null ? clock.instant() : completedAt);
-            report.note("client errors during the failover window: " + errors.size()
-                    + errors.stream().map(Writers.ClientError::host).distinct().sorted().toList());
+            report.note("client errors during the failover window (writers retry every 20 ms): " + errors.size()
+                    + errors.stream().map(Writers.ClientError::at).min(Comparator.naturalOrder())
+                        .map(first -> ", from +" + Duration.between(t0, first).toMillis() + " ms to +"
+                                + Duration.between(t0, errors.stream().map(Writers.ClientError::at)
+                                        .max(Comparator.naturalOrder()).orElse(first)).toMillis() + " ms")
+                        .orElse(""));
             summarize(lab, e, acks, writers, primary);
         }
         return report;
@@ -119,7 +123,7 @@ public final class FailoverDrill {
     private List<FencingAck> awaitAcks(Lab lab, String cluster, MasterPromoted e) {
         fencing.watch().await(FENCING, () -> lab.pgbouncers().stream().allMatch(p -> goodAck(cluster, p, e).isPresent()));
         List<FencingAck> acks = lab.pgbouncers().stream().map(p -> goodAck(cluster, p, e)).flatMap(Optional::stream).toList();
-        for (FencingAck a : acks) {
+        for (FencingAck a : acks.stream().sorted(Comparator.comparing(a -> a.timings().completedAt())).toList()) {
             Instant at = fencing.watch().seenAt(a);
             report.at(at, "ack " + a.host() + " " + a.status() + " rw=" + rwOf(a) + " ("
                     + Duration.between(e.occurredAt(), a.timings().completedAt()).toMillis() + " ms after the event)");
