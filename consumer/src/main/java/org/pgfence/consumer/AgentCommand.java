@@ -46,7 +46,10 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws ConfigException {
         AgentConfig cfg = AgentConfigLoader.load(config, env);
         LOG.info("effective config: {}", cfg.masked());
-        ensureTopics(cfg);
+        // in the background: the reconcile on start must not wait for Kafka (it fences even while Kafka is down)
+        Thread topics = new Thread(() -> ensureTopics(cfg), "pgfence-topics");
+        topics.setDaemon(true);
+        topics.start();
         Agent agent;
         try {
             agent = new Agent(cfg, Clock.systemUTC(), version());

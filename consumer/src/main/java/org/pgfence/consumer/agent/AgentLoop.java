@@ -108,8 +108,8 @@ public final class AgentLoop implements Runnable {
                 LOG.info("reconcile requested (SIGHUP): reconciling every cluster now");
                 schedule.allDue();
             }
+            reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
             heartbeatIfDue();
-            reconcileDue();
             resumeIfDue();
             ConsumerRecords<String, Decoded> records = consumer.poll(schedule.untilNext(MAX_POLL));
             handle(records);

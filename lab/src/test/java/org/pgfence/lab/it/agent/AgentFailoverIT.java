@@ -11,6 +11,7 @@ import static org.pgfence.lab.it.agent.AgentStage.serverVia;
 import static org.pgfence.lab.it.agent.AgentStage.target;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabOptions;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.drill.Fencing;
 
 /**
  * Issue 4 on the real lab, one story on one lab: a crash of node1 moves every pgbouncer to node2; a late
@@ -81,7 +83,7 @@ class AgentFailoverIT {
     @Order(1)
     void everyAgentRoutesRwToTheInitialPrimaryOnStart() {
         for (LabPgbouncer pgb : nodeHosts()) {
-            FencingAck ack = stage.awaitAck(pgb, a -> a.eventId() == null);
+            FencingAck ack = stage.awaitStartAck(pgb);
             assertThat(ack.status()).as(pgb.host()).isIn(AckStatus.APPLIED, AckStatus.UNCHANGED);
             assertThat(rw(ack)).as(pgb.host()).isEqualTo("node1");
             assertThat(ack.epoch().timeline()).isEqualTo(1);
@@ -121,7 +123,7 @@ class AgentFailoverIT {
         LabPgbouncer pgb4 = lab.pgbouncer(4);
         assertThat(target(pgb4)).as("pgb4 before its agent runs").isEqualTo(hostPort(node1));
         stage.startAgent(pgb4);
-        FencingAck first = stage.awaitAck(pgb4, a -> true);
+        FencingAck first = stage.awaitAck(pgb4, a -> true, AgentStage.START_WAIT);
         assertThat(first.status()).isEqualTo(AckStatus.APPLIED);
         assertThat(rw(first)).isEqualTo("node2");
         assertThat(routed(first, "appdb-ro", "node3")).as("ro policy standby: node3 streams on the top timeline")
@@ -166,7 +168,8 @@ class AgentFailoverIT {
         // an agent whose timer would not fire during this test: only SIGHUP can make it act
         Set<String> oldAgents = stage.acks(pgb1).stream().map(FencingAck::agentId).collect(Collectors.toSet());
         Process agent = stage.startAgent(pgb1, stage.agentConfigWithReconcile(pgb1, "10m"));
-        FencingAck onStart = stage.awaitAck(pgb1, a -> !oldAgents.contains(a.agentId()) && a.eventId() == null);
+        FencingAck onStart = stage.awaitAck(pgb1, a -> !oldAgents.contains(a.agentId()) && a.eventId() == null,
+                AgentStage.START_WAIT);
         String restarted = onStart.agentId();
         assertThat(rw(onStart)).isEqualTo("node2");
 
@@ -217,5 +220,89 @@ class AgentFailoverIT {
             assertThat(AgentStage.iniBytes(pgb)).as(pgb.host() + " ini bytes").isEqualTo(before.get(pgb.host()));
             assertThat(target(pgb)).isEqualTo(hostPort(node2));
         }
+    }
+
+    @Test
+    @Order(7)
+    void aNodeRowCarryingIniSyntaxNeverReachesAnIniAndTheAgentSaysWhatItRefused() throws Exception {
+        LabNode node3 = lab.node(3);
+        Map<String, Integer> before = ackCounts();
+        AgentStage.sql(node2, "repmgr",
+                "UPDATE repmgr.nodes SET node_name = E'node3\\n%include /etc/passwd' WHERE node_id = 3");
+        AgentStage.sql(node2, "repmgr", "UPDATE repmgr.nodes SET conninfo = E'host=''" + node1.address()
+                + "\\n%include /etc/passwd'' port=5432 user=repmgr dbname=repmgr' WHERE node_id = 1");
+        try {
+            awaitTwoMoreAcksEverywhere(before);
+            for (LabPgbouncer pgb : lab.pgbouncers()) {
+                String ini = Files.readString(pgb.databaseIni());
+                assertThat(ini).as(pgb.host()).doesNotContain("%include").doesNotContain("passwd");
+                assertThat(ini.lines().filter(l -> !l.isBlank() && !l.startsWith(";")))
+                        .as(pgb.host() + " every line is a section or a clean entry")
+                        .allMatch(l -> l.equals("[databases]") || l.matches("[A-Za-z0-9_.-]+ = [A-Za-z0-9_.,:/@+= -]+"));
+                assertThat(target(pgb)).isEqualTo(hostPort(node2));
+                String log = stage.logText(pgb);
+                assertThat(log).as(pgb.host() + " log names node 3 and the field")
+                        .containsPattern("node 3 \\(node3\\?%include /etc/passwd\\) field node_name");
+                assertThat(log).as(pgb.host() + " log names node 1 and the field").containsPattern("node 1 .*field conninfo");
+            }
+            FencingAck pgb3 = stage.acks(lab.pgbouncer(3)).get(stage.acks(lab.pgbouncer(3)).size() - 1);
+            assertThat(routed(pgb3, "appdb-ro", "node2")).as("pgb3's local node is refused: ro falls back to the primary")
+                    .isTrue();
+        } finally {
+            AgentStage.sql(node2, "repmgr", "UPDATE repmgr.nodes SET node_name = 'node3' WHERE node_id = 3");
+            AgentStage.sql(node2, "repmgr", "UPDATE repmgr.nodes SET conninfo = '" + node1.conninfo() + "' WHERE node_id = 1");
+        }
+        int restored = stage.acks(lab.pgbouncer(3)).size();
+        stage.awaitAck(lab.pgbouncer(3), a -> stage.acks(lab.pgbouncer(3)).indexOf(a) >= restored
+                && routed(a, "appdb-ro", "node3"));
+        assertThat(Fencing.target(lab.pgbouncer(3), "appdb-ro")).isEqualTo(hostPort(node3));
+    }
+
+    @Test
+    @Order(8)
+    void anUnwritableIniDirectoryLeavesTheOldFileIntactAcksFailedAndConvergesOnceWritable() throws Exception {
+        LabPgbouncer pgb2 = lab.pgbouncer(2);
+        Path ini = pgb2.databaseIni();
+        String handEdited = Files.readString(ini).replace("host=" + node2.address() + " ", "host=" + lab.node(3).address() + " ");
+        assertThat(handEdited).isNotEqualTo(Files.readString(ini));
+        int acksBefore = stage.acks(pgb2).size();
+        chmod("555", pgb2.dir());
+        try {
+            Files.writeString(ini, handEdited); // root may; the agent (postgres) must now rewrite it and cannot
+            FencingAck failed = stage.awaitAck(pgb2, a -> stage.acks(pgb2).indexOf(a) >= acksBefore
+                    && a.status() == AckStatus.FAILED);
+            assertThat(failed.error()).contains(ini.toString());
+            assertThat(Files.readString(ini)).as("the old file is intact").isEqualTo(handEdited);
+            try (var files = Files.list(pgb2.dir())) {
+                assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+            }
+            assertThat(target(pgb2)).as("pgbouncer keeps serving what it loaded").isEqualTo(hostPort(node2));
+        } finally {
+            chmod("755", pgb2.dir());
+        }
+        int acksAfterFailure = stage.acks(pgb2).size();
+        FencingAck healed = stage.awaitAck(pgb2, a -> stage.acks(pgb2).indexOf(a) >= acksAfterFailure
+                && a.status() == AckStatus.APPLIED);
+        assertThat(rw(healed)).isEqualTo("node2");
+        assertThat(Files.readString(ini)).doesNotContain("host=" + lab.node(3).address() + " ");
+        assertThat(Files.readString(ini)).contains("appdb-rw = host=" + node2.address() + " ");
+        assertThat(Files.getOwner(ini).getName()).isEqualTo("postgres");
+        assertThat(target(pgb2)).isEqualTo(hostPort(node2));
+    }
+
+    private Map<String, Integer> ackCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        lab.pgbouncers().forEach(p -> counts.put(p.host(), stage.acks(p).size()));
+        return counts;
+    }
+
+    private void awaitTwoMoreAcksEverywhere(Map<String, Integer> before) {
+        await().atMost(RECONCILE.multipliedBy(6)).pollInterval(Duration.ofMillis(100)).until(() ->
+                lab.pgbouncers().stream().allMatch(p -> stage.acks(p).size() >= before.get(p.host()) + 2));
+    }
+
+    private static void chmod(String mode, Path dir) throws Exception {
+        Process p = new ProcessBuilder("chmod", mode, dir.toString()).inheritIO().start();
+        assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0).as("chmod " + mode).isTrue();
     }
 }

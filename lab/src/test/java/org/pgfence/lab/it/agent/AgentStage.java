@@ -47,6 +47,7 @@ final class AgentStage implements AutoCloseable {
     static final String CLUSTER = "lab";
     static final String RW = "appdb-rw";
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration START_WAIT = Duration.ofSeconds(90);
 
     final Lab lab;
     final Fencing fencing;
@@ -141,8 +142,21 @@ final class AgentStage implements AutoCloseable {
         return awaitAck(pgb, a -> event.eventId().equals(a.eventId()));
     }
 
+    /**
+     * The first reconcile ack of an agent just started: JVM start and the first Kafka round trips of three
+     * agents on a shared 2-core machine take tens of seconds under load; that is not what is tested.
+     */
+    FencingAck awaitStartAck(LabPgbouncer pgb) {
+        return await().atMost(START_WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> acks(pgb, a -> a.eventId() == null).stream().findFirst(), Optional::isPresent).orElseThrow();
+    }
+
     FencingAck awaitAck(LabPgbouncer pgb, Predicate<FencingAck> filter) {
-        return await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        return awaitAck(pgb, filter, WAIT);
+    }
+
+    FencingAck awaitAck(LabPgbouncer pgb, Predicate<FencingAck> filter, Duration timeout) {
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(20))
                 .until(() -> acks(pgb, filter).stream().findFirst(), Optional::isPresent).orElseThrow();
     }
 
