@@ -147,7 +147,7 @@ class AgentFailoverIT {
         lab.pgbouncers().forEach(p -> before.put(p.host(), stage.acks(p).size()));
 
         // two full reconcile rounds on every host after node1 answers as primary, waited for by ack counts
-        await().atMost(RECONCILE.multipliedBy(6)).pollInterval(Duration.ofMillis(100)).until(() ->
+        await().atMost(RECONCILE.multipliedBy(10)).pollInterval(Duration.ofMillis(100)).until(() ->
                 lab.pgbouncers().stream().allMatch(p -> stage.acks(p).size() >= before.get(p.host()) + 2));
         for (LabPgbouncer pgb : lab.pgbouncers()) {
             List<FencingAck> since = stage.acks(pgb).subList(before.get(pgb.host()), stage.acks(pgb).size());
@@ -297,7 +297,7 @@ class AgentFailoverIT {
     }
 
     private void awaitTwoMoreAcksEverywhere(Map<String, Integer> before) {
-        await().atMost(RECONCILE.multipliedBy(6)).pollInterval(Duration.ofMillis(100)).until(() ->
+        await().atMost(RECONCILE.multipliedBy(10)).pollInterval(Duration.ofMillis(100)).until(() ->
                 lab.pgbouncers().stream().allMatch(p -> stage.acks(p).size() >= before.get(p.host()) + 2));
     }
 
