@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.pgfence.consumer.agent.Agent;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.AgentConfigLoader;
+import org.pgfence.consumer.internal.Hangup;
 import org.pgfence.events.kafka.TopicInstaller;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code pgfence agent --config FILE}: the fencing daemon of one pgbouncer host. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Run the fencing agent of this pgbouncer host until stopped (SIGTERM).")
+        description = "Run the fencing agent of this pgbouncer host until stopped (SIGTERM); SIGHUP reconciles now.")
 public final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
@@ -45,7 +46,10 @@ public final class AgentCommand implements Callable<Integer> {
     public Integer call() throws ConfigException {
         AgentConfig cfg = AgentConfigLoader.load(config, env);
         LOG.info("effective config: {}", cfg.masked());
-        ensureTopics(cfg);
+        // in the background: the reconcile on start must not wait for Kafka (it fences even while Kafka is down)
+        Thread topics = new Thread(() -> ensureTopics(cfg), "pgfence-topics");
+        topics.setDaemon(true);
+        topics.start();
         Agent agent;
         try {
             agent = new Agent(cfg, Clock.systemUTC(), version());
@@ -63,6 +67,7 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }, "pgfence-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        Hangup.onHangup(agent::reconcileNow);
         try (agent) {
             agent.run();
         } finally {

@@ -85,6 +85,11 @@ public final class Agent implements AutoCloseable {
         loop.shutdown();
     }
 
+    /** Reconcile every cluster now; never blocks (safe from a signal handler). */
+    public void reconcileNow() {
+        loop.reconcileNow();
+    }
+
     public StatusBoard status() {
         return status;
     }

@@ -47,6 +47,7 @@ public final class AgentLoop implements Runnable {
     private final Schedule schedule;
     private final Backoff publishBackoff;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean reconcileRequested = new AtomicBoolean();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Backoff failureBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
     private Instant resumeAt;
@@ -92,16 +93,32 @@ public final class AgentLoop implements Runnable {
         consumer.wakeup();
     }
 
+    /**
+     * Reconciles every cluster at the next round (SIGHUP, systemd's reload). Callable from any thread,
+     * including a signal handler: it only sets a flag and wakes the poll, never blocks.
+     */
+    public void reconcileNow() {
+        reconcileRequested.set(true);
+        consumer.wakeup();
+    }
+
     private void round() throws InterruptedException {
         try {
+            if (reconcileRequested.getAndSet(false)) {
+                LOG.info("reconcile requested (SIGHUP): reconciling every cluster now");
+                schedule.allDue();
+            }
+            reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
             heartbeatIfDue();
-            reconcileDue();
             resumeIfDue();
             ConsumerRecords<String, Decoded> records = consumer.poll(schedule.untilNext(MAX_POLL));
             handle(records);
             failureBackoff.reset();
         } catch (WakeupException e) {
-            throw e;
+            if (!running.get()) {
+                throw e;
+            }
+            // a reconcile request woke the poll: records fetched but not returned stay buffered
         } catch (RuntimeException e) {
             metrics.failure();
             Duration wait = failureBackoff.next();
@@ -241,6 +258,19 @@ public final class AgentLoop implements Runnable {
     }
 
     private void commit(TopicPartition tp, long next) {
+        try {
+            commitOnce(tp, next);
+        } catch (WakeupException e) {
+            if (!running.get()) {
+                throw e;
+            }
+            // a reconcile request (not a shutdown) interrupted the commit: the wakeup is spent, commit again,
+            // for abandoning the rest of this batch would skip records already fetched
+            commitOnce(tp, next);
+        }
+    }
+
+    private void commitOnce(TopicPartition tp, long next) {
         try {
             consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)), config.applyTimeout());
         } catch (WakeupException e) {

@@ -123,7 +123,7 @@ public final class Reconciler {
                     plan.fencedClosed() ? plan.rw().reason() : null), receivedAt, plan);
         } catch (ApplyException | IOException | RuntimeException e) {
             long applyMillis = Duration.between(applyStart, clock.instant()).toMillis();
-            LOG.error("apply failed: {}", e.getMessage());
+            LOG.warn("apply failed (acked FAILED, re-checked with backoff): {}", e.getMessage());
             return finish(acks.ack(cluster.name(), event, AckStatus.FAILED, epoch, plan, null,
                     Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()),
                     e.getMessage()), receivedAt, plan);

@@ -36,6 +36,11 @@ final class Schedule {
         }
     }
 
+    /** Every cluster is due now (a reconcile was requested); backoffs are kept. */
+    void allDue() {
+        due.clear();
+    }
+
     boolean isDue(String cluster) {
         Instant at = due.get(cluster);
         return at == null || !clock.instant().isBefore(at);

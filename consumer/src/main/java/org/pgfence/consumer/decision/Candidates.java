@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.pgfence.consumer.discovery.Address;
 import org.pgfence.consumer.discovery.NodeObservation;
 import org.pgfence.consumer.discovery.RepmgrNode;
 import org.pgfence.consumer.config.IniValues;
@@ -61,6 +64,32 @@ final class Candidates {
         List<Candidate> out = new ArrayList<>(byNode.values());
         out.stream().filter(c -> c.unusable() != null).forEach(c -> warnings.add("not routing to "
                 + c.observation().address() + ": " + c.unusable()));
+        refusedConninfos(sorted, system).forEach(warnings::add);
+        return out;
+    }
+
+    /**
+     * One warning per repmgr.nodes row (as any reachable node of the system sees it) whose conninfo cannot
+     * be parsed or names a host that is not plain: such an address is never probed nor routed to.
+     */
+    static Set<String> refusedConninfos(List<NodeObservation> observations, String system) {
+        Set<String> out = new LinkedHashSet<>();
+        for (NodeObservation o : observations) {
+            if (!o.reachable() || !system.equals(o.systemIdentifier())) {
+                continue;
+            }
+            for (RepmgrNode r : o.view()) {
+                String subject = "node " + r.nodeId() + " (" + IniValues.printable(r.name()) + ") field conninfo";
+                Optional<Address> a = r.address();
+                if (a.isEmpty()) {
+                    out.add("not probing " + subject + ": '" + IniValues.printable(r.conninfo())
+                            + "' names no usable host");
+                } else if (!a.get().plainHost()) {
+                    out.add("not probing " + subject + ": host '" + IniValues.printable(a.get().host())
+                            + "' is not a plain host name or address");
+                }
+            }
+        }
         return out;
     }
 

@@ -16,12 +16,18 @@ public final class Candidates {
         seeds.forEach(s -> out.add(new Address(s.host(), s.port())));
         out.addAll(known);
         if (eventPrimary != null) {
-            out.add(new Address(eventPrimary.host(), eventPrimary.port()));
+            Address announced = new Address(eventPrimary.host(), eventPrimary.port());
+            if (announced.plainHost()) {
+                out.add(announced);
+            }
         }
         return out;
     }
 
-    /** Addresses named in the conninfo of any reachable node's view that were not probed yet. */
+    /**
+     * Addresses named in the conninfo of any reachable node's view that were not probed yet. Hosts that are
+     * not plain ({@link Address#plainHost()}) are never probed; the decision reports them by node and field.
+     */
     public static Set<Address> listedButNotProbed(Collection<NodeObservation> observations) {
         Set<Address> probed = new TreeSet<>();
         observations.forEach(o -> probed.add(o.address()));
@@ -36,7 +42,8 @@ public final class Candidates {
     private static Set<Address> listed(Collection<NodeObservation> observations, Set<Address> exclude) {
         Set<Address> out = new TreeSet<>();
         for (NodeObservation o : observations) {
-            o.view().forEach(r -> r.address().filter(a -> !exclude.contains(a)).ifPresent(out::add));
+            o.view().forEach(r -> r.address().filter(Address::plainHost).filter(a -> !exclude.contains(a))
+                    .ifPresent(out::add));
         }
         return out;
     }

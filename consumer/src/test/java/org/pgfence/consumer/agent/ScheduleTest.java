@@ -22,6 +22,17 @@ class ScheduleTest {
     }
 
     @Test
+    void aRequestedReconcileMakesEveryClusterDueAtOnce() {
+        schedule.reconciled("main", false);
+        schedule.reconciled("other", false);
+        clock.advance(Duration.ofSeconds(1));
+        schedule.allDue();
+        assertThat(schedule.isDue("main")).isTrue();
+        assertThat(schedule.isDue("other")).isTrue();
+        assertThat(schedule.untilNext(Duration.ofMillis(500))).isZero();
+    }
+
+    @Test
     void fencedClosedClustersAreRecheckedWithCappedBackoffAndResetOnceRouted() {
         long[] waits = new long[7];
         for (int i = 0; i < waits.length; i++) {

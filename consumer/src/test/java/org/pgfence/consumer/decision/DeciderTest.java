@@ -174,6 +174,23 @@ class DeciderTest {
     }
 
     @Test
+    void aRowWhoseConninfoHostCarriesIniOrUrlSyntaxIsReportedByNodeAndFieldAndChangesNoRoute() {
+        List<RepmgrNode> view = List.of(
+                new RepmgrNode(1, "node1", "primary", false, "lab", null,
+                        "host='127.0.0.11\n%include /etc/passwd' port=5432 user=repmgr"),
+                Nodes.primaryRow(2, true),
+                new RepmgrNode(3, "node3", "standby", true, "lab", 2,
+                        "host=x/repmgr?socketFactory=evil port=5432"));
+        ClusterPlan plan = decide(list(writable(2, 2, view)), null, null, "node3");
+        assertThat(plan.rw().primary().name()).isEqualTo("node2");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("node 1 (node1) field conninfo")
+                .contains("127.0.0.11?%include"));
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("node 3 (node3) field conninfo")
+                .contains("socketFactory"));
+        assertThat(String.join("", plan.warnings())).doesNotContain("\n");
+    }
+
+    @Test
     void standbyReachedAtAnUnsafeHostFallsBackToThePrimaryForReads() {
         NodeObservation weird = new NodeObservation(new Address("127.0.0.13;x", 5432), null, true, 2,
                 TimelineSource.WAL_RECEIVER, SYS, 3, afterFailoverView());

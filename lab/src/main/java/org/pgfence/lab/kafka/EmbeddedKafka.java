@@ -95,11 +95,20 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    /** A 22-character base64url cluster id, made here (never captured from a tool's stdout: facts §6.3). */
+    /**
+     * A 22-character base64url cluster id, made here (never captured from a tool's stdout: facts §6.3).
+     * Never one starting with '-' (1 in 64 would): kafka-storage's argument parser reads it as an option
+     * and fails with "argument --cluster-id/-t: expected one argument" (seen in an agent IT run).
+     */
     static String clusterId() {
-        UUID u = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        while (true) {
+            UUID u = UUID.randomUUID();
+            ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (id.charAt(0) != '-') {
+                return id;
+            }
+        }
     }
 
     static int freePort(String host) throws IOException {
