@@ -14,6 +14,16 @@ final class Commands {
     private Commands() {
     }
 
+    /** The command named {@code name} if it runs in repmgrd's failover path, else null. */
+    static Object failoverPath(Map<String, String> env, String name) {
+        return switch (name) {
+            case "promote" -> new PromoteCommand(env);
+            case "notify" -> new NotifyCommand(env);
+            case "spool" -> new SpoolCommand(env);
+            default -> null;
+        };
+    }
+
     static List<Object> production(Map<String, String> env) {
         return List.of(
                 new PromoteCommand(env), new NotifyCommand(env), new SpoolCommand(env),

@@ -30,7 +30,7 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        CommandLine cli = commandLine(env);
+        CommandLine cli = commandLine(env, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, commandLine));
@@ -41,6 +41,21 @@ public final class Main {
             return ExitCode.USAGE.code();
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}. A command in repmgrd's failover path ({@code promote}, {@code notify},
+     * {@code spool}) is registered alone: building every other command's model (and looking for plugins across
+     * the class path) would only delay the failover.
+     */
+    static CommandLine commandLine(Map<String, String> env, String[] args) {
+        Object alone = args.length == 0 ? null : Commands.failoverPath(env, args[0]);
+        if (alone == null) {
+            return commandLine(env);
+        }
+        CommandLine cli = new CommandLine(new Main());
+        cli.addSubcommand(alone);
+        return cli;
     }
 
     static CommandLine commandLine(Map<String, String> env) {

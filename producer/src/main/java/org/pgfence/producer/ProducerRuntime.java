@@ -15,6 +15,7 @@ final class ProducerRuntime implements AutoCloseable {
     final Spool spool;
     final Publishing publishing;
     final Announcer announcer;
+    final LocalNode localNode;
 
     ProducerRuntime(ProducerConfig config, Clock clock) {
         this.config = config;
@@ -23,16 +24,17 @@ final class ProducerRuntime implements AutoCloseable {
         String clientId = "pgfence-producer." + config.host();
         this.publishing = new Publishing(spool, new KafkaPublishers(config.kafka(), clientId,
                 config.publishDeadline()), config.publishDeadline(), clock);
-        this.announcer = new Announcer(config, new PrimaryVerifier(new LocalNode(config.local())), spool,
-                publishing, clock);
+        this.localNode = new LocalNode(config.local());
+        this.announcer = new Announcer(config, new PrimaryVerifier(localNode), spool, publishing, clock);
         MDC.put("cluster", config.cluster());
         MDC.put("host", config.host());
     }
 
-    /** Closes what the run opened (the Kafka producer, if any). */
+    /** Closes what the run opened (the Kafka producer, an early database connection nobody used). */
     @Override
     public void close() {
         publishing.close();
+        localNode.close();
     }
 
     /** One deadline for the whole run: the Kafka budget once (shared by every flush) plus the other steps. */

@@ -47,6 +47,7 @@ public final class PromoteCommand implements Callable<Integer> {
             Deadline overall = rt.overall(c.promoteTimeout(), c.verifyTimeout());
             rt.publishing.flush(overall);
             Warmup.start();
+            rt.localNode.connectEarly(overall);
             if (c.publishPrepare()) {
                 rt.publishing.prepare();
             }

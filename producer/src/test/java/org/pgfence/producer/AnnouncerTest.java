@@ -37,7 +37,9 @@ class AnnouncerTest {
         Announcer.Outcome outcome = announcer.announce(new Announcement(Trigger.STANDBY_PROMOTE, "standby_promote",
                 null, OptionalInt.empty()), rt.overall(config.verifyTimeout()));
         assertThat(outcome).isEqualTo(Announcer.Outcome.SPOOLED);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        // bounded by publish.deadline (1 s) plus the Kafka client's construction, which alone took seconds on a 2-core
+        // box at load 38: the bound proves "bounded", not "fast"
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         List<Path> files = spool.pending();
         assertThat(files).hasSize(1);
         MasterPromoted event = spool.read(files.get(0)).orElseThrow();

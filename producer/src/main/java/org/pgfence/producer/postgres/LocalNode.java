@@ -10,16 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.pgfence.events.Epoch;
 import org.pgfence.producer.Deadline;
 import org.pgfence.producer.repmgr.Conninfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One look at the local PostgreSQL node over JDBC: is it out of recovery, and if so its epoch and
  * repmgr metadata. The epoch is the timeline of the current WAL file (never {@code pg_control_checkpoint()},
  * which lags by up to ~2 s after a promotion) and {@code pg_control_system().system_identifier}.
+ *
+ * <p>{@link #connectEarly(Deadline)} opens the connection ahead of need ({@code promote}: while the promotion
+ * runs; a hot standby accepts connections), so the first probe after the promotion pays no connection set-up and
+ * no class loading. A session keeps working across the promotion, and every value probed is read at query time
+ * (PostgreSQL 15 reads the WAL insert timeline from shared memory). The early connection serves one probe at
+ * most; if it fails, the retry connects afresh.
  */
-public final class LocalNode implements NodeProbe {
+public final class LocalNode implements NodeProbe, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
     static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
     static final String EPOCH = "SELECT ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int,"
             + " (SELECT system_identifier FROM pg_control_system())::text";
@@ -27,15 +37,44 @@ public final class LocalNode implements NodeProbe {
     private static final int DEFAULT_CONNECT_TIMEOUT_S = 10;
 
     private final Conninfo conninfo;
+    private final CompletableFuture<Connection> early = new CompletableFuture<>();
+    private boolean earlyStarted;
 
     public LocalNode(Conninfo conninfo) {
         this.conninfo = conninfo;
     }
 
+    /** Starts opening the connection on a daemon thread (and runs one query on it); never blocks, never throws. */
+    @Override
+    public synchronized void connectEarly(Deadline deadline) {
+        if (earlyStarted) {
+            return;
+        }
+        earlyStarted = true;
+        Thread t = new Thread(() -> {
+            try {
+                Connection c = connect(deadline);
+                try (Statement st = c.createStatement()) {
+                    st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
+                    bool(st, IN_RECOVERY);
+                }
+                if (!early.complete(c)) {
+                    c.close();
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("No early connection to the local node: {}", e.toString());
+                early.completeExceptionally(e);
+            }
+        }, "pgfence-local-connect");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Empty while the node is still in recovery; throws SQLException if it cannot be asked. */
     @Override
     public Optional<LocalPrimary> probe(Deadline deadline) throws SQLException {
-        try (Connection c = connect(deadline); Statement st = c.createStatement()) {
+        Connection ready = takeEarly();
+        try (Connection c = ready != null ? ready : connect(deadline); Statement st = c.createStatement()) {
             st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
             if (bool(st, IN_RECOVERY)) {
                 return Optional.empty();
@@ -46,6 +85,33 @@ public final class LocalNode implements NodeProbe {
                 epoch = new Epoch(rs.getInt(1), rs.getString(2));
             }
             return Optional.of(new LocalPrimary(epoch, nodes(st)));
+        }
+    }
+
+    /** The early connection if it is open by now (once); else null and a fresh one is made. */
+    private Connection takeEarly() {
+        if (!early.isDone() || early.isCompletedExceptionally()) {
+            return null;
+        }
+        Connection c = early.join();
+        early.obtrudeValue(null);
+        return c;
+    }
+
+    /** Closes an early connection nobody took (one still opening is closed when it completes). */
+    @Override
+    public void close() {
+        if (early.complete(null) || early.isCompletedExceptionally()) {
+            return;
+        }
+        Connection c = early.join();
+        early.obtrudeValue(null);
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the early connection: {}", e.toString());
+            }
         }
     }
 

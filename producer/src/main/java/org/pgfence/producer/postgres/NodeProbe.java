@@ -8,4 +8,8 @@ import org.pgfence.producer.Deadline;
 @FunctionalInterface
 public interface NodeProbe {
     Optional<LocalPrimary> probe(Deadline deadline) throws SQLException;
+
+    /** Gets ready for the first probe in the background (e.g. connects); optional, never blocks. */
+    default void connectEarly(Deadline deadline) {
+    }
 }

@@ -54,4 +54,16 @@ class LocalNodeTest {
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(Failure.of(e)).isEqualTo(Failure.RETRIABLE));
     }
+
+    @Test
+    void aFailedEarlyConnectionLeavesTheProbeToConnectAfreshAndCloseQuiet() {
+        LocalNode node = new LocalNode(Conninfo.parse("host=127.0.0.1 port=1 user=nobody dbname=x connect_timeout=1"));
+        Deadline deadline = Deadline.after(java.time.Clock.systemUTC(), Duration.ofSeconds(2));
+        node.connectEarly(deadline);
+        node.connectEarly(deadline);
+        assertThatThrownBy(() -> node.probe(deadline)).isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(Failure.of(e)).isEqualTo(Failure.RETRIABLE));
+        node.close();
+        node.close();
+    }
 }

@@ -1,0 +1,79 @@
+package org.pgfence.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.Trigger;
+import org.pgfence.producer.spool.Spool;
+
+/**
+ * The training run for pgfence's class-data-sharing archive: run under {@code -XX:ArchiveClassesAtExit=FILE}, it
+ * goes through the failover path ({@code promote}, {@code notify}, {@code spool flush}) against nothing (a
+ * {@code /bin/true} promotion, a PostgreSQL and a Kafka that refuse connections), so the JVM archives the classes
+ * those commands load; later runs with {@code -XX:SharedArchiveFile=FILE} map them instead of loading them.
+ * bin/pgfence and the lab's launcher create the archive once per distribution. Touches nothing outside a temp dir.
+ */
+public final class CdsTraining {
+    private CdsTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("pgfence-cds-training");
+        try {
+            Path config = write(dir);
+            Map<String, String> env = Map.of();
+            PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+            Main.run(new String[] {"promote", "--config", config.toString()}, env, none, none);
+            Main.run(new String[] {"notify", "--config", config.toString(), "--node-id", "1", "--event", "standby_promote",
+                "--success", "1", "--timestamp", "2026-01-01 00:00:00.000000+00", "--details", "training", "--primary", ""},
+                    env, none, none);
+            new Spool(dir.resolve("spool")).write(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(),
+                    "training", Instant.now(), "training", Trigger.MANUAL, null, new NodeRef(1, "node1", "127.0.0.1", 1),
+                    null, new Epoch(1, "1")));
+            Main.run(new String[] {"spool", "flush", "--config", config.toString()}, env, none, none);
+            Main.run(new String[] {"--help"}, env, none, none);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    private static Path write(Path dir) throws IOException {
+        Path repmgr = dir.resolve("repmgr.conf");
+        Files.writeString(repmgr, """
+                node_id=1
+                node_name='node1'
+                conninfo='host=127.0.0.1 port=1 user=repmgr dbname=repmgr connect_timeout=1'
+                """);
+        Path config = dir.resolve("producer.yaml");
+        Files.writeString(config, """
+                cluster: training
+                host: training
+                kafka:
+                  bootstrapServers: 127.0.0.1:1
+                repmgr:
+                  config: %s
+                promote:
+                  command: [/bin/true]
+                publish:
+                  deadline: 300ms
+                verify:
+                  timeout: 0s
+                spool:
+                  dir: %s
+                """.formatted(repmgr, dir.resolve("spool")));
+        return config;
+    }
+}

@@ -1,0 +1,67 @@
+package org.pgfence.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.Map;
+
+/**
+ * pgfence's logging, set up in code rather than from a logback.xml: Joran's XML parsing and model building cost
+ * about a third of a second of JVM start, and {@code pgfence promote} starts inside repmgrd's failover.
+ * Logs go to stderr (stdout belongs to command output); {@code org.pgfence} logs at {@code $PGFENCE_LOG_LEVEL}
+ * (default INFO), third parties at WARN. {@code -Dlogback.configurationFile=FILE} still wins: then this steps aside.
+ * Found by logback through {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class LogConfigurator extends ContextAwareBase implements Configurator {
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0}"
+            + "%replace( cluster=%X{cluster}){' cluster=$', ''}"
+            + "%replace( event=%X{event.id}){' event=$', ''}"
+            + "%replace( host=%X{host}){' host=$', ''} - %msg%n";
+
+    /** Levels besides the root's WARN; {@code org.pgfence} is added from the environment. */
+    static final Map<String, Level> LEVELS = Map.of(
+            "org.apache.kafka", Level.WARN,
+            "org.apache.kafka.clients.NetworkClient", Level.ERROR,
+            "org.apache.kafka.controller.QuorumController", Level.ERROR,
+            "kafka", Level.WARN,
+            "kafka.server.KafkaRaftServer", Level.INFO,
+            "org.postgresql", Level.WARN,
+            "org.testcontainers", Level.WARN,
+            "com.jcraft.jsch", Level.WARN);
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty("logback.configurationFile") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        root.addAppender(stderr);
+        LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
+        context.getLogger("org.pgfence").setLevel(pgfenceLevel(System.getProperty("PGFENCE_LOG_LEVEL",
+                System.getenv("PGFENCE_LOG_LEVEL"))));
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** {@code $PGFENCE_LOG_LEVEL} as logback reads a level (unknown words fall back to INFO, as logback.xml did). */
+    static Level pgfenceLevel(String value) {
+        return value == null || value.isBlank() ? Level.INFO : Level.toLevel(value.strip(), Level.INFO);
+    }
+}
