@@ -84,6 +84,15 @@ public final class Fencing implements AutoCloseable {
         processes.start(agentName(pgb), "agent", "--config", configs.agentConfig(pgb).toString());
     }
 
+    /** Starts the agent of {@code pgb} with {@code supplementaryGroup} among its groups (see PgfenceProcesses). */
+    public void startAgentInGroup(LabPgbouncer pgb, String supplementaryGroup) {
+        processes.startWithGroup(agentName(pgb), supplementaryGroup, "agent", "--config", configs.agentConfig(pgb).toString());
+    }
+
+    public boolean agentRunning(LabPgbouncer pgb) {
+        return processes.isRunning(agentName(pgb));
+    }
+
     public void stopAgent(LabPgbouncer pgb) {
         processes.stop(agentName(pgb));
     }
