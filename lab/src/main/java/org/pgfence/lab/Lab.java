@@ -79,6 +79,14 @@ public final class Lab implements AutoCloseable {
             return ready;
         } catch (IOException e) {
             throw new LabException(ExitCode.ENVIRONMENT, "cannot create " + layout.dir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a half-built lab must not keep its postmasters on the lab's addresses (the next lab could not start)
+            try {
+                down(spec);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 

@@ -182,6 +182,9 @@ class FaultEventsIT {
                         .as(p.host() + " ini:\n" + ini).hasSize(3).first().isEqualTo("[databases]");
                 assertThat(PgbouncerAdmin.databases(p).keySet()).containsExactlyInAnyOrder("appdb-rw", "appdb-ro", "pgbouncer");
                 assertThat(Fencing.target(p, "appdb-rw")).isEqualTo(FaultKit.rw(primary));
+                assertThat(FaultKit.agentLog(fencing, p)).as(p.host() + " saw the malicious node_name and refused it")
+                        .containsPattern("WARN .*not routing to " + lab.node(3).address().replace(".", "\\.")
+                                + ":5432: node 3 .*field node_name");
             }
         } finally {
             Sql.exec(url, "repmgr", "UPDATE repmgr.nodes SET node_name = '" + name + "', conninfo = '" + conninfo

@@ -8,6 +8,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.events.AckStatus;
+import org.pgfence.events.FencingAck;
+import org.pgfence.events.MasterPromoted;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
@@ -41,6 +46,7 @@ class FaultHostsIT {
     private static CutOff cut;
     private static Instant crash;
     private static LabNode primary;
+    private static Set<UUID> promotionEvents;
 
     @BeforeAll
     static void failoverWithOneFaultPerHost(Lab lab) {
@@ -54,6 +60,15 @@ class FaultHostsIT {
         lab.stopNode(1);
         primary = lab.awaitSinglePrimary(1, Duration.ofSeconds(30));
         assertThat(primary.id()).isEqualTo(2);
+        assertThat(fencing.watch().await(FaultKit.FENCING, () -> !FaultKit.promotions(fencing, 2).isEmpty()))
+                .as("master-promoted published").isTrue();
+        promotionEvents = FaultKit.promotions(fencing, 2).stream().map(MasterPromoted::eventId).collect(Collectors.toSet());
+    }
+
+    /** Acks of {@code p} answering the promotion's event (not reconciles, which may predate the promotion). */
+    private static List<FencingAck> answers(LabPgbouncer p, AckStatus status) {
+        return FaultKit.acks(fencing, p).stream().filter(a -> a.status() == status && promotionEvents.contains(a.eventId()))
+                .toList();
     }
 
     @AfterAll
@@ -70,9 +85,8 @@ class FaultHostsIT {
     @Order(1)
     void hostThatCannotReachTheNewPrimaryFailsClosed(Lab lab) {
         LabPgbouncer pgb1 = lab.pgbouncer(1);
-        assertThat(fencing.watch().await(FaultKit.FENCING, () -> FaultKit.acks(fencing, pgb1).stream()
-                .anyMatch(a -> a.status() == AckStatus.FENCED_CLOSED && a.timings().receivedAt().isAfter(crash))))
-                .as("node1 acks FENCED_CLOSED").isTrue();
+        assertThat(fencing.watch().await(FaultKit.FENCING, () -> !answers(pgb1, AckStatus.FENCED_CLOSED).isEmpty()))
+                .as("node1 answers the promotion FENCED_CLOSED").isTrue();
         assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> Fencing.target(pgb1, "appdb-rw").contains("/nonexistent")))
                 .as("appdb-rw on node1's pgbouncer routes nowhere: " + Fencing.target(pgb1, "appdb-rw")).isTrue();
         assertThat(Fencing.target(pgb1, "appdb-rw")).endsWith("disabled");
@@ -85,14 +99,21 @@ class FaultHostsIT {
     @Order(2)
     void agentRetriesWhilePgbouncerIsDownAndTheStartedPgbouncerReadsTheNewIni(Lab lab) {
         LabPgbouncer pgb2 = lab.pgbouncer(2);
+        assertThat(fencing.watch().await(FaultKit.FENCING, () -> !answers(pgb2, AckStatus.FAILED).isEmpty()))
+                .as("node2's agent answers the promotion FAILED").isTrue();
+        Instant answered = answers(pgb2, AckStatus.FAILED).get(0).timings().completedAt();
         assertThat(fencing.watch().await(FaultKit.FENCING, () -> FaultKit.acks(fencing, pgb2).stream()
-                .filter(a -> a.status() == AckStatus.FAILED && a.timings().receivedAt().isAfter(crash)).count() >= 2))
-                .as("node2's agent acks FAILED and retries").isTrue();
-        assertThat(FaultKit.ini(pgb2)).as("the file is written for the pgbouncer that comes back")
-                .contains("appdb-rw = host=" + primary.address() + " ");
+                .anyMatch(a -> a.status() == AckStatus.FAILED && a.timings().receivedAt().isAfter(answered))))
+                .as("and retries").isTrue();
+        assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> FaultKit.ini(pgb2).contains("appdb-rw = host="
+                + primary.address() + " "))).as("the file is written for the pgbouncer that comes back:\n"
+                + FaultKit.ini(pgb2)).isTrue();
         assertThat(FaultKit.goodAcks(fencing, pgb2, 2, crash)).isEmpty();
         lab.startPgbouncer(2);
-        assertThat(Fencing.target(pgb2, "appdb-rw")).as("read from the new ini at start").isEqualTo(FaultKit.rw(primary));
+        assertThat(fencing.awaitTrue(Duration.ofSeconds(15), () -> !Fencing.target(pgb2, "appdb-rw").equals("unreachable")))
+                .as("pgbouncer answers after its start").isTrue();
+        assertThat(Fencing.target(pgb2, "appdb-rw")).as("its first answer: read from the new ini at start")
+                .isEqualTo(FaultKit.rw(primary));
         assertThat(fencing.watch().await(FaultKit.FENCING, () -> !FaultKit.goodAcks(fencing, pgb2, 2, crash).isEmpty()))
                 .as("the ack arrives").isTrue();
     }
