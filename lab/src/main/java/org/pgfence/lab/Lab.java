@@ -79,6 +79,14 @@ public final class Lab implements AutoCloseable {
             return ready;
         } catch (IOException e) {
             throw new LabException(ExitCode.ENVIRONMENT, "cannot create " + layout.dir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a half-built lab must not keep its postmasters on the lab's addresses (the next lab could not start)
+            try {
+                down(spec);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -213,6 +221,30 @@ public final class Lab implements AutoCloseable {
     /** Starts a node's postmaster as it is: an old primary comes back as a stale primary. */
     public void startNode(int id) {
         postgres.start(node(id));
+    }
+
+    /**
+     * Stops the lab's own broker (a {@link LabSpec.KafkaMode#PROCESS} lab only) with SIGTERM, as an outage:
+     * its data stays, and {@link #startBroker()} brings it back at the same address.
+     */
+    public void stopBroker() {
+        requireOwnBroker();
+        Daemons.stop(KafkaProcess.pidFile(layout.kafkaDir()), "BrokerMain", Duration.ofSeconds(20));
+    }
+
+    /** Starts the lab's own broker again on its data, at the same bootstrap address. */
+    public void startBroker() {
+        requireOwnBroker();
+        String again = startKafka(layout);
+        if (!again.equals(kafkaBootstrap)) {
+            throw new LabException(ExitCode.ENVIRONMENT, "the broker came back at " + again + ", not " + kafkaBootstrap);
+        }
+    }
+
+    private void requireOwnBroker() {
+        if (layout.spec().kafka() != LabSpec.KafkaMode.PROCESS) {
+            throw new LabException(ExitCode.USAGE, "only a lab with its own broker (KafkaMode.PROCESS) can stop it");
+        }
     }
 
     public void stopRepmgrd(int id) {

@@ -25,9 +25,22 @@ public final class PgfenceProcesses implements AutoCloseable {
 
     /** Starts {@code pgfence <args>} as {@code name}; its output goes to {@code <lab>/logs/<name>.log}. */
     public synchronized Process start(String name, String... args) {
+        return startWithGroup(name, null, args);
+    }
+
+    /**
+     * As {@link #start}, with {@code supplementaryGroup} (when not null) added to the process's groups, so a
+     * firewall rule ({@code -m owner --gid-owner G --suppl-groups}) can single it out; files still belong to
+     * postgres.
+     */
+    public synchronized Process startWithGroup(String name, String supplementaryGroup, String... args) {
         stop(name);
         Path log = log(name);
-        List<String> argv = new ArrayList<>(List.of("runuser", "-u", Exec.POSTGRES, "--", lab.pgfenceCommand().toString()));
+        List<String> argv = new ArrayList<>(List.of("runuser", "-u", Exec.POSTGRES));
+        if (supplementaryGroup != null) {
+            argv.addAll(List.of("-g", Exec.POSTGRES, "-G", supplementaryGroup));
+        }
+        argv.addAll(List.of("--", lab.pgfenceCommand().toString()));
         argv.addAll(List.of(args));
         try {
             java.nio.file.Files.createDirectories(log.getParent());

@@ -91,7 +91,31 @@ final class PostgresCluster {
                 .orThrow("repmgr standby clone " + node.name());
         writeNodeConf(node); // the clone copied the upstream's (facts P5)
         start(node);
+        // register checks pg_stat_replication at once: on a loaded box the walreceiver may not be attached yet
+        awaitAttached(node, upstream, Duration.ofSeconds(60));
         repmgr(node, "standby", "register", "--wait-sync=30").orThrow("repmgr standby register " + node.name());
+    }
+
+    private static void awaitAttached(LabNode standby, LabNode upstream, Duration timeout) {
+        java.time.Instant end = java.time.Clock.systemUTC().instant().plus(timeout);
+        while (!attached(standby, upstream)) {
+            if (java.time.Clock.systemUTC().instant().isAfter(end)) {
+                throw new LabException(ExitCode.ENVIRONMENT, standby.name() + " did not attach to " + upstream.name()
+                        + " within " + timeout.toSeconds() + " s (pg_stat_replication)");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    private static boolean attached(LabNode standby, LabNode upstream) {
+        try (Connection c = NodeProbe.connect(upstream, "postgres"); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE application_name = '"
+                     + standby.name() + "'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     void startRepmgrd(LabNode node) {

@@ -49,10 +49,12 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
         Map<String, String> env = System.getenv();
         LabOptions options = testClass.getAnnotation(LabOptions.class);
         try {
-            LabSpec spec = new LabSpec(env.getOrDefault("PGFENCE_LAB_NET", TEST_NET),
+            boolean ownBroker = options != null && options.ownBroker();
+            return new LabSpec(env.getOrDefault("PGFENCE_LAB_NET", TEST_NET),
                     Files.createTempDirectory("pgfence-lab-" + testClass.getSimpleName() + "-"), 3,
-                    options == null ? 0 : options.extraPgbouncers(), LabSpec.KafkaMode.EXTERNAL, TestKafka.bootstrapServers());
-            return spec;
+                    options == null ? 0 : options.extraPgbouncers(),
+                    ownBroker ? LabSpec.KafkaMode.PROCESS : LabSpec.KafkaMode.EXTERNAL,
+                    ownBroker ? null : TestKafka.bootstrapServers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

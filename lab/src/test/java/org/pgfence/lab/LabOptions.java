@@ -11,4 +11,10 @@ import java.lang.annotation.Target;
 public @interface LabOptions {
     /** pgbouncer hosts beyond one per node. */
     int extraPgbouncers() default 0;
+
+    /**
+     * A broker of the lab's own (a child JVM at the lab's hub address, {@code Lab.stopBroker/startBroker})
+     * instead of the test JVM's shared one: for tests that take Kafka down.
+     */
+    boolean ownBroker() default false;
 }

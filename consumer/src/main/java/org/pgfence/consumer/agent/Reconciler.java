@@ -90,6 +90,7 @@ public final class Reconciler {
             long discoverMillis = planned.snapshot().took().toMillis();
             ClusterPlan plan = planned.plan();
             plan.warnings().forEach(w -> LOG.warn("{}", w));
+            metrics.staleWriters(cluster.name(), plan.staleWriters());
             latest.put(cluster.name(), new RenderedCluster(plan, event == null ? null : event.eventId(),
                     clock.instant()));
             return apply(cluster, event, plan, receivedAt, start, discoverMillis);

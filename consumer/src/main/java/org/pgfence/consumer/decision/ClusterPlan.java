@@ -9,6 +9,11 @@ public record ClusterPlan(String cluster, RwDecision rw, List<PlannedEntry> entr
         warnings = List.copyOf(warnings);
     }
 
+    /** Writable nodes seen below the top timeline (returning old primaries), as the warnings name them. */
+    public long staleWriters() {
+        return warnings.stream().filter(w -> w.startsWith(Decider.STALE_WRITER)).count();
+    }
+
     public boolean fencedClosed() {
         return !rw.routed();
     }

@@ -17,6 +17,8 @@ import org.pgfence.events.Epoch;
  * top timeline below the epoch this agent already applied; an announced epoch above every reachable node.
  */
 public final class Decider {
+    /** How a warning about a writable node below the top timeline (a returning old primary) begins. */
+    public static final String STALE_WRITER = "stale writer ";
 
     public ClusterPlan decide(DecisionInput in) {
         List<String> warnings = new ArrayList<>();
@@ -25,6 +27,9 @@ public final class Decider {
         int top = candidates.stream().mapToInt(Candidate::timeline).max().orElse(0);
         Epoch epoch = top > 0 ? new Epoch(top, system) : null;
         Candidate primary = primary(candidates, top);
+        candidates.stream().filter(Candidate::writable).filter(c -> c.timeline() < top)
+                .forEach(c -> warnings.add(STALE_WRITER + c.label() + " is writable on timeline " + c.timeline()
+                        + ", below the top timeline " + top + " (a returning old primary): never routed; rejoin it"));
         RwDecision rw = rw(in, candidates, primary, top, epoch, system);
         Candidate verified = rw.routed() ? primary : null;
         ReadOnlyRouting ro = new ReadOnlyRouting(candidates, verified, top, in.localNode());

@@ -13,6 +13,7 @@ import org.pgfence.events.AckStatus;
 public final class Metrics {
     static final double[] BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     private final Map<String, Integer> lastEpoch = new TreeMap<>();
+    private final Map<String, Long> staleWriters = new TreeMap<>();
     private final Map<AckStatus, Long> applies = new EnumMap<>(AckStatus.class);
     private final long[] bucketCounts = new long[BUCKETS.length];
     private double lastApplySeconds;
@@ -23,6 +24,11 @@ public final class Metrics {
 
     public synchronized void epoch(String cluster, int timeline) {
         lastEpoch.put(cluster, timeline);
+    }
+
+    /** Writable nodes below the top timeline seen by the latest plan of {@code cluster}. */
+    public synchronized void staleWriters(String cluster, long count) {
+        staleWriters.put(cluster, count);
     }
 
     public synchronized void applied(AckStatus status, Duration took) {
@@ -54,6 +60,10 @@ public final class Metrics {
         header(out, "pgfence_agent_last_epoch", "gauge", "Highest timeline applied, per cluster.");
         lastEpoch.forEach((c, e) -> out.append("pgfence_agent_last_epoch{cluster=\"").append(label(c)).append("\"} ")
                 .append(e).append('\n'));
+        header(out, "pgfence_agent_stale_writers", "gauge",
+                "Writable nodes below the top timeline (returning old primaries, never routed), per cluster.");
+        staleWriters.forEach((c, n) -> out.append("pgfence_agent_stale_writers{cluster=\"").append(label(c))
+                .append("\"} ").append(n).append('\n'));
         header(out, "pgfence_agent_last_apply_seconds", "gauge", "Duration of the last trigger, receive to ack.");
         out.append("pgfence_agent_last_apply_seconds ").append(number(lastApplySeconds)).append('\n');
         header(out, "pgfence_agent_apply_seconds", "histogram", "Duration of each trigger, receive to ack.");

@@ -75,6 +75,9 @@ class DeciderTest {
         assertThat(plan.rw().primary().name()).isEqualTo("node2");
         assertThat(target(plan, "appdb-ro")).as("local node1 is a stale primary: fall back to the primary")
                 .isEqualTo("node2");
+        assertThat(plan.warnings()).as("the agent reports the returning old primary").singleElement().asString()
+                .startsWith(Decider.STALE_WRITER).contains("node1").contains("timeline 1").contains("top timeline 2");
+        assertThat(plan.staleWriters()).isEqualTo(1);
     }
 
     @Test

@@ -25,6 +25,7 @@ class MetricsTest {
         m.applied(AckStatus.APPLIED, Duration.ofMillis(40));
         m.applied(AckStatus.FAILED, Duration.ofMillis(300));
         m.poison();
+        m.staleWriters("main", 1);
         String text = m.prometheus();
         assertThat(text).contains("# TYPE pgfence_agent_last_epoch gauge\n")
                 .contains("pgfence_agent_last_epoch{cluster=\"main\"} 2\n")
@@ -36,7 +37,9 @@ class MetricsTest {
                 .contains("pgfence_agent_applies_total{status=\"APPLIED\"} 1\n")
                 .contains("pgfence_agent_applies_total{status=\"FENCED_CLOSED\"} 0\n")
                 .contains("pgfence_agent_poison_records_total 1\n")
-                .contains("pgfence_agent_failures_total 1\n");
+                .contains("pgfence_agent_failures_total 1\n")
+                .contains("# TYPE pgfence_agent_stale_writers gauge\n")
+                .contains("pgfence_agent_stale_writers{cluster=\"main\"} 1\n");
         assertThat(text.lines().filter(l -> !l.startsWith("#")))
                 .allMatch(l -> l.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? [0-9.]+"));
     }

@@ -124,7 +124,9 @@ public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration
         m.put("store", Map.of("jdbcUrl", "jdbc:postgresql://" + store.address() + ":" + store.pgPort() + "/pgfence_audit",
                 "user", "pgfence"));
         m.put("deadline", "5s");
-        m.put("heartbeatTtl", "10s");
+        // the product default: an agent that died shortly before a slow failover (a loaded box takes 15 s+
+        // from crash to promotion) must still be expected, so the audit shows it late instead of forgetting it
+        m.put("heartbeatTtl", "30s");
         m.put("checkInterval", "250ms");
         m.put("http", Map.of("bind", lab.layout().hubAddress(), "port", AUDIT_HTTP_PORT));
         Map<String, Object> ssh = new LinkedHashMap<>();

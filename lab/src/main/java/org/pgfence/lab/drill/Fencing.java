@@ -22,7 +22,8 @@ import org.pgfence.process.ExitCode;
 
 /**
  * pgfence running on a lab: repmgrd wired to {@code pgfence promote}/{@code notify}, an agent per pgbouncer
- * host and the auditor as separate processes, and a watch on every topic. The demo and the end-to-end
+ * host and the auditor as separate processes, a spool flusher per node (as a deployment's timer), and a watch
+ * on every topic. The demo and the end-to-end
  * tests build their scenarios from these steps.
  */
 public final class Fencing implements AutoCloseable {
@@ -31,6 +32,7 @@ public final class Fencing implements AutoCloseable {
     private final PgfenceProcesses processes;
     private final Clock clock;
     private EventWatch watch;
+    private SpoolFlusher spoolFlusher;
 
     public Fencing(Lab lab, DrillConfigs configs, Clock clock) {
         this.lab = lab;
@@ -69,6 +71,7 @@ public final class Fencing implements AutoCloseable {
             throw new LabException(ExitCode.UNAVAILABLE, "cannot create the pgfence topics: " + e, e);
         }
         watch = new EventWatch(kafka(), clock);
+        spoolFlusher = new SpoolFlusher(lab, configs);
         if (auditor) {
             startAuditor();
         }
@@ -82,6 +85,15 @@ public final class Fencing implements AutoCloseable {
 
     public void startAgent(LabPgbouncer pgb) {
         processes.start(agentName(pgb), "agent", "--config", configs.agentConfig(pgb).toString());
+    }
+
+    /** Starts the agent of {@code pgb} with {@code supplementaryGroup} among its groups (see PgfenceProcesses). */
+    public void startAgentInGroup(LabPgbouncer pgb, String supplementaryGroup) {
+        processes.startWithGroup(agentName(pgb), supplementaryGroup, "agent", "--config", configs.agentConfig(pgb).toString());
+    }
+
+    public boolean agentRunning(LabPgbouncer pgb) {
+        return processes.isRunning(agentName(pgb));
     }
 
     public void stopAgent(LabPgbouncer pgb) {
@@ -140,6 +152,9 @@ public final class Fencing implements AutoCloseable {
 
     @Override
     public void close() {
+        if (spoolFlusher != null) {
+            spoolFlusher.close();
+        }
         processes.close();
         if (watch != null) {
             watch.close();
