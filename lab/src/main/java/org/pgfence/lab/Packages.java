@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 final class Packages {
     private static final Logger LOG = LoggerFactory.getLogger(Packages.class);
     static final List<String> REQUIRED = List.of("postgresql-15", "postgresql-15-repmgr", "repmgr", "pgbouncer",
-            "openssh-server", "openssh-client", "rsync");
+            "openssh-server", "openssh-client", "rsync",
+            "iptables" // the fault tests cut one agent off one node with an owner-matched loopback rule
+    );
     private static final Path POLICY_RC_D = Path.of("/usr/sbin/policy-rc.d");
 
     private Packages() {
