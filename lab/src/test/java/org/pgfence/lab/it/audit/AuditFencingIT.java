@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.pgfence.audit.Auditor;
+import org.pgfence.audit.config.AuditConfig;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
@@ -38,10 +40,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code pgfence audit} on the real lab: the store is the lab's separate PostgreSQL, Kafka is real, the three
- * agents and the auditor are separate JVMs. Two failovers share one lab: node1 crashes with every agent up
- * (one complete promotion, three APPLIED rows), then node2 crashes with every agent stopped (all overdue;
- * SSH repairs node1's pgbouncer, a host missing from the auditor's known_hosts and one with a wrong key are
- * refused once and reported; the agents coming back complete the promotion).
+ * agents and the auditor are separate JVMs. Two promotions share one lab. First repmgrd fails node1 over to
+ * node2 with every agent up: one complete promotion, three APPLIED rows; redelivered acks and a second auditor
+ * re-reading every topic change no row. Then every agent is stopped, node2 crashes and node3's promote_command
+ * promotes it: all three hosts are overdue; SSH repairs node1's pgbouncer; a host missing from the auditor's
+ * known_hosts and one with a wrong key there are refused once and reported; the agents coming back complete it.
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,9 +60,11 @@ class AuditFencingIT {
     private static KafkaProgress progress;
     private static Path knownHosts;
     private static String groupId;
+    private static long started;
 
     @BeforeAll
     static void startPgfence(Lab lab) throws IOException {
+        started = System.nanoTime();
         // A long reconcile interval keeps timer reconciles out of the failover windows: each agent's ack of
         // the promotion is then the one that changed its ini (APPLIED), not an UNCHANGED after a timer beat it.
         DrillConfigs configs = new DrillConfigs(lab, CLUSTER, "audit-it-" + UUID.randomUUID().toString().substring(0, 8),
@@ -69,8 +74,12 @@ class AuditFencingIT {
         groupId = "pgfence-audit." + configs.topicPrefix();
         // Agents stopped just before a failover must still count as expected: on two busy cores a promotion's
         // occurredAt can lie 30-40 s after the crash (every repmgr hook is a JVM start), so a generous TTL.
-        editAuditConfig(Map.of("heartbeatTtl", "2m"), Map.of("knownHosts", knownHosts.toString()));
+        Map<String, Object> config = auditConfig();
+        config.put("heartbeatTtl", "2m");
+        section(section(config, "remediation"), "ssh").put("knownHosts", knownHosts.toString());
+        YAML.writeValue(fencing.configs().auditConfig().toFile(), config);
         fencing.startAuditor();
+        step("agents and auditor started");
         store = new AuditStoreRows(lab);
         metrics = new AuditorMetrics(lab.layout().hubAddress(), DrillConfigs.AUDIT_HTTP_PORT);
         progress = new KafkaProgress(fencing.kafka());
@@ -79,6 +88,7 @@ class AuditFencingIT {
                 .untilAsserted(() -> assertThat(store.count("SELECT count(*) FROM agent WHERE ? = ANY (clusters)", CLUSTER))
                         .isEqualTo(3));
         assertThat(fencing.awaitRouted("appdb-rw", lab.node(1), Duration.ofSeconds(30))).isTrue();
+        step("agents registered and routing to node1");
     }
 
     @AfterAll
@@ -107,11 +117,14 @@ class AuditFencingIT {
     @Order(1)
     void aFailoverWithThreeLiveAgentsEndsInOneCompletePromotionWithThreeAppliedAcks(Lab lab) throws Exception {
         lab.stopNode(1);
+        step("node1 crashed");
         LabNode primary = lab.awaitSinglePrimary(1, FAILOVER);
         assertThat(primary.name()).isEqualTo("node2");
+        step("node2 promoted");
 
         await("the promotion recorded complete").atMost(FAILOVER).pollInterval(Duration.ofMillis(250))
                 .until(() -> store.promotions(CLUSTER).stream().anyMatch(p -> p.get("completed_at") != null));
+        step("promotion complete in the store");
         List<Map<String, String>> promotions = store.promotions(CLUSTER);
         assertThat(promotions).hasSize(1);
         Map<String, String> promotion = promotions.get(0);
@@ -162,7 +175,7 @@ class AuditFencingIT {
 
     @Test
     @Order(2)
-    void redeliveredAcksAndARereadOfTheWholeLogDuplicateNoRow(Lab lab) throws Exception {
+    void redeliveredAcksAndASecondAuditorReadingTheWholeLogDuplicateNoRow(Lab lab) throws Exception {
         Map<String, List<Map<String, String>>> before = store.snapshot();
         List<FencingAck> acks = fencing.watch().events(FencingAck.class, a -> a.cluster().equals(CLUSTER));
         assertThat(acks).hasSizeGreaterThanOrEqualTo(6); // three start reconciles, three answers to the promotion
@@ -177,29 +190,42 @@ class AuditFencingIT {
         await("the auditor read the redelivered acks").atMost(Duration.ofSeconds(30))
                 .until(() -> progress.caughtUp(groupId, ends));
         assertThat(store.snapshot()).isEqualTo(before);
+        step("redelivered acks read, no row changed");
 
-        // A new consumer group starts from the earliest record: the auditor reads the whole log again.
-        fencing.processes().stop("audit");
-        groupId = groupId + ".reread";
-        editAuditConfig(Map.of("groupId", groupId), Map.of());
+        // A second auditor with a fresh consumer group reads every topic from the earliest record, next to the first.
+        String rereadGroup = groupId + ".reread";
+        Map<String, Object> config = auditConfig();
+        config.put("groupId", rereadGroup);
+        config.put("http", Map.of("bind", lab.layout().hubAddress(), "port", 0));
+        section(section(config, "remediation"), "ssh").put("enabled", false);
+        Path rereadConfig = fencing.configs().dir().resolve("audit-reread.yaml");
+        YAML.writeValue(rereadConfig.toFile(), config);
         Map<TopicPartition, Long> all = progress.ends();
-        fencing.startAuditor();
-        await("the restarted auditor read every topic from the start").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500)).until(() -> progress.caughtUp(groupId, all));
+        try (Auditor second = new Auditor(AuditConfig.load(rereadConfig, Map.of()), Clock.systemUTC())) {
+            second.start();
+            await("the second auditor read every topic from the start").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> progress.caughtUp(rereadGroup, all));
+            assertThat(second.metrics().render()).contains("pgfence_audit_promotions_total 0\n");
+        }
         assertThat(store.snapshot()).isEqualTo(before);
+        step("a second auditor re-read every topic, no row changed");
         assertThat(fencing.auditStatus("--cluster", CLUSTER).exitCode()).isZero();
-        assertThat(metrics.scrape()).containsEntry("pgfence_audit_promotions_total", 0.0)
-                .containsEntry("pgfence_audit_promotions_complete_total", 0.0);
+        assertThat(metrics.scrape()).containsEntry("pgfence_audit_promotions_total", 1.0)
+                .containsEntry("pgfence_audit_promotions_complete_total", 1.0);
     }
 
     @Test
     @Order(3)
     void agentsStoppedBeforeAFailoverAreOverdueThenRepairedOverSshOrReportedOnceForABadHostKey(Lab lab) throws Exception {
-        awaitFirstFailoverSettled(lab);
+        prepareNode3ForAnOperatorPromotion(lab);
+        step("node3 streams from node2, its repmgrd stopped");
         lab.pgbouncers().forEach(fencing::stopAgent);
+        step("agents stopped");
         lab.stopNode(2);
+        assertThat(promoteNode3ByHand(lab)).isZero();
         LabNode primary = lab.awaitSinglePrimary(2, FAILOVER);
         assertThat(primary.name()).isEqualTo("node3");
+        step("node3 promoted");
         await("the second promotion recorded").atMost(FAILOVER).pollInterval(Duration.ofMillis(250))
                 .until(() -> store.promotions(CLUSTER).size() == 2);
         Map<String, String> promotion = store.promotions(CLUSTER).get(1);
@@ -213,6 +239,7 @@ class AuditFencingIT {
                         .filter(o -> o.startsWith("node2 ") || o.startsWith("node3 ")).count() == 2);
         assertThat(outcomes(id)).containsSubsequence("node2 HOST_KEY_REJECTED", "node3 HOST_KEY_REJECTED")
                 .endsWith("node3 HOST_KEY_REJECTED").hasSizeLessThanOrEqualTo(4);
+        step("remediations done: " + outcomes(id));
         List<Map<String, String>> remediations = store.remediations(id);
         Map<String, String> node2 = remediations.stream().filter(r -> r.get("host").equals("node2")).findFirst().orElseThrow();
         Map<String, String> node3 = remediations.stream().filter(r -> r.get("host").equals("node3")).findFirst().orElseThrow();
@@ -236,6 +263,7 @@ class AuditFencingIT {
         assertThat(occurrences(log, "Overdue host not remediated (" + id + "/node2)")).isEqualTo(1);
         assertThat(occurrences(log, "Overdue host not remediated (" + id + "/node3)")).isEqualTo(1);
 
+        step("no retry seen");
         Fencing.AuditStatus incomplete = fencing.auditStatus("--cluster", CLUSTER);
         assertThat(incomplete.exitCode()).as(incomplete.out() + incomplete.err()).isEqualTo(1);
         assertThat(incomplete.out())
@@ -256,21 +284,23 @@ class AuditFencingIT {
         assertThat(hosts.get(1).get("remediations").get(0).get("outcome").asText()).isEqualTo("HOST_KEY_REJECTED");
 
         Map<String, Double> m = metrics.scrape();
-        assertThat(m).containsEntry("pgfence_audit_promotions_total", 1.0)
+        assertThat(m).containsEntry("pgfence_audit_promotions_total", 2.0)
                 .containsEntry("pgfence_audit_overdue_marked_total", 3.0)
                 .containsEntry("pgfence_audit_overdue_hosts", 2.0)
                 .containsEntry("pgfence_audit_remediations_total{outcome=\"applied\"}", 1.0)
 
                 .containsEntry("pgfence_audit_remediations_total{outcome=\"host_key_rejected\"}", 2.0)
-                .containsEntry("pgfence_audit_promotions_complete_total", 0.0);
+                .containsEntry("pgfence_audit_promotions_complete_total", 1.0);
         assertThat(m.entrySet().stream().filter(e -> e.getKey().startsWith("pgfence_audit_remediations_total{"))
                 .mapToDouble(Map.Entry::getValue).sum()).isEqualTo(outcomes(id).size());
 
         // the refused hosts' own agents come back, reconcile and ack: the promotion completes
+        step("status and metrics checked");
         fencing.startAgent(lab.pgbouncer(2));
         fencing.startAgent(lab.pgbouncer(3));
         await("the promotion completes").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> fencing.auditStatus("--cluster", CLUSTER).exitCode() == 0);
+        step("promotion complete after the agents came back");
         Fencing.AuditStatus complete = fencing.auditStatus("--cluster", CLUSTER);
         assertThat(complete.out())
                 .containsPattern("occurred \\S+  COMPLETE in \\d+ ms")
@@ -281,8 +311,8 @@ class AuditFencingIT {
         assertThat(fencing.awaitRouted("appdb-rw", primary, Duration.ofSeconds(30))).isTrue();
         assertThat(store.remediations(id)).hasSize(3);
         await("metrics show the completion").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(metrics.scrape()).containsEntry("pgfence_audit_promotions_complete_total", 1.0)
-                        .containsEntry("pgfence_audit_completion_seconds_count", 1.0)
+                assertThat(metrics.scrape()).containsEntry("pgfence_audit_promotions_complete_total", 2.0)
+                        .containsEntry("pgfence_audit_completion_seconds_count", 2.0)
                         .containsEntry("pgfence_audit_overdue_hosts", 0.0));
     }
 
@@ -292,17 +322,47 @@ class AuditFencingIT {
     }
 
     /**
-     * Waits until node2's repmgrd has finished the first failover (followers notified, primary monitoring), then
-     * empties node3's repmgr mailbox. When promote_command outlasts primary_notification_timeout (20 s; it does
-     * when two busy cores start a JVM for every hook), node3 follows node2 on its own and node2's notification
-     * arrives afterwards and stays in node3's shared memory: at the next failover node3's repmgrd reads it, tries
-     * to follow the dead node2 and exits instead of promoting.
+     * The second promotion is an operator's: node3's repmgrd is stopped and the test runs node3's promote_command
+     * ({@code pgfence promote}) itself once node2 is down, as repmgrd would. Automatic failover a second time is
+     * not reliable on busy cores: when promote_command outlasts primary_notification_timeout (20 s; every hook is
+     * a JVM start) node3 follows node2 on its own and node2's late notification stays in node3's repmgr shared
+     * memory, so at the next failover node3's repmgrd tries to follow the dead node2 and exits; and repmgr may
+     * refuse the follow outright ("timeline 2 forked off current database system timeline 1 before current
+     * recovery point" when the received WAL ends on a page boundary). Then node3 is rejoined to node2 first.
      */
-    private static void awaitFirstFailoverSettled(Lab lab) throws Exception {
-        Path repmgrdLog = lab.node(2).dir().resolve("repmgrd.log");
-        await("node2's repmgrd monitoring as primary").atMost(FAILOVER).pollInterval(Duration.ofMillis(500))
-                .until(() -> Files.readString(repmgrdLog).contains("switching to primary monitoring mode"));
-        Sql.exec(lab.node(3).jdbcUrl("repmgr"), "repmgr", "SELECT repmgr.reset_voting_status()");
+    private static void prepareNode3ForAnOperatorPromotion(Lab lab) throws Exception {
+        lab.stopRepmgrd(3);
+        String streaming = "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'node3' AND state = 'streaming'";
+        String url = lab.node(2).jdbcUrl("postgres");
+        boolean follows = fencing.awaitTrue(Duration.ofSeconds(10), () -> "1".equals(queryQuietly(url, streaming)));
+        if (!follows) {
+            step("node3 does not stream from node2 (repmgr refused the follow): rejoining it");
+            lab.rejoin(3, 2);
+            await("node3 streaming from node2 after the rejoin").atMost(FAILOVER).pollInterval(Duration.ofMillis(500))
+                    .until(() -> "1".equals(queryQuietly(url, streaming)));
+        }
+    }
+
+    private static String queryQuietly(String url, String query) {
+        try {
+            return Sql.one(url, "postgres", query);
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
+    /** node3's promote_command, {@code pgfence promote}, run as postgres the way repmgrd runs it; its exit code. */
+    private static int promoteNode3ByHand(Lab lab) throws Exception {
+        Path log = fencing.processes().log("promote-node3");
+        Process p = new ProcessBuilder("runuser", "-u", "postgres", "--", lab.pgfenceCommand().toString(), "promote",
+                "--config", fencing.configs().promoteConfig(3).toString())
+                .directory(Path.of("/").toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("pgfence promote on node3 did not finish within 120 s; see " + log);
+        }
+        return p.exitValue();
     }
 
     private static List<MasterPromoted> announcements(int timeline) {
@@ -320,6 +380,11 @@ class AuditFencingIT {
         assertThat(json.get("clusters")).hasSize(1);
         assertThat(json.get("clusters").get(0).get("complete").asBoolean()).isEqualTo(expectedExit == 0);
         return json;
+    }
+
+    /** Progress on stdout with the time since the lab was up, to see where a slow run spends it. */
+    private static void step(String what) {
+        System.out.printf("[audit-it +%.1fs] %s%n", (System.nanoTime() - started) / 1e9, what);
     }
 
     private static int occurrences(String text, String needle) {
@@ -347,14 +412,16 @@ class AuditFencingIT {
         return file;
     }
 
-    /** Changes top-level keys and {@code remediation.ssh} keys of the generated audit.yaml, as an operator would. */
+    /** The generated audit.yaml, to change as an operator would. */
     @SuppressWarnings("unchecked")
-    private static void editAuditConfig(Map<String, Object> top, Map<String, Object> ssh) throws IOException {
-        Path file = fencing.configs().auditConfig();
-        Map<String, Object> config = YAML.readValue(file.toFile(), Map.class);
-        config.putAll(top);
-        Map<String, Object> remediation = (Map<String, Object>) config.get("remediation");
-        ((Map<String, Object>) remediation.get("ssh")).putAll(ssh);
-        YAML.writeValue(file.toFile(), config);
+    private static Map<String, Object> auditConfig() throws IOException {
+        return YAML.readValue(fencing.configs().auditConfig().toFile(), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> config, String key) {
+        Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) config.get(key));
+        config.put(key, copy);
+        return copy;
     }
 }
