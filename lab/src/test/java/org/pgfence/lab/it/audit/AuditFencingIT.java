@@ -2,10 +2,19 @@ package org.pgfence.lab.it.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.pgfence.lab.it.audit.AuditLabSteps.YAML;
+import static org.pgfence.lab.it.audit.AuditLabSteps.auditConfig;
+import static org.pgfence.lab.it.audit.AuditLabSteps.auditorKnownHosts;
+import static org.pgfence.lab.it.audit.AuditLabSteps.keepLogs;
+import static org.pgfence.lab.it.audit.AuditLabSteps.occurrences;
+import static org.pgfence.lab.it.audit.AuditLabSteps.prepareNode3ForAnOperatorPromotion;
+import static org.pgfence.lab.it.audit.AuditLabSteps.promoteNode3ByHand;
+import static org.pgfence.lab.it.audit.AuditLabSteps.section;
+import static org.pgfence.lab.it.audit.AuditLabSteps.startClock;
+import static org.pgfence.lab.it.audit.AuditLabSteps.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +37,6 @@ import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
-import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.Fencing;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +58,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditFencingIT {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLUSTER = "audit-it";
     private static final Duration FAILOVER = Duration.ofSeconds(90);
@@ -61,11 +68,10 @@ class AuditFencingIT {
     private static KafkaProgress progress;
     private static Path knownHosts;
     private static String groupId;
-    private static long started;
 
     @BeforeAll
     static void startPgfence(Lab lab) throws IOException {
-        started = System.nanoTime();
+        startClock();
         // A long reconcile interval keeps timer reconciles out of the failover windows: each agent's ack of
         // the promotion is then the one that changed its ini (APPLIED), not an UNCHANGED after a timer beat it.
         DrillConfigs configs = new DrillConfigs(lab, CLUSTER, "audit-it-" + UUID.randomUUID().toString().substring(0, 8),
@@ -75,7 +81,7 @@ class AuditFencingIT {
         groupId = "pgfence-audit." + configs.topicPrefix();
         // Agents stopped just before a failover must still count as expected: on two busy cores a promotion's
         // occurredAt can lie 30-40 s after the crash (every repmgr hook is a JVM start), so a generous TTL.
-        Map<String, Object> config = auditConfig();
+        Map<String, Object> config = auditConfig(fencing);
         config.put("heartbeatTtl", "2m");
         section(section(config, "remediation"), "ssh").put("knownHosts", knownHosts.toString());
         YAML.writeValue(fencing.configs().auditConfig().toFile(), config);
@@ -100,17 +106,6 @@ class AuditFencingIT {
         if (fencing != null) {
             fencing.close();
             keepLogs(fencing.lab(), Path.of("target", "audit-it-logs"));
-        }
-    }
-
-    /** The lab directory goes with the lab: keep the pgfence processes' logs for a failure's post-mortem. */
-    private static void keepLogs(Lab lab, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var files = Files.walk(lab.dir(), 2)) {
-            for (Path log : files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
-                String name = lab.dir().relativize(log).toString().replace('/', '_');
-                Files.copy(log, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
         }
     }
 
@@ -198,7 +193,7 @@ class AuditFencingIT {
 
         // A second auditor with a fresh consumer group reads every topic from the earliest record, next to the first.
         String rereadGroup = groupId + ".reread";
-        Map<String, Object> config = auditConfig();
+        Map<String, Object> config = auditConfig(fencing);
         config.put("groupId", rereadGroup);
         config.put("http", Map.of("bind", lab.layout().hubAddress(), "port", 0));
         section(section(config, "remediation"), "ssh").put("enabled", false);
@@ -221,12 +216,12 @@ class AuditFencingIT {
     @Test
     @Order(3)
     void agentsStoppedBeforeAFailoverAreOverdueThenRepairedOverSshOrReportedOnceForABadHostKey(Lab lab) throws Exception {
-        prepareNode3ForAnOperatorPromotion(lab);
+        prepareNode3ForAnOperatorPromotion(fencing, lab);
         step("node3 streams from node2, its repmgrd stopped");
         lab.pgbouncers().forEach(fencing::stopAgent);
         step("agents stopped");
         lab.stopNode(2);
-        assertThat(promoteNode3ByHand(lab)).isZero();
+        assertThat(promoteNode3ByHand(fencing, lab)).isZero();
         LabNode primary = lab.awaitSinglePrimary(2, FAILOVER);
         assertThat(primary.name()).isEqualTo("node3");
         step("node3 promoted");
@@ -339,50 +334,6 @@ class AuditFencingIT {
         return store.remediations(id).stream().map(r -> r.get("host") + " " + r.get("outcome")).toList();
     }
 
-    /**
-     * The second promotion is an operator's: node3's repmgrd is stopped and the test runs node3's promote_command
-     * ({@code pgfence promote}) itself once node2 is down, as repmgrd would. Automatic failover a second time is
-     * not reliable on busy cores: when promote_command outlasts primary_notification_timeout (20 s; every hook is
-     * a JVM start) node3 follows node2 on its own and node2's late notification stays in node3's repmgr shared
-     * memory, so at the next failover node3's repmgrd tries to follow the dead node2 and exits; and repmgr may
-     * refuse the follow outright ("timeline 2 forked off current database system timeline 1 before current
-     * recovery point" when the received WAL ends on a page boundary). Then node3 is rejoined to node2 first.
-     */
-    private static void prepareNode3ForAnOperatorPromotion(Lab lab) throws Exception {
-        lab.stopRepmgrd(3);
-        String streaming = "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'node3' AND state = 'streaming'";
-        String url = lab.node(2).jdbcUrl("postgres");
-        boolean follows = fencing.awaitTrue(Duration.ofSeconds(10), () -> "1".equals(queryQuietly(url, streaming)));
-        if (!follows) {
-            step("node3 does not stream from node2 (repmgr refused the follow): rejoining it");
-            lab.rejoin(3, 2);
-            await("node3 streaming from node2 after the rejoin").atMost(FAILOVER).pollInterval(Duration.ofMillis(500))
-                    .until(() -> "1".equals(queryQuietly(url, streaming)));
-        }
-    }
-
-    private static String queryQuietly(String url, String query) {
-        try {
-            return Sql.one(url, "postgres", query);
-        } catch (java.sql.SQLException e) {
-            return null;
-        }
-    }
-
-    /** node3's promote_command, {@code pgfence promote}, run as postgres the way repmgrd runs it; its exit code. */
-    private static int promoteNode3ByHand(Lab lab) throws Exception {
-        Path log = fencing.processes().log("promote-node3");
-        Process p = new ProcessBuilder("runuser", "-u", "postgres", "--", lab.pgfenceCommand().toString(), "promote",
-                "--config", fencing.configs().promoteConfig(3).toString())
-                .directory(Path.of("/").toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("pgfence promote on node3 did not finish within 120 s; see " + log);
-        }
-        return p.exitValue();
-    }
-
     private static List<MasterPromoted> announcements(int timeline) {
         return fencing.watch().events(MasterPromoted.class, e -> e.cluster().equals(CLUSTER)
                 && e.epoch().timeline() == timeline);
@@ -400,46 +351,4 @@ class AuditFencingIT {
         return json;
     }
 
-    /** Progress on stdout with the time since the lab was up, to see where a slow run spends it. */
-    private static void step(String what) {
-        System.out.printf("[audit-it +%.1fs] %s%n", (System.nanoTime() - started) / 1e9, what);
-    }
-
-    private static int occurrences(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
-    /**
-     * The auditor's own known_hosts: node1's address as the lab's sshd presents it, node2's address missing,
-     * node3's address with another ed25519 key (the lab client's), as after a host was re-keyed or spoofed.
-     */
-    private static Path auditorKnownHosts(Lab lab, Path dir) throws IOException {
-        String missing = "[" + lab.node(2).address() + "]:";
-        String spoofed = "[" + lab.node(3).address() + "]:";
-        String[] otherKey = Files.readString(lab.layout().clientKey().resolveSibling("id_ed25519.pub")).trim().split(" ");
-        String text = Files.readAllLines(lab.layout().knownHosts()).stream()
-                .filter(l -> !l.startsWith(missing))
-                .map(l -> l.startsWith(spoofed) ? l.substring(0, l.indexOf(' ')) + " " + otherKey[0] + " " + otherKey[1] : l)
-                .collect(Collectors.joining("\n", "", "\n"));
-        Path file = dir.resolve("audit-known_hosts");
-        Files.writeString(file, text);
-        return file;
-    }
-
-    /** The generated audit.yaml, to change as an operator would. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> auditConfig() throws IOException {
-        return YAML.readValue(fencing.configs().auditConfig().toFile(), Map.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> section(Map<String, Object> config, String key) {
-        Map<String, Object> copy = new java.util.LinkedHashMap<>((Map<String, Object>) config.get(key));
-        config.put(key, copy);
-        return copy;
-    }
 }
