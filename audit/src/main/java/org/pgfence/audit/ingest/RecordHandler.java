@@ -76,7 +76,7 @@ public final class RecordHandler {
                         hosts.isEmpty() ? "no host (no agent heard from within the heartbeat TTL)" : hosts);
             } else if (w.newEvent()) {
                 LOG.info("Event {} announces promotion #{} again ({}); linked, not counted twice",
-                        e.eventId(), w.promotionId(), e.repmgrEvent());
+                        e.eventId(), w.promotionId(), e.repmgrEvent() == null ? e.trigger() : e.repmgrEvent());
             } else {
                 LOG.debug("Event {} redelivered; already recorded", e.eventId());
             }

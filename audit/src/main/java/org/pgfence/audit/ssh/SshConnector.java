@@ -2,7 +2,9 @@ package org.pgfence.audit.ssh;
 
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.JSchChangedHostKeyException;
 import com.jcraft.jsch.JSchHostKeyException;
+import com.jcraft.jsch.JSchRevokedHostKeyException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.Slf4jLogger;
 import java.util.Locale;
@@ -56,8 +58,8 @@ public final class SshConnector implements AutoCloseable {
 
     SshException classify(String where, JSchException e) {
         if (e instanceof JSchHostKeyException) {
-            return new SshException(SshException.Kind.HOST_KEY, "host key for " + where + " is not in "
-                    + settings.knownHosts() + " (refusing to connect): " + e.getMessage(), e);
+            return new SshException(SshException.Kind.HOST_KEY, "host key for " + where + " " + hostKeyProblem(e)
+                    + " (refusing to connect): " + e.getMessage(), e);
         }
         String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (m.contains("auth fail") || m.contains("auth cancel") || m.contains("userauth fail")) {
@@ -70,6 +72,18 @@ public final class SshConnector implements AutoCloseable {
         }
         return new SshException(SshException.Kind.UNREACHABLE, "cannot connect to " + where + " over SSH: "
                 + e.getMessage(), e);
+    }
+
+    /** What is wrong with the presented key: an unknown host and a changed key call for different actions. */
+    private String hostKeyProblem(JSchException e) {
+        if (e instanceof JSchChangedHostKeyException) {
+            return "does not match the key in " + settings.knownHosts()
+                    + " for it: the host was re-keyed or someone is impersonating it";
+        }
+        if (e instanceof JSchRevokedHostKeyException) {
+            return "is marked @revoked in " + settings.knownHosts();
+        }
+        return "is not in " + settings.knownHosts();
     }
 
     private static int millis(long ms) {

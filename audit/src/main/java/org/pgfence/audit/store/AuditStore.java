@@ -17,7 +17,9 @@ import org.pgfence.events.AgentHeartbeat;
 /**
  * Every write to the audit store. Each is an upsert, so a redelivered record never duplicates a row:
  * promotions by (cluster, system identifier, timeline), their events by event id, acks by
- * (promotion, host) / (cluster, host) for reconcile acks / (event id, host) until linked, agents by host.
+ * (promotion, host) when the promotion they answer is known (by event id, or for a reconcile ack by its
+ * exact epoch), else parked per (event id, host) or (cluster, host) until it is ({@link ParkedAcks}),
+ * agents by host.
  */
 public final class AuditStore {
     private final StoreSession session;
@@ -55,7 +57,7 @@ public final class AuditStore {
             }
             boolean newEvent = insertEvent(c, e, id, receivedAt);
             if (newEvent) {
-                linkAcks(c, e, id);
+                ParkedAcks.adopt(c, e, id);
             }
             return new PromotionWrite(id, inserted, newEvent);
         });
@@ -75,22 +77,12 @@ public final class AuditStore {
         }
     }
 
-    /** Acks that arrived before their event are linked to the promotion now (unless the host already has one). */
-    private static void linkAcks(Connection c, MasterPromoted e, long promotionId) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(Sql.LINK_ACKS)) {
-            p.setLong(1, promotionId);
-            p.setObject(2, e.eventId());
-            p.setLong(3, promotionId);
-            p.executeUpdate();
-        }
-    }
-
     /** Stores an ack; returns true when a row was inserted or improved (false for a redelivery). */
     public boolean recordAck(FencingAck a, Instant recordedAt) {
         return session.transaction("store ack " + a.ackId() + " of " + a.cluster() + "/" + a.host(), c -> {
-            Long promotionId = a.eventId() == null ? null : promotionOf(c, a);
-            String sql = a.eventId() == null ? Sql.UPSERT_ACK_RECONCILE
-                    : promotionId == null ? Sql.UPSERT_ACK_UNLINKED : Sql.UPSERT_ACK_LINKED;
+            Long promotionId = a.eventId() == null ? ParkedAcks.promotionAtEpoch(c, a) : promotionOf(c, a);
+            String sql = promotionId != null ? Sql.UPSERT_ACK_LINKED
+                    : a.eventId() == null ? Sql.UPSERT_ACK_RECONCILE : Sql.UPSERT_ACK_UNLINKED;
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 int i = 0;
                 p.setObject(++i, a.ackId());

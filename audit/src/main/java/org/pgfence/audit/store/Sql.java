@@ -24,12 +24,6 @@ final class Sql {
             ON CONFLICT (event_id) DO NOTHING
             """;
 
-    static final String LINK_ACKS = """
-            UPDATE ack a SET promotion_id = ?
-            WHERE a.event_id = ? AND a.promotion_id IS NULL
-              AND NOT EXISTS (SELECT 1 FROM ack b WHERE b.promotion_id = ? AND b.host = a.host)
-            """;
-
     private static final String INSERT_ACK = """
             INSERT INTO ack (ack_id, event_id, promotion_id, cluster, host, agent_id, status, good,
                 system_identifier, timeline, targets, config_sha256, timings, completed_at, error, recorded_at)
