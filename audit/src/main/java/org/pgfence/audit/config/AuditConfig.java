@@ -10,7 +10,7 @@ import org.pgfence.process.ConfigReader;
 
 /**
  * The one configuration of {@code pgfence audit} and {@code pgfence audit status}, validated at load
- * and immutable afterwards. Built by {@link AuditConfigReader}; every key is documented in audit/CONFIG.md.
+ * and immutable afterwards. Built by {@link AuditConfigReader}; every key is documented in the README (Configuration).
  */
 public record AuditConfig(
         KafkaSettings kafka,

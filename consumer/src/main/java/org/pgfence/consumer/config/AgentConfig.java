@@ -10,7 +10,7 @@ import org.pgfence.events.kafka.KafkaSettings;
 
 /**
  * The whole, validated configuration of one {@code pgfence agent} (or {@code pgfence render}) process.
- * Built once by {@link AgentConfigLoader}; immutable. See {@code consumer/CONFIG.md} for every key.
+ * Built once by {@link AgentConfigLoader}; immutable. Every key is documented in the README (Configuration).
  *
  * @param host              this pgbouncer host's name (acks, heartbeats, consumer group)
  * @param localNode         repmgr node_name the {@code local} ro policy picks; defaults to {@code host}
