@@ -15,6 +15,9 @@ import org.pgfence.process.ExitCode;
  * run: repmgrd runs its hooks as postgres, which may not be able to read the checkout or ~/.m2.
  */
 final class Distribution {
+    /** An agent's heap: it holds a few KB of state; its live set measured about 11 MB (BENCHMARKS.md "## Cost"). */
+    static final String AGENT_HEAP = "-Xms8m -Xmx64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=24m";
+
     private Distribution() {
     }
 
@@ -31,9 +34,14 @@ final class Distribution {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Hooks.writeScript(layout.pgfenceCommand(), """
                 #!/bin/sh
-                exec %1$s ${PGFENCE_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xss512k -Xmx128m} \\
-                  -Dpgfence.dist=%2$s -cp '%2$s/*' org.pgfence.cli.Main "$@"
-                """.formatted(java, layout.distDir()));
+                # the same JVM options as bin/pgfence: agents small (they run for months, one per pgbouncer host)
+                case "$1" in
+                  agent) opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xss512k %3$s" ;;
+                  *) opts="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xss512k -Xmx128m" ;;
+                esac
+                export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+                exec %1$s ${PGFENCE_JAVA_OPTS:-$opts} -Dpgfence.dist=%2$s -cp '%2$s/*' org.pgfence.cli.Main "$@"
+                """.formatted(java, layout.distDir(), AGENT_HEAP));
     }
 
     /** The jars of this distribution: {@code -Dpgfence.dist} (set by bin/pgfence and the ITs) or the class path. */
