@@ -16,7 +16,7 @@ import org.pgfence.process.ExitCode;
  */
 final class Distribution {
     /** An agent's heap: it holds a few KB of state; its live set measured about 11 MB (BENCHMARKS.md "## Cost"). */
-    static final String AGENT_HEAP = "-Xms8m -Xmx64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=24m";
+    static final String AGENT_HEAP = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=24m";
 
     private Distribution() {
     }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.pgfence.lab.LabPgbouncer;
@@ -62,12 +64,12 @@ final class AgentCost {
                 Percentiles.median(threads));
     }
 
-    static List<Path> configs(List<LabPgbouncer> hosts, java.util.function.Function<LabPgbouncer, Path> config) {
+    static List<Path> configs(List<LabPgbouncer> hosts, Function<LabPgbouncer, Path> config) {
         return hosts.stream().map(config).toList();
     }
 
     /** The JVM (not the runuser or sh wrapper) whose command line names {@code configFile}. */
-    static java.util.Optional<Long> javaPid(String configFile) {
+    static Optional<Long> javaPid(String configFile) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .filter(p -> {
@@ -78,7 +80,7 @@ final class AgentCost {
                     .filter(pid -> read(Path.of("/proc/" + pid + "/comm")).trim().equals("java"))
                     .findFirst();
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

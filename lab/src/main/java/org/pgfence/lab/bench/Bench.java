@@ -1,18 +1,24 @@
 package org.pgfence.lab.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import org.pgfence.events.FencingAck;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabException;
 import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.LabSpec;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.Fencing;
@@ -48,7 +54,7 @@ final class Bench {
                  BenchWatch watch = new BenchWatch(fencing.kafka(), clock)) {
                 awaitAgents(lab, fencing, hosts);
                 LockSupport.parkNanos(SETTLE.toNanos()); // let start-up JIT and GC die down before measuring idle cost
-                List<java.nio.file.Path> agentConfigs = AgentCost.configs(lab.pgbouncers(), configs::agentConfig);
+                List<Path> agentConfigs = AgentCost.configs(lab.pgbouncers(), configs::agentConfig);
                 AgentCost.Summary idle = AgentCost.measure(agentConfigs, COST_WINDOW);
                 out.printf("   idle agents: %s%n", idle);
                 List<PromotionSample> samples = promote(lab, fencing, watch, promotions);
@@ -63,20 +69,20 @@ final class Bench {
 
     /** The agents' and pgbouncers' logs outlive the lab, for profiling: {@code <tmp>/pgfence-bench-logs/N<hosts>}. */
     private void keepLogs(Lab lab, int hosts) {
-        java.nio.file.Path to = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "pgfence-bench-logs", "N" + hosts);
+        Path to = Path.of(System.getProperty("java.io.tmpdir"), "pgfence-bench-logs", "N" + hosts);
         try {
-            java.nio.file.Files.createDirectories(to);
-            try (var files = java.nio.file.Files.list(lab.dir().resolve("logs"))) {
-                for (java.nio.file.Path f : files.toList()) {
-                    java.nio.file.Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(to);
+            try (var files = Files.list(lab.dir().resolve("logs"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            for (var p : lab.pgbouncers()) {
-                java.nio.file.Files.copy(p.log(), to.resolve("pgbouncer-" + p.host() + ".log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (LabPgbouncer p : lab.pgbouncers()) {
+                Files.copy(p.log(), to.resolve("pgbouncer-" + p.host() + ".log"),
+                        StandardCopyOption.REPLACE_EXISTING);
             }
             out.printf("   logs kept in %s%n", to);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.printf("   logs not kept: %s%n", e.getMessage());
         }
     }
@@ -107,7 +113,7 @@ final class Bench {
 
     /** repmgr's event timestamp to the first publication of each new timeline: pgfence notify's own cost. */
     private static List<Long> announceDelays(BenchWatch watch) {
-        Map<Integer, BenchWatch.Promotion> first = new java.util.TreeMap<>();
+        Map<Integer, BenchWatch.Promotion> first = new TreeMap<>();
         for (BenchWatch.Promotion p : watch.promotions()) {
             first.merge(p.event().epoch().timeline(), p, (a, b) -> a.seen().isBefore(b.seen()) ? a : b);
         }

@@ -1,7 +1,6 @@
 package org.pgfence.lab.bench;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,20 +48,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-        if (spec.commandLine().getOut() != null) {
-            out = new PrintStream(new java.io.OutputStream() {
-                @Override
-                public void write(int b) {
-                    spec.commandLine().getOut().write(b);
-                }
+        PrintStream out = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                spec.commandLine().getOut().write(b);
+            }
 
-                @Override
-                public void flush() {
-                    spec.commandLine().getOut().flush();
-                }
-            }, true);
-        }
+            @Override
+            public void flush() {
+                spec.commandLine().getOut().flush();
+            }
+        }, true);
         if (hosts.stream().anyMatch(n -> n < 3 || n > 200) || promotions < 1 || classicRuns < 0) {
             spec.commandLine().getErr().println("pgfence bench: --hosts must be 3..200, --promotions >= 1, --classic-runs >= 0");
             return ExitCode.USAGE.code();
