@@ -60,9 +60,11 @@ final class Bench {
                 List<PromotionSample> samples = promote(lab, fencing, watch, promotions);
                 List<Long> announce = announceDelays(watch);
                 AgentCost.Summary after = AgentCost.measure(agentConfigs, Duration.ofSeconds(3));
-                Classic classic = classicRuns == 0 ? new Classic(List.of(), null) : classic(lab, fencing, classicRuns);
-                keepLogs(lab, hosts);
+                boolean healthy = samples.size() == promotions;
+                Classic classic = classicRuns == 0 || !healthy ? new Classic(List.of(), null) : classic(lab, fencing, classicRuns);
                 return new CellResult(hosts, samples, announce, idle, after, classic.runs, classic.observation);
+            } finally {
+                keepLogs(lab, hosts);
             }
         }
     }
@@ -78,8 +80,13 @@ final class Bench {
                 }
             }
             for (LabPgbouncer p : lab.pgbouncers()) {
-                Files.copy(p.log(), to.resolve("pgbouncer-" + p.host() + ".log"),
-                        StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(p.log(), to.resolve("pgbouncer-" + p.host() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (LabNode n : lab.nodes()) {
+                Path repmgrd = n.dir().resolve("repmgrd.log");
+                if (Files.exists(repmgrd)) {
+                    Files.copy(repmgrd, to.resolve("repmgrd-" + n.name() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
             out.printf("   logs kept in %s%n", to);
         } catch (IOException e) {
@@ -102,7 +109,14 @@ final class Bench {
         Switchovers switchovers = new Switchovers(lab, fencing, watch, clock);
         List<PromotionSample> samples = new ArrayList<>();
         for (int i = 1; i <= promotions; i++) {
-            PromotionSample s = switchovers.next(i);
+            PromotionSample s;
+            try {
+                s = switchovers.next(i);
+            } catch (LabException e) {
+                out.printf("   promotion %2d: %s; the cell stops here (repmgr logs kept with the agents' logs)%n", i,
+                        e.getMessage().lines().findFirst().orElse(""));
+                break;
+            }
             samples.add(s);
             out.printf("   promotion %2d -> %s (tli %d, switchover %d ms): fencing %d ms, %d/%d acks (%d APPLIED)%s%n",
                     i, s.target(), s.timeline(), s.switchoverMillis(), s.fencingMillis(), s.acks().size(), s.hosts(),

@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         new BenchReport(out).print(cells);
         out.printf("bench took %.1f s%n", Duration.between(start, clock.instant()).toMillis() / 1000.0);
-        boolean allFenced = cells.stream().allMatch(c -> c.complete().size() == c.samples().size());
+        boolean allFenced = cells.stream().allMatch(c -> c.complete().size() == promotions);
         return allFenced ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();
     }
 }
