@@ -33,6 +33,8 @@ final class Distribution {
     static final String JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xss512k -Xmx128m";
     private static final Duration TRAINING = Duration.ofSeconds(180);
     private static final Duration KEEP = Duration.ofDays(1);
+    /** An agent's heap: it holds a few KB of state; its live set measured about 11 MB (BENCHMARKS.md "## Cost"). */
+    static final String AGENT_HEAP = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=24m";
 
     private Distribution() {
     }
@@ -54,11 +56,18 @@ final class Distribution {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return """
                 #!/bin/sh
+                # the same JVM options as bin/pgfence: agents small (they run for months, one per pgbouncer host)
+                case "$1" in
+                  agent) opts="%4$s %5$s" ;;
+                  *) opts="%4$s" ;;
+                esac
+                export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
                 cds=""
                 [ -f %3$s ] && cds="-XX:SharedArchiveFile=%3$s"
-                exec %1$s ${PGFENCE_JAVA_OPTS:-%4$s} $cds \\
+                exec %1$s ${PGFENCE_JAVA_OPTS:-$opts} $cds \\
                   -Dpgfence.dist=%2$s -cp '%2$s/*' org.pgfence.cli.Main "$@"
-                """.formatted(java, shared.resolve("lib"), shared.resolve("pgfence.jsa"), JAVA_OPTS);
+                """.formatted(java, shared.resolve("lib"), shared.resolve("pgfence.jsa"), JAVA_OPTS,
+                AGENT_HEAP);
     }
 
     /** The shared copy of {@code jars} (made on first use, with its archive), readable by postgres. */

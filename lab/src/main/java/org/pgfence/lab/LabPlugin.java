@@ -3,11 +3,12 @@ package org.pgfence.lab;
 import java.util.List;
 import java.util.Map;
 import org.pgfence.cli.CommandPlugin;
+import org.pgfence.lab.bench.BenchCommand;
 
 /** Adds the lab's commands to {@code pgfence}. */
 public final class LabPlugin implements CommandPlugin {
     @Override
     public List<Object> commands(Map<String, String> env) {
-        return List.of(new LabCommand(env), new DemoCommand(env));
+        return List.of(new LabCommand(env), new DemoCommand(env), new BenchCommand(env));
     }
 }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    static final String IDLE_FETCH_WAIT_KEY = "fetch.max.wait.ms";
+    static final String IDLE_FETCH_WAIT_MS = "500";
     private final ExecutorService probes;
     private final JdbcNodeProbe probe;
     private final PgbouncerAdmin admin;
@@ -63,13 +65,26 @@ public final class Agent implements AutoCloseable {
         Reconciler reconciler = new Reconciler(config, planner, new IniRenderer(config.host(), config.failClosed()),
                 applier, epochs, acks, status, metrics, clock);
         String clientId = "pgfence-agent-" + config.host();
-        consumer = new KafkaConsumer<>(config.kafka().consumer(clientId, Topics.agentGroup(config.host())));
+        consumer = new KafkaConsumer<>(consumerProperties(config, clientId));
         publisher = new AgentPublisher(new KafkaProducer<String, PgfenceEvent>(
                 config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
         http = config.http().enabled() ? new StatusServer(config.http().bind(), config.http().port(), metrics,
                 config.host(), status::all) : null;
         loop = new AgentLoop(config, consumer, reconciler, publisher, new Heartbeats(config, agentId, version, clock),
                 acks, metrics, clock);
+    }
+
+    /**
+     * The promotions consumer. A fetch returns as soon as a record arrives (fetch.min.bytes 1), so
+     * fetch.max.wait.ms bounds only the idle round trip: 500 ms instead of 100 ms costs no latency and cuts
+     * an idle agent's fetch requests (and its CPU) fivefold. A value in kafka.properties still wins.
+     */
+    static java.util.Properties consumerProperties(AgentConfig config, String clientId) {
+        java.util.Properties p = config.kafka().consumer(clientId, Topics.agentGroup(config.host()));
+        if (!config.kafka().clientProperties().containsKey(IDLE_FETCH_WAIT_KEY)) {
+            p.put(IDLE_FETCH_WAIT_KEY, IDLE_FETCH_WAIT_MS);
+        }
+        return p;
     }
 
     /** Runs until {@link #shutdown()}. */

@@ -23,7 +23,8 @@ public final class TopicInstaller {
     public static void ensure(KafkaSettings settings, Duration timeout)
             throws ExecutionException, InterruptedException, TimeoutException {
         Topics t = settings.topics();
-        try (Admin admin = Admin.create(settings.admin("pgfence-topics"))) {
+        Admin admin = Admin.create(settings.admin("pgfence-topics"));
+        try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             if (!existing.contains(t.promotions())) {
@@ -48,6 +49,10 @@ public final class TopicInstaller {
                     throw e;
                 }
             }
+        } finally {
+            // Admin.close() without a timeout waits for every pending call: an agent whose listTopics timed out
+            // hung there for good, before its loop (seen with 30 agents starting at once under load)
+            admin.close(timeout);
         }
     }
 }

@@ -1,0 +1,58 @@
+package org.pgfence.lab.bench;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Everything measured for one number of pgbouncer hosts. */
+record CellResult(int hosts, List<PromotionSample> samples, List<Long> announceMillis, AgentCost.Summary idle,
+                  AgentCost.Summary afterRun, List<ClassicRecipe.Run> classic, ClassicRecipe.Observation observation) {
+
+    List<PromotionSample> complete() {
+        return samples.stream().filter(PromotionSample::complete).toList();
+    }
+
+    /** Per promotion: publication to the last host's verified ack. */
+    Percentiles fencing() {
+        return Percentiles.of(complete().stream().map(PromotionSample::fencingMillis).toList());
+    }
+
+    /** Per ack, all hosts of all promotions pooled. */
+    Percentiles perAck() {
+        return Percentiles.of(acks().stream().map(PromotionSample.HostAck::fromPublishMillis).toList());
+    }
+
+    Percentiles perAckFromSend() {
+        return Percentiles.of(acks().stream().map(PromotionSample.HostAck::fromSendMillis).toList());
+    }
+
+    Percentiles delivery() {
+        return Percentiles.of(acks().stream().map(PromotionSample.HostAck::deliveryMillis).toList());
+    }
+
+    Percentiles agentOwn() {
+        return Percentiles.of(acks().stream().map(PromotionSample.HostAck::agentMillis).toList());
+    }
+
+    Percentiles discover() {
+        return Percentiles.of(acks().stream().map(PromotionSample.HostAck::discoverMillis).toList());
+    }
+
+    Percentiles apply() {
+        return Percentiles.of(acks().stream().map(PromotionSample.HostAck::applyMillis).toList());
+    }
+
+    Percentiles classicMillis() {
+        return Percentiles.of(classic.stream().filter(r -> r.exitCode() == 0).map(ClassicRecipe.Run::millis).toList());
+    }
+
+    /** Median classic run over median pgfence fencing latency (-1 when either is missing). */
+    double speedup() {
+        long c = classicMillis().p50();
+        long f = fencing().p50();
+        return c <= 0 || f <= 0 ? -1 : (double) c / f;
+    }
+
+    private List<PromotionSample.HostAck> acks() {
+        return complete().stream().flatMap(s -> s.acks().stream()).collect(Collectors.toList());
+    }
+}
