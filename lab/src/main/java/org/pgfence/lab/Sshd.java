@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.pgfence.process.ExitCode;
 
@@ -19,8 +20,19 @@ final class Sshd {
         this.layout = layout;
     }
 
-    Path pidFile() {
-        return layout.sshDir().resolve("sshd.pid");
+    /** OpenSSH keeps at most 16 listen sockets per sshd ("Too many listen sockets"): one sshd per 15 addresses. */
+    static final int ADDRESSES_PER_SSHD = 15;
+
+    private int instances() {
+        return (layout.sshAddresses().size() + ADDRESSES_PER_SSHD - 1) / ADDRESSES_PER_SSHD;
+    }
+
+    Path pidFile(int instance) {
+        return layout.sshDir().resolve(instance == 0 ? "sshd.pid" : "sshd-" + instance + ".pid");
+    }
+
+    Path config(int instance) {
+        return layout.sshDir().resolve(instance == 0 ? "sshd_config" : "sshd_config-" + instance);
     }
 
     void configure() {
@@ -42,25 +54,29 @@ final class Sshd {
                 .map(a -> "[" + a + "]:" + LabLayout.SSH_PORT + " " + hostKeyPart)
                 .collect(Collectors.joining("\n", "", "\n")));
         PostgresCluster.write(dir.resolve("authorized_keys"), read(layout.clientKey().resolveSibling("id_ed25519.pub")));
-        PostgresCluster.write(dir.resolve("sshd_config"), """
-                Port %1$d
-                %2$s
-                HostKey %3$s
-                PidFile %4$s
-                AuthorizedKeysFile %5$s/authorized_keys
-                StrictModes no
-                PubkeyAuthentication yes
-                PasswordAuthentication no
-                KbdInteractiveAuthentication no
-                PermitRootLogin no
-                AllowUsers postgres
-                UsePAM yes
-                PrintMotd no
-                LogLevel VERBOSE
-                MaxStartups 100:30:200
-                Subsystem sftp /usr/lib/openssh/sftp-server
-                """.formatted(LabLayout.SSH_PORT, layout.sshAddresses().stream().map(a -> "ListenAddress " + a)
-                .collect(Collectors.joining("\n")), hostKey, pidFile(), dir));
+        List<String> addresses = layout.sshAddresses();
+        for (int i = 0; i < instances(); i++) {
+            PostgresCluster.write(config(i), """
+                    Port %1$d
+                    %2$s
+                    HostKey %3$s
+                    PidFile %4$s
+                    AuthorizedKeysFile %5$s/authorized_keys
+                    StrictModes no
+                    PubkeyAuthentication yes
+                    PasswordAuthentication no
+                    KbdInteractiveAuthentication no
+                    PermitRootLogin no
+                    AllowUsers postgres
+                    UsePAM yes
+                    PrintMotd no
+                    LogLevel VERBOSE
+                    MaxStartups 100:30:200
+                    Subsystem sftp /usr/lib/openssh/sftp-server
+                    """.formatted(LabLayout.SSH_PORT, addresses.subList(i * ADDRESSES_PER_SSHD, Math.min(addresses.size(), (i + 1) * ADDRESSES_PER_SSHD))
+                    .stream().map(a -> "ListenAddress " + a)
+                    .collect(Collectors.joining("\n")), hostKey, pidFile(i), dir));
+        }
         PostgresCluster.write(layout.sshConfig(), """
                 Host *
                   Port %d
@@ -82,14 +98,22 @@ final class Sshd {
     }
 
     void start() {
-        Path config = layout.sshDir().resolve("sshd_config");
+        for (int i = 0; i < instances(); i++) {
+            start(i);
+        }
+    }
+
+    private void start(int i) {
+        Path config = config(i);
         Exec.run(Duration.ofSeconds(10), "/usr/sbin/sshd", "-t", "-f", config.toString()).orThrow("sshd -t");
         Exec.run(Duration.ofSeconds(10), "/usr/sbin/sshd", "-f", config.toString(), "-E",
-                layout.sshDir().resolve("sshd.log").toString()).orThrow("sshd");
+                layout.sshDir().resolve(i == 0 ? "sshd.log" : "sshd-" + i + ".log").toString()).orThrow("sshd");
     }
 
     void stop() {
-        Daemons.stop(pidFile(), "sshd", Duration.ofSeconds(10));
+        for (int i = 0; i < instances(); i++) {
+            Daemons.stop(pidFile(i), "sshd", Duration.ofSeconds(10));
+        }
     }
 
     private static String read(Path p) {
