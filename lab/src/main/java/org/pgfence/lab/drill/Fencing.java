@@ -145,8 +145,12 @@ public final class Fencing implements AutoCloseable {
     }
 
     public record AuditStatus(int exitCode, String out, String err) {
+        /**
+         * The latest promotion of each cluster asked about is complete. {@code audit status} also exits 0 when it
+         * has recorded no promotion at all, which a drill must not take for "complete".
+         */
         public boolean complete() {
-            return exitCode == 0;
+            return exitCode == 0 && !out.startsWith("No promotion recorded");
         }
     }
 
