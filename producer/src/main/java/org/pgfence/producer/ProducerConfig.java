@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.events.kafka.Topics;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 import org.pgfence.producer.repmgr.Conninfo;
@@ -52,7 +51,7 @@ public record ProducerConfig(
     public static ProducerConfig from(ConfigReader r) throws ConfigException {
         String cluster = r.requiredString("cluster");
         String host = r.string("host", null);
-        KafkaSettings kafka = kafka(r.section("kafka"));
+        KafkaSettings kafka = KafkaSettings.read(r.section("kafka"));
         ConfigReader repmgrSection = r.section("repmgr");
         Path repmgrConfig = repmgrSection.path("config", null);
         if (repmgrConfig == null) {
@@ -100,19 +99,6 @@ public record ProducerConfig(
         return out;
     }
 
-    private static KafkaSettings kafka(ConfigReader k) {
-        String bootstrap = k.requiredString("bootstrapServers");
-        String prefix = k.string("topicPrefix", Topics.DEFAULT_PREFIX);
-        Map<String, String> properties = k.stringMap("properties");
-        Topics topics;
-        try {
-            topics = new Topics(prefix);
-        } catch (IllegalArgumentException e) {
-            k.invalid("topicPrefix", prefix, "must be letters, digits, '.', '_' or '-' (a Kafka topic name part)");
-            return null;
-        }
-        return bootstrap == null ? null : new KafkaSettings(bootstrap, topics, properties);
-    }
 
     private static RepmgrConf repmgrConf(ConfigReader section, Path file) {
         try {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.events.kafka.Topics;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 
@@ -22,7 +21,7 @@ public final class AuditConfigReader {
     }
 
     public static AuditConfig read(ConfigReader r) throws ConfigException {
-        KafkaSettings kafka = kafka(r.section("kafka"));
+        KafkaSettings kafka = KafkaSettings.read(r.section("kafka"));
         String groupId = r.string("groupId", AuditConfig.DEFAULT_GROUP);
         StoreSettings store = store(r.section("store"));
         Duration deadline = r.duration("deadline", Duration.ofSeconds(5), Duration.ofMillis(100));
@@ -36,19 +35,6 @@ public final class AuditConfigReader {
         return new AuditConfig(kafka, groupId, store, deadline, ttl, check, httpSettings, remediation);
     }
 
-    private static KafkaSettings kafka(ConfigReader k) {
-        String bootstrap = k.requiredString("bootstrapServers");
-        String prefix = k.string("topicPrefix", Topics.DEFAULT_PREFIX);
-        Map<String, String> props = k.stringMap("properties");
-        Topics topics;
-        try {
-            topics = new Topics(prefix);
-        } catch (IllegalArgumentException e) {
-            k.invalid("topicPrefix", prefix, "must match [a-zA-Z0-9._-]{1,200}");
-            topics = new Topics(Topics.DEFAULT_PREFIX);
-        }
-        return new KafkaSettings(bootstrap == null ? "unset:0" : bootstrap, topics, props);
-    }
 
     private static StoreSettings store(ConfigReader s) {
         String url = s.requiredString("jdbcUrl");

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.events.kafka.Topics;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 
@@ -31,7 +30,7 @@ public final class AgentConfigLoader {
     public static AgentConfig from(ConfigReader r) throws ConfigException {
         String host = named(r, "host", r.requiredString("host"));
         String localNode = named(r, "localNode", r.string("localNode", host));
-        KafkaSettings kafka = kafka(r.section("kafka"));
+        KafkaSettings kafka = KafkaSettings.read(r.section("kafka"));
         List<ClusterConfig> clusters = clusters(r);
         List<DatabaseConfig> databases = databases(r, clusters);
         PgbouncerConfig pgbouncer = pgbouncer(r.section("pgbouncer"));
@@ -47,19 +46,6 @@ public final class AgentConfigLoader {
                 stateDir, httpConfig, heartbeat, applyTimeout);
     }
 
-    private static KafkaSettings kafka(ConfigReader k) {
-        String bootstrap = k.requiredString("bootstrapServers");
-        String prefix = k.string("topicPrefix", Topics.DEFAULT_PREFIX);
-        Map<String, String> properties = k.stringMap("properties");
-        Topics topics;
-        try {
-            topics = new Topics(prefix);
-        } catch (IllegalArgumentException e) {
-            k.invalid("topicPrefix", prefix, e.getMessage());
-            topics = new Topics(Topics.DEFAULT_PREFIX);
-        }
-        return new KafkaSettings(bootstrap == null ? "unset" : bootstrap, topics, properties);
-    }
 
     private static List<ClusterConfig> clusters(ConfigReader r) {
         List<ConfigReader> sections = r.sections("clusters");

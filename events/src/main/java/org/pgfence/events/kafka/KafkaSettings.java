@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.pgfence.process.ConfigReader;
 
 /**
  * How a pgfence process reaches Kafka: bootstrap servers, topic prefix, and free-form client
@@ -22,6 +23,25 @@ public record KafkaSettings(String bootstrapServers, Topics topics, Map<String, 
             throw new IllegalArgumentException("Invalid value for kafka.bootstrapServers: must not be empty");
         }
         clientProperties = Map.copyOf(clientProperties == null ? Map.of() : clientProperties);
+    }
+
+    /**
+     * The {@code kafka} section every pgfence config has: {@code bootstrapServers} (required), {@code topicPrefix}
+     * (default {@value Topics#DEFAULT_PREFIX}) and free-form {@code properties}. Problems are recorded in the reader
+     * (its {@code finish()} reports them); the value returned then is a placeholder never used.
+     */
+    public static KafkaSettings read(ConfigReader k) {
+        String bootstrap = k.requiredString("bootstrapServers");
+        String prefix = k.string("topicPrefix", Topics.DEFAULT_PREFIX);
+        Map<String, String> properties = k.stringMap("properties");
+        Topics topics;
+        try {
+            topics = new Topics(prefix);
+        } catch (IllegalArgumentException e) {
+            k.invalid("topicPrefix", prefix, "must be letters, digits, '.', '_' or '-' (a Kafka topic name part)");
+            topics = new Topics(Topics.DEFAULT_PREFIX);
+        }
+        return new KafkaSettings(bootstrap == null ? "unset:0" : bootstrap, topics, properties);
     }
 
     /**
