@@ -113,7 +113,6 @@ class ReconcilerTest {
     @Test
     void anIniPathThatCannotBeWrittenLeavesTheOldFileAndAcksFailed() throws Exception {
         Path procVersion = Path.of("/proc/version");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(procVersion), "needs Linux /proc");
         String before = Files.readString(procVersion);
         FencingAck ack = reconciler(procVersion).reconcile("main", clock.instant());
         assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
