@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.kafka.KafkaSettings;
@@ -22,7 +23,11 @@ import org.pgfence.events.kafka.KafkaSettings;
  * time it was seen, so the drill can wait for "the promotion", "every ack" and print a timeline.
  */
 public final class EventWatch implements AutoCloseable {
-    public record Seen(Instant at, String topic, PgfenceEvent event) {
+    /**
+     * One event: when this JVM saw it ({@code at}), and the record's Kafka CreateTime ({@code sent}, when the
+     * producer called send(); {@code at} if the topic keeps LogAppendTime).
+     */
+    public record Seen(Instant at, Instant sent, String topic, PgfenceEvent event) {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -46,7 +51,9 @@ public final class EventWatch implements AutoCloseable {
             while (running.get()) {
                 for (ConsumerRecord<String, Decoded> r : consumer.poll(Duration.ofMillis(100))) {
                     if (r.value() != null && r.value().event() != null) {
-                        seen.add(new Seen(clock.instant(), r.topic(), r.value().event()));
+                        Instant at = clock.instant();
+                        Instant sent = r.timestampType() == TimestampType.CREATE_TIME ? Instant.ofEpochMilli(r.timestamp()) : at;
+                        seen.add(new Seen(at, sent, r.topic(), r.value().event()));
                     }
                 }
             }
