@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.store.StoreException;
@@ -54,8 +55,17 @@ public final class ConsumerLoop implements Runnable {
         try {
             consumer.subscribe(List.of(topics.promotions(), topics.acks(), topics.agents()));
             while (stopping.getCount() > 0) {
-                ConsumerRecords<String, Decoded> records = consumer.poll(pollTimeout);
-                if (!handleAll(records)) {
+                try {
+                    ConsumerRecords<String, Decoded> records = consumer.poll(pollTimeout);
+                    if (!handleAll(records)) {
+                        backOff();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // e.g. a commit while the broker is down: what was stored stays stored (upserts), a redelivery
+                    // is harmless; the loop must outlive the outage, not end the auditor's ingestion for good
+                    LOG.warn("Audit consumer: Kafka failed ({}); retrying after a backoff", e.toString());
                     backOff();
                 }
             }
