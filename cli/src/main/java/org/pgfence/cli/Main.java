@@ -3,7 +3,9 @@ package org.pgfence.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;
 import org.slf4j.Logger;
@@ -30,6 +32,10 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Optional<Callable<Integer>> fast = FastPath.of(args, env);
+        if (fast.isPresent()) {
+            return runFast(fast.get(), args[0], new PrintWriter(err, true));
+        }
         CommandLine cli = commandLine(env, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -69,13 +75,24 @@ public final class Main {
         return cli;
     }
 
+    private static int runFast(Callable<Integer> command, String name, PrintWriter err) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            return failure(e, "pgfence " + name, err);
+        }
+    }
+
     private static int failure(Exception e, CommandLine commandLine) {
-        PrintWriter err = commandLine.getErr();
+        return failure(e, commandLine.getCommandSpec().qualifiedName(), commandLine.getErr());
+    }
+
+    private static int failure(Exception e, String command, PrintWriter err) {
         if (e instanceof ConfigException config) {
             err.println("pgfence: " + config.getMessage());
             return ExitCode.CONFIG.code();
         }
-        LOG.error("{} failed unexpectedly", commandLine.getCommandSpec().qualifiedName(), e);
+        LOG.error("{} failed unexpectedly", command, e);
         err.println("pgfence: internal error: " + e);
         return ExitCode.INTERNAL.code();
     }

@@ -39,6 +39,12 @@ public final class PromoteCommand implements Callable<Integer> {
         this.clock = clock;
     }
 
+    /** The command with its one option already parsed (the CLI's fast path, which skips picocli). */
+    public PromoteCommand(Map<String, String> env, Path config) {
+        this(env, Clock.systemUTC());
+        this.config = config;
+    }
+
     @Override
     public Integer call() throws Exception {
         try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {

@@ -22,16 +22,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcNodeProbe implements NodeProbe {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcNodeProbe.class);
-    static final String STATE_SQL = "SELECT pg_is_in_recovery(),"
-            + " (SELECT system_identifier FROM pg_control_system())::text,"
+    /**
+     * Everything a probe reads, in one round trip: the node's state (repeated on every row) and its view of
+     * repmgr.nodes. LEFT JOIN so that a node whose repmgr.nodes is empty still reports its state.
+     */
+    static final String PROBE_SQL = "SELECT s.in_recovery, s.system_identifier, s.tli, s.checkpoint_tli, s.local_id,"
+            + " n.node_id, n.node_name, n.type, n.active, n.location, n.upstream_node_id, n.conninfo"
+            + " FROM (SELECT pg_is_in_recovery() AS in_recovery,"
+            + " (SELECT system_identifier FROM pg_control_system())::text AS system_identifier,"
             + " CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1)"
-            + " ELSE ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int END,"
-            + " (SELECT timeline_id FROM pg_control_checkpoint())";
-    static final String NODES_SQL = "SELECT node_id, node_name, type, active, location, upstream_node_id, conninfo"
-            + " FROM repmgr.nodes ORDER BY node_id";
-    static final String LOCAL_ID_SQL = "SELECT repmgr.get_local_node_id()";
+            + " ELSE ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int END AS tli,"
+            + " (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli,"
+            + " %s AS local_id) s"
+            + " LEFT JOIN repmgr.nodes n ON true ORDER BY n.node_id";
+    static final String LOCAL_ID = "repmgr.get_local_node_id()";
+    /** SQLSTATE undefined_function: a repmgr without {@code get_local_node_id()}. */
+    private static final String UNDEFINED_FUNCTION = "42883";
 
     private final Map<Address, Connection> connections = new ConcurrentHashMap<>();
+    private volatile boolean withoutLocalId;
 
     @Override
     public NodeObservation probe(ClusterConfig cluster, Address address) {
@@ -49,16 +58,42 @@ public final class JdbcNodeProbe implements NodeProbe {
     }
 
     private NodeObservation read(ClusterConfig cluster, Address address, Connection c) throws SQLException {
-        boolean inRecovery;
-        String systemId;
-        Integer tli;
-        int checkpointTli;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(STATE_SQL)) {
-            rs.next();
-            inRecovery = rs.getBoolean(1);
-            systemId = rs.getString(2);
-            tli = (Integer) rs.getObject(3);
-            checkpointTli = rs.getInt(4);
+        try {
+            return read(cluster, address, c, String.format(PROBE_SQL, withoutLocalId ? "NULL::int" : LOCAL_ID));
+        } catch (SQLException e) {
+            if (withoutLocalId || !UNDEFINED_FUNCTION.equals(e.getSQLState())) {
+                throw e;
+            }
+            LOG.info("{} has no {}; identifying nodes by their conninfo", address, LOCAL_ID);
+            withoutLocalId = true;
+            return read(cluster, address, c, String.format(PROBE_SQL, "NULL::int"));
+        }
+    }
+
+    private NodeObservation read(ClusterConfig cluster, Address address, Connection c, String sql)
+            throws SQLException {
+        boolean inRecovery = false;
+        String systemId = null;
+        Integer tli = null;
+        int checkpointTli = 0;
+        Integer localNodeId = null;
+        List<RepmgrNode> view = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            boolean first = true;
+            while (rs.next()) {
+                if (first) {
+                    inRecovery = rs.getBoolean(1);
+                    systemId = rs.getString(2);
+                    tli = (Integer) rs.getObject(3);
+                    checkpointTli = rs.getInt(4);
+                    localNodeId = (Integer) rs.getObject(5);
+                    first = false;
+                }
+                if (rs.getObject(6) != null) {
+                    view.add(new RepmgrNode(rs.getInt(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
+                            rs.getString(10), (Integer) rs.getObject(11), rs.getString(12)));
+                }
+            }
         }
         TimelineSource source = inRecovery ? TimelineSource.WAL_RECEIVER : TimelineSource.WAL_FILE;
         if (tli == null && inRecovery) {
@@ -69,30 +104,13 @@ public final class JdbcNodeProbe implements NodeProbe {
             tli = checkpointTli;
             source = TimelineSource.CHECKPOINT;
         }
-        List<RepmgrNode> view = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(NODES_SQL)) {
-            while (rs.next()) {
-                view.add(new RepmgrNode(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                        rs.getString(5), (Integer) rs.getObject(6), rs.getString(7)));
-            }
-        }
-        return new NodeObservation(address, null, inRecovery, tli, source, systemId, localNodeId(c), view);
-    }
-
-    private static Integer localNodeId(Connection c) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(LOCAL_ID_SQL)) {
-            return rs.next() ? (Integer) rs.getObject(1) : null;
-        } catch (SQLException e) {
-            return null;
-        }
+        return new NodeObservation(address, null, inRecovery, tli, source, systemId, localNodeId, view);
     }
 
     /** The timeline of a standby whose WAL receiver is not running, read with IDENTIFY_SYSTEM. */
     private static Integer identifySystem(ClusterConfig cluster, Address address) {
         Properties p = properties(cluster);
         p.setProperty("replication", "database");
-        p.setProperty("preferQueryMode", "simple");
-        p.setProperty("assumeMinServerVersion", "10");
         try (Connection c = DriverManager.getConnection(url(cluster, address), p);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
             return rs.next() ? rs.getInt("timeline") : null;
@@ -130,6 +148,10 @@ public final class JdbcNodeProbe implements NodeProbe {
         p.setProperty("socketTimeout", Long.toString(ceilSeconds(cluster.connectTimeout()) * 2));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgfence-agent");
+        // one simple-protocol message per probe, and the session settings sent in the startup packet instead
+        // of SET round trips after login: every node is PostgreSQL >= 10 (repmgr 5 needs it)
+        p.setProperty("preferQueryMode", "simple");
+        p.setProperty("assumeMinServerVersion", "10");
         return p;
     }
 

@@ -45,7 +45,7 @@ final class Bench {
         this.clock = clock;
     }
 
-    CellResult run(int hosts, int promotions, int classicRuns) {
+    CellResult run(int hosts, int promotions, int classicRuns, int warmup) {
         out.printf("%n== N=%d pgbouncer hosts: building the lab%n", hosts);
         try (Lab lab = Lab.up(base.withExtraPgbouncers(hosts - base.nodes()), out)) {
             String prefix = "bench" + hosts + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -57,6 +57,10 @@ final class Bench {
                 List<Path> agentConfigs = AgentCost.configs(lab.pgbouncers(), configs::agentConfig);
                 AgentCost.Summary idle = AgentCost.measure(agentConfigs, COST_WINDOW);
                 out.printf("   idle agents: %s%n", idle);
+                if (warmup > 0) {
+                    Duration took = AgentWarmup.run(lab.pgbouncers(), configs::agentConfig, watch, warmup);
+                    out.printf("   warm-up: %d reconciles per agent (SIGHUP) in %d ms%n", warmup, took.toMillis());
+                }
                 List<PromotionSample> samples = promote(lab, fencing, watch, promotions);
                 List<Long> announce = announceDelays(watch);
                 AgentCost.Summary after = AgentCost.measure(agentConfigs, Duration.ofSeconds(3));

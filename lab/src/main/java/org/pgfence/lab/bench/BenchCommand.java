@@ -39,6 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--classic-runs", paramLabel = "R", description = "runs of the classic recipe per N (default 3)")
     int classicRuns = 3;
 
+    @Option(names = "--warmup", paramLabel = "W", description = {
+            "reconciles per agent (SIGHUP) before the measured promotions, as the timer would run them in production:",
+            "120 = one hour at the default 30 s interval (default 0: agents as freshly started, the cold case)"})
+    int warmup;
+
     @Option(names = "--kafka-bootstrap", paramLabel = "SERVERS", description = "use this broker instead of starting one per lab")
     String kafkaBootstrap;
 
@@ -59,8 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
             }
         }, true);
-        if (hosts.stream().anyMatch(n -> n < 3 || n > 200) || promotions < 1 || classicRuns < 0) {
-            spec.commandLine().getErr().println("pgfence bench: --hosts must be 3..200, --promotions >= 1, --classic-runs >= 0");
+        if (hosts.stream().anyMatch(n -> n < 3 || n > 200) || promotions < 1 || classicRuns < 0 || warmup < 0) {
+            spec.commandLine().getErr().println("pgfence bench: --hosts must be 3..200, --promotions >= 1, --classic-runs >= 0,"
+                    + " --warmup >= 0");
             return ExitCode.USAGE.code();
         }
         Clock clock = Clock.systemUTC();
@@ -69,13 +75,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (kafkaBootstrap != null) {
             base = base.withExternalKafka(kafkaBootstrap);
         }
-        out.printf("pgfence bench: hosts %s, %d promotions and %d classic runs each, lab net %s (%s)%n", hosts, promotions,
-                classicRuns, base.net(), base.dir());
+        out.printf("pgfence bench: hosts %s, %d promotions, %d warm-up reconciles and %d classic runs each, lab net %s (%s)%n",
+                hosts, promotions, warmup, classicRuns, base.net(), base.dir());
         List<CellResult> cells = new ArrayList<>();
         try {
             Bench bench = new Bench(base, out, clock);
             for (int n : hosts) {
-                cells.add(bench.run(n, promotions, classicRuns));
+                cells.add(bench.run(n, promotions, classicRuns, warmup));
             }
         } catch (LabException e) {
             spec.commandLine().getErr().println("pgfence bench: " + e.getMessage());

@@ -32,6 +32,10 @@ final class BenchReport {
         out.println("classic recipe (SKIP_PROMOTE=1, serial loop over the same hosts), ms");
         out.printf("  %4s %5s %8s %8s %8s %10s%n", "N", "runs", "median", "min", "max", "speed-up");
         for (CellResult c : cells) {
+            if (c.classic().isEmpty()) {
+                out.printf("  %4d  not run%n", c.hosts());
+                continue;
+            }
             List<Long> ok = c.classic().stream().filter(r -> r.exitCode() == 0).map(ClassicRecipe.Run::millis).toList();
             out.printf("  %4d %2d/%-2d %8d %8d %8d %9.1fx%n", c.hosts(), ok.size(), c.classic().size(), c.classicMillis().p50(),
                     ok.stream().mapToLong(Long::longValue).min().orElse(-1), c.classicMillis().max(), c.speedup());

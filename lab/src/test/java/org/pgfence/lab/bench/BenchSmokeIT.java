@@ -13,7 +13,7 @@ import org.pgfence.cli.Main;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.TestKafka;
 
-/** {@code pgfence bench} in miniature (N=3, K=2, one classic run), through the real CLI on a real lab. */
+/** {@code pgfence bench} in miniature (N=3, K=2, 3 warm-up reconciles, one classic run), through the real CLI on a real lab. */
 class BenchSmokeIT {
 
     @Test
@@ -25,7 +25,7 @@ class BenchSmokeIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int rc = Main.run(new String[] {"bench", "--hosts", "3", "--promotions", "2", "--classic-runs", "1",
+        int rc = Main.run(new String[] {"bench", "--hosts", "3", "--promotions", "2", "--classic-runs", "1", "--warmup", "3",
                 "--kafka-bootstrap", TestKafka.bootstrapServers()}, env, new PrintStream(out, true), new PrintStream(err, true));
 
         String text = out.toString();
@@ -35,7 +35,8 @@ class BenchSmokeIT {
                 .containsPattern("(?m)^ +3 +2/2 +\\d+ +\\d+ +\\d+ +\\d+ \\|")
                 .contains("classic recipe (SKIP_PROMOTE=1")
                 .containsPattern("(?m)^ +3 +1/1 +\\d+")
-                .contains("N=3   idle: 3 agents: RSS median");
+                .contains("N=3   idle: 3 agents: RSS median")
+                .containsPattern("warm-up: 3 reconciles per agent \\(SIGHUP\\) in \\d+ ms");
         assertThat(dir).doesNotExist();
     }
 }
