@@ -61,7 +61,10 @@ final class Bench {
                     Duration took = AgentWarmup.run(lab.pgbouncers(), configs::agentConfig, watch, warmup);
                     out.printf("   warm-up: %d reconciles per agent (SIGHUP) in %d ms%n", warmup, took.toMillis());
                 }
-                List<PromotionSample> samples = promote(lab, fencing, watch, promotions);
+                List<PromotionSample> samples;
+                try (CpuSampler cpu = new CpuSampler(agentPids(agentConfigs), clock)) {
+                    samples = promote(lab, fencing, watch, cpu, promotions);
+                }
                 List<Long> announce = announceDelays(watch);
                 AgentCost.Summary after = AgentCost.measure(agentConfigs, Duration.ofSeconds(3));
                 boolean healthy = samples.size() == promotions;
@@ -109,8 +112,16 @@ final class Bench {
         out.printf("   %d agents up and reconciled in %d ms%n", hosts, Duration.between(start, clock.instant()).toMillis());
     }
 
-    private List<PromotionSample> promote(Lab lab, Fencing fencing, BenchWatch watch, int promotions) {
-        Switchovers switchovers = new Switchovers(lab, fencing, watch, clock);
+    private static List<Long> agentPids(List<Path> agentConfigs) {
+        List<Long> pids = new ArrayList<>();
+        for (Path config : agentConfigs) {
+            AgentCost.javaPid(config.toString()).ifPresent(pids::add);
+        }
+        return pids;
+    }
+
+    private List<PromotionSample> promote(Lab lab, Fencing fencing, BenchWatch watch, CpuSampler cpu, int promotions) {
+        Switchovers switchovers = new Switchovers(lab, fencing, watch, cpu, clock);
         List<PromotionSample> samples = new ArrayList<>();
         for (int i = 1; i <= promotions; i++) {
             PromotionSample s;
@@ -122,9 +133,11 @@ final class Bench {
                 break;
             }
             samples.add(s);
-            out.printf("   promotion %2d -> %s (tli %d, switchover %d ms): fencing %d ms, %d/%d acks (%d APPLIED)%s%n",
+            out.printf("   promotion %2d -> %s (tli %d, switchover %d ms): fencing %d ms, %d/%d acks (%d APPLIED)%s%s%n",
                     i, s.target(), s.timeline(), s.switchoverMillis(), s.fencingMillis(), s.acks().size(), s.hosts(),
-                    s.applied(), s.verified() ? ", pgbouncer verified" : ", NOT verified in SHOW DATABASES");
+                    s.applied(), s.verified() ? ", pgbouncer verified" : ", NOT verified in SHOW DATABASES",
+                    s.cpu() == null ? "" : String.format("; agents' CPU %d ms (%d per agent), machine %.0f%% busy",
+                            s.cpu().agentsMillis(), s.cpu().perAgentMillis(), s.cpu().machineBusyPercent()));
         }
         return samples;
     }

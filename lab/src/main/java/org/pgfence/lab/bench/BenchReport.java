@@ -29,6 +29,18 @@ final class BenchReport {
         }
         out.println("  (nearest-rank percentiles over K promotions: with K=10, p95 and p99 are the maximum)");
         out.println();
+        out.println("CPU while fencing (publication -> last ack; /proc every 20 ms, 10 ms ticks), per promotion");
+        out.printf("  %4s %22s %20s %18s%n", "N", "agents' CPU p50/max", "per agent p50", "machine busy p50");
+        for (CellResult c : cells) {
+            Percentiles cpu = c.agentsCpu();
+            if (cpu.count() == 0) {
+                out.printf("  %4d  not sampled%n", c.hosts());
+                continue;
+            }
+            out.printf("  %4d %14d / %5d ms %17d ms %17d%%%n", c.hosts(), cpu.p50(), cpu.max(),
+                    cpu.p50() / c.hosts(), c.machineBusy().p50());
+        }
+        out.println();
         out.println("classic recipe (SKIP_PROMOTE=1, serial loop over the same hosts), ms");
         out.printf("  %4s %5s %8s %8s %8s %10s%n", "N", "runs", "median", "min", "max", "speed-up");
         for (CellResult c : cells) {

@@ -41,6 +41,20 @@ record CellResult(int hosts, List<PromotionSample> samples, List<Long> announceM
         return Percentiles.of(acks().stream().map(PromotionSample.HostAck::applyMillis).toList());
     }
 
+    /** All agents' CPU from publication to the last ack, per promotion. */
+    Percentiles agentsCpu() {
+        return Percentiles.of(cpu().stream().map(CpuSampler.Usage::agentsMillis).toList());
+    }
+
+    /** The machine's busy share of its cores in the same windows, per promotion, in percent. */
+    Percentiles machineBusy() {
+        return Percentiles.of(cpu().stream().map(u -> Math.round(u.machineBusyPercent())).toList());
+    }
+
+    private List<CpuSampler.Usage> cpu() {
+        return complete().stream().map(PromotionSample::cpu).filter(java.util.Objects::nonNull).toList();
+    }
+
     Percentiles classicMillis() {
         return Percentiles.of(classic.stream().filter(r -> r.exitCode() == 0).map(ClassicRecipe.Run::millis).toList());
     }

@@ -9,10 +9,11 @@ import org.pgfence.events.FencingAck;
 /**
  * One measured promotion: when {@code master-promoted} was published (first seen on Kafka by the bench's own
  * consumer; {@code sent} is the record's CreateTime, the producer's send() call) and each host's first good ack
- * routing appdb-rw to the new primary.
+ * routing appdb-rw to the new primary. {@code cpu} is what the agents and the machine used from the publication to
+ * the last ack (null if not sampled).
  */
 record PromotionSample(int index, String target, int timeline, Instant published, Instant sent, long switchoverMillis,
-                       List<HostAck> acks, int hosts, boolean verified) {
+                       List<HostAck> acks, int hosts, boolean verified, CpuSampler.Usage cpu) {
 
     /** One host's ack, as offsets from the publication and the agent's own timings. */
     record HostAck(String host, AckStatus status, long fromPublishMillis, long fromSendMillis, long deliveryMillis,

@@ -33,12 +33,14 @@ final class Switchovers {
     private final Lab lab;
     private final Fencing fencing;
     private final BenchWatch watch;
+    private final CpuSampler cpu;
     private final Clock clock;
 
-    Switchovers(Lab lab, Fencing fencing, BenchWatch watch, Clock clock) {
+    Switchovers(Lab lab, Fencing fencing, BenchWatch watch, CpuSampler cpu, Clock clock) {
         this.lab = lab;
         this.fencing = fencing;
         this.watch = watch;
+        this.cpu = cpu;
         this.clock = clock;
     }
 
@@ -53,7 +55,8 @@ final class Switchovers {
         watch.await(WAIT, () -> announcements(before, to).size() > 0);
         List<BenchWatch.Promotion> announced = announcements(before, to);
         if (announced.isEmpty()) {
-            return new PromotionSample(index, to.name(), 0, start, start, switchoverMillis, List.of(), lab.pgbouncers().size(), false);
+            return new PromotionSample(index, to.name(), 0, start, start, switchoverMillis, List.of(), lab.pgbouncers().size(),
+                    false, null);
         }
         int timeline = announced.get(0).event().epoch().timeline();
         Instant published = announced.stream().map(BenchWatch.Promotion::seen).min(Comparator.naturalOrder()).orElseThrow();
@@ -63,9 +66,12 @@ final class Switchovers {
         for (LabPgbouncer p : lab.pgbouncers()) {
             routedAck(p, to, timeline).ifPresent(a -> acks.add(PromotionSample.HostAck.of(a, published, sent)));
         }
+        CpuSampler.Usage used = acks.stream().map(a -> published.plusMillis(a.fromPublishMillis()))
+                .max(Comparator.naturalOrder()).flatMap(last -> cpu.usage(published, last)).orElse(null);
         boolean verified = fencing.awaitRouted("appdb-rw", to, Duration.ofSeconds(10));
         awaitSettled(to, timeline);
-        return new PromotionSample(index, to.name(), timeline, published, sent, switchoverMillis, acks, lab.pgbouncers().size(), verified);
+        return new PromotionSample(index, to.name(), timeline, published, sent, switchoverMillis, acks, lab.pgbouncers().size(),
+                verified, used);
     }
 
     private List<BenchWatch.Promotion> announcements(int before, LabNode to) {

@@ -16,7 +16,8 @@ class CellResultTest {
             acks.add(new PromotionSample.HostAck("h" + i, AckStatus.APPLIED, fromPublish[i], fromPublish[i] + 5, 2,
                     fromPublish[i] - 2, 10, 5));
         }
-        return new PromotionSample(index, "node2", index + 1, T, T, 7000, acks, 3, verified);
+        return new PromotionSample(index, "node2", index + 1, T, T, 7000, acks, 3, verified,
+                new CpuSampler.Usage(100L * index, 3, 50.0 + index));
     }
 
     private static CellResult cell(List<PromotionSample> samples, List<ClassicRecipe.Run> classic) {
@@ -43,6 +44,15 @@ class CellResultTest {
                 List.of(new ClassicRecipe.Run(4000, 0, ""), new ClassicRecipe.Run(5000, 0, ""), new ClassicRecipe.Run(1, 1, "failed")));
         assertThat(c.classicMillis().p50()).isEqualTo(4000);
         assertThat(c.speedup()).isEqualTo(20.0);
+    }
+
+    @Test
+    void cpuWhileFencingCountsCompletePromotionsOnly() {
+        CellResult c = cell(List.of(sample(1, true, 40, 50, 60), sample(2, true, 10, 20, 30), sample(3, false, 1, 2, 3)),
+                List.of());
+        assertThat(c.agentsCpu().count()).isEqualTo(2);
+        assertThat(c.agentsCpu().max()).isEqualTo(200);
+        assertThat(c.machineBusy().p50()).isEqualTo(51);
     }
 
     @Test

@@ -1,0 +1,44 @@
+package org.pgfence.lab.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CpuSamplerTest {
+
+    @Test
+    void processTicksAreUtimePlusStimeEvenWithSpacesInTheCommandName() {
+        String stat = "4242 (C1 Compiler Thr) S 1 4242 4242 0 -1 4194560 3000 0 0 0 1234 567 0 0 20 0 24 0 100 0 0";
+        assertThat(CpuSampler.processTicks(stat)).isEqualTo(1234 + 567);
+        assertThat(CpuSampler.processTicks("")).isZero();
+    }
+
+    @Test
+    void machineBusyLeavesOutIdleAndIowait() {
+        String stat = "cpu  100 10 50 800 40 5 5 0 0 0\ncpu0 50 5 25 400 20 2 3 0 0 0\n";
+        assertThat(CpuSampler.machineTicks(stat)).containsExactly(170, 1010);
+    }
+
+    @Test
+    void aWindowIsMeasuredBetweenSamplesAroundIt() throws Exception {
+        long self = ProcessHandle.current().pid();
+        try (CpuSampler sampler = new CpuSampler(List.of(self), Clock.systemUTC())) {
+            Instant from = Instant.now();
+            long spin = System.nanoTime() + 200_000_000L;
+            long x = 0;
+            while (System.nanoTime() < spin) {
+                x += Long.numberOfTrailingZeros(System.nanoTime());
+            }
+            Instant to = Instant.now();
+            Thread.sleep(CpuSampler.PERIOD.toMillis() * 3);
+            CpuSampler.Usage used = sampler.usage(from, to).orElseThrow();
+            assertThat(x).isPositive();
+            assertThat(used.agentsMillis()).as("this JVM spun one core for 200 ms").isBetween(150L, 1000L);
+            assertThat(used.machineBusyPercent()).isBetween(1.0, 100.0);
+            assertThat(sampler.usage(to.plusSeconds(60), to.plusSeconds(61))).isEmpty();
+        }
+    }
+}
