@@ -16,9 +16,8 @@ import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.http.MetricsServer;
 import org.pgfence.audit.ingest.ConsumerLoop;
 import org.pgfence.audit.ingest.RecordHandler;
-import org.pgfence.audit.remediation.AckPublisher;
-import org.pgfence.audit.remediation.RemoteRepair;
 import org.pgfence.audit.remediation.Remediator;
+import org.pgfence.audit.remediation.RemoteRepair;
 import org.pgfence.audit.ssh.SshConnector;
 import org.pgfence.audit.store.AuditQueries;
 import org.pgfence.audit.store.AuditStore;
@@ -30,8 +29,9 @@ import org.pgfence.audit.store.StoreSession;
 import org.pgfence.audit.tracking.CompletionTracker;
 import org.pgfence.audit.tracking.ExpectedHosts;
 import org.pgfence.audit.watch.CompletionTicker;
-import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.PgfenceEvent;
+import org.pgfence.events.kafka.Decoded;
+import org.pgfence.events.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,7 @@ public final class Auditor implements AutoCloseable {
     private final StoreSession ingestSession;
     private final StoreSession watchSession;
     private final SshConnector ssh;
-    private final AckPublisher publisher;
+    private final EventPublisher publisher;
     private final Remediator remediator;
     private final ConsumerLoop loop;
     private final CompletionTicker ticker;
@@ -68,7 +68,7 @@ public final class Auditor implements AutoCloseable {
         AuditStore watchStore = new AuditStore(watchSession);
         AuditQueries watchQueries = new AuditQueries(watchSession);
         this.ssh = new SshConnector(config.remediation().ssh());
-        this.publisher = new AckPublisher(new KafkaProducer<String, PgfenceEvent>(
+        this.publisher = new EventPublisher(new KafkaProducer<String, PgfenceEvent>(
                 config.kafka().producer("pgfence-audit", config.deadline())), config.kafka().topics(), config.deadline());
         this.remediator = new Remediator(config.remediation(),
                 new RemoteRepair(ssh, config.remediation().ssh().commandTimeout()), watchStore, watchQueries,

@@ -21,6 +21,7 @@ import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.AckTimings;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,7 +39,7 @@ public final class Remediator implements AutoCloseable {
     private final RemoteRepair repair;
     private final AuditStore store;
     private final AuditQueries queries;
-    private final AckPublisher publisher;
+    private final EventPublisher publisher;
     private final AuditMetrics metrics;
     private final Clock clock;
     private final ExecutorService executor;
@@ -46,7 +47,7 @@ public final class Remediator implements AutoCloseable {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     public Remediator(RemediationSettings settings, RemoteRepair repair, AuditStore store, AuditQueries queries,
-                      AckPublisher publisher, AuditMetrics metrics, Clock clock, ExecutorService executor) {
+                      EventPublisher publisher, AuditMetrics metrics, Clock clock, ExecutorService executor) {
         this.settings = settings;
         this.repair = repair;
         this.store = store;
@@ -117,8 +118,11 @@ public final class Remediator implements AutoCloseable {
         }
         try {
             publisher.publish(ack);
-        } catch (AckPublisher.PublishException ex) {
+        } catch (EventPublisher.PublishException ex) {
             LOG.warn("{}; the ack is stored in the audit store", ex.getMessage());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted publishing the ack of {}; it is stored in the audit store", host.name());
         }
     }
 

@@ -23,6 +23,7 @@ import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.events.kafka.EventPublisher;
 import org.pgfence.events.kafka.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class Agent implements AutoCloseable {
     private final JdbcNodeProbe probe;
     private final PgbouncerAdmin admin;
     private final KafkaConsumer<String, Decoded> consumer;
-    private final AgentPublisher publisher;
+    private final EventPublisher publisher;
     private final StatusServer http;
     private final AgentLoop loop;
     private final StatusBoard status = new StatusBoard();
@@ -66,7 +67,7 @@ public final class Agent implements AutoCloseable {
                 applier, epochs, acks, status, metrics, clock);
         String clientId = "pgfence-agent-" + config.host();
         consumer = new KafkaConsumer<>(consumerProperties(config, clientId));
-        publisher = new AgentPublisher(new KafkaProducer<String, PgfenceEvent>(
+        publisher = new EventPublisher(new KafkaProducer<String, PgfenceEvent>(
                 config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
         http = config.http().enabled() ? new StatusServer(config.http().bind(), config.http().port(), metrics,
                 config.host(), status::all) : null;

@@ -23,6 +23,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.events.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class AgentLoop implements Runnable {
     private final AgentConfig config;
     private final Consumer<String, Decoded> consumer;
     private final Reconciler reconciler;
-    private final AgentPublisher publisher;
+    private final EventPublisher publisher;
     private final Heartbeats heartbeats;
     private final Acks acks;
     private final Metrics metrics;
@@ -53,7 +54,7 @@ public final class AgentLoop implements Runnable {
     private Instant resumeAt;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
-                     AgentPublisher publisher, Heartbeats heartbeats, Acks acks, Metrics metrics, Clock clock) {
+                     EventPublisher publisher, Heartbeats heartbeats, Acks acks, Metrics metrics, Clock clock) {
         this.config = config;
         this.consumer = consumer;
         this.reconciler = reconciler;
@@ -133,8 +134,8 @@ public final class AgentLoop implements Runnable {
         }
         schedule.heartbeatSent();
         try {
-            publisher.heartbeat(heartbeats.now());
-        } catch (AgentPublisher.PublishException e) {
+            publisher.publish(heartbeats.now());
+        } catch (EventPublisher.PublishException e) {
             LOG.warn("heartbeat not published: {}", e.getMessage());
         }
     }
@@ -145,8 +146,8 @@ public final class AgentLoop implements Runnable {
                 FencingAck ack = reconciler.reconcile(cluster, clock.instant());
                 schedule.reconciled(cluster, reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED);
                 try {
-                    publisher.ack(ack);
-                } catch (AgentPublisher.PublishException e) {
+                    publisher.publish(ack);
+                } catch (EventPublisher.PublishException e) {
                     try (Mdc mdc = Mdc.of(cluster, null, config.host())) {
                         LOG.warn("reconcile ack not published (the next reconcile sends another): {}", e.getMessage());
                     }
@@ -206,11 +207,11 @@ public final class AgentLoop implements Runnable {
         FencingAck ack = reconciler.onEvent(event, received);
         schedule.reconciled(event.cluster(), reconciler.fencedClosed(event.cluster()));
         try (Mdc mdc = Mdc.of(event.cluster(), event.eventId(), config.host())) {
-            publisher.ack(ack);
+            publisher.publish(ack);
             publishBackoff.reset();
             LOG.info("acked {} in {}ms", ack.status(), Duration.between(received, clock.instant()).toMillis());
             return true;
-        } catch (AgentPublisher.PublishException e) {
+        } catch (EventPublisher.PublishException e) {
             LOG.warn("ack not published, will handle the event again: {}", e.getMessage());
             return false;
         }
@@ -227,10 +228,10 @@ public final class AgentLoop implements Runnable {
                 FencingAck ack = acks.ack(cluster,
                         null, AckStatus.FAILED, null, null, null, Acks.timings(null, now, 0, 0, now),
                         "poison record " + where + ": " + d.error().getMessage());
-                publisher.ack(ack);
+                publisher.publish(ack);
                 metrics.applied(AckStatus.FAILED, Duration.ZERO);
             }
-        } catch (AgentPublisher.PublishException e) {
+        } catch (EventPublisher.PublishException e) {
             LOG.warn("FAILED ack for poison record {} not published: {}", where, e.getMessage());
         }
     }

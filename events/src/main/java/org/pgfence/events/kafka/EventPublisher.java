@@ -1,0 +1,67 @@
+package org.pgfence.events.kafka;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.pgfence.events.AgentHeartbeat;
+import org.pgfence.events.FencingAck;
+import org.pgfence.events.PgfenceEvent;
+
+/**
+ * Publishes acks (keyed cluster/host) and heartbeats (keyed host) to their topics, each send waited for with a
+ * bound: a call returns once the broker acknowledged the record (acks=all), or throws {@link PublishException}.
+ * The agent and the auditor's remediation share it; the producer's spool has its own publisher.
+ */
+public final class EventPublisher implements AutoCloseable {
+    private final Producer<String, PgfenceEvent> producer;
+    private final Topics topics;
+    private final Duration timeout;
+
+    public EventPublisher(Producer<String, PgfenceEvent> producer, Topics topics, Duration timeout) {
+        this.producer = producer;
+        this.topics = topics;
+        this.timeout = timeout;
+    }
+
+    public void publish(FencingAck ack) throws PublishException, InterruptedException {
+        send(new ProducerRecord<>(topics.acks(), Topics.ackKey(ack.cluster(), ack.host()), ack),
+                "ack " + ack.ackId() + " of " + ack.host());
+    }
+
+    public void publish(AgentHeartbeat heartbeat) throws PublishException, InterruptedException {
+        send(new ProducerRecord<>(topics.agents(), Topics.agentKey(heartbeat.host()), heartbeat),
+                "heartbeat of " + heartbeat.host());
+    }
+
+    private void send(ProducerRecord<String, PgfenceEvent> record, String what)
+            throws PublishException, InterruptedException {
+        try {
+            producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new PublishException("publishing " + what + " to " + record.topic() + " failed: " + e.getCause(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new PublishException("publishing " + what + " to " + record.topic() + " timed out after "
+                    + timeout.toMillis() + "ms", e);
+        } catch (RuntimeException e) {
+            throw new PublishException("publishing " + what + " to " + record.topic() + " failed: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(timeout);
+    }
+
+    /** A record Kafka did not take in time; the caller decides what keeps it (a retried trigger, the store). */
+    public static final class PublishException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public PublishException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
