@@ -93,6 +93,9 @@ public final class NotifyCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Deadline overall = rt.overall(rt.config.verifyTimeout());
+        if (rt.config.publishPrepare()) {
+            rt.publishing.prepare(); // the Kafka producer connects while the node is verified, not after
+        }
         rt.publishing.flush(overall);
         Announcer.Outcome outcome = rt.announcer.announce(new Announcement(trigger.get(), e.event(),
                 e.timestamp().orElse(null), e.formerPrimary()), overall);

@@ -17,7 +17,8 @@ import org.pgfence.producer.repmgr.RepmgrConf;
  * The one configuration of {@code pgfence promote}, {@code notify} and {@code spool flush}; validated
  * at load, every problem named by its key. Every key is documented in the README (Configuration).
  *
- * @param publishPrepare whether {@code promote} connects to Kafka while the promotion runs
+ * @param publishPrepare whether {@code promote} connects to Kafka while the promotion runs, and {@code notify}
+ *                       while it verifies the node
  * @param local the connection used to verify this node (from {@code local.conninfo}, else repmgr.conf's conninfo)
  */
 public record ProducerConfig(

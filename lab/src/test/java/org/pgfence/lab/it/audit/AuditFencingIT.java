@@ -233,9 +233,13 @@ class AuditFencingIT {
                 .containsEntry("expected", "node1,node2,node3");
 
         // node1: repaired (a second attempt is allowed: the remote render's 1 s connect timeout may miss on busy cores)
-        await("node1 repaired, node2 and node3 refused").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> outcomes(id).contains("node1 APPLIED") && outcomes(id).stream()
-                        .filter(o -> o.startsWith("node2 ") || o.startsWith("node3 ")).count() == 2);
+        try {
+            await("node1 repaired, node2 and node3 refused").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> outcomes(id).contains("node1 APPLIED") && outcomes(id).stream()
+                            .filter(o -> o.startsWith("node2 ") || o.startsWith("node3 ")).count() == 2);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("remediations after 120 s: " + store.remediations(id), e);
+        }
         assertThat(outcomes(id)).containsSubsequence("node2 HOST_KEY_REJECTED", "node3 HOST_KEY_REJECTED")
                 .endsWith("node3 HOST_KEY_REJECTED").hasSizeLessThanOrEqualTo(4);
         step("remediations done: " + outcomes(id));
