@@ -188,6 +188,25 @@ class DeploymentFilesTest {
         assertThat(unit.get("ExecStart")).containsExactly("/usr/local/bin/pgfence agent --config /etc/pgfence/agent.yaml");
         assertThat(unit.get("ReadWritePaths")).containsExactly("/etc/pgbouncer/pgfence /var/lib/pgfence/agent");
         assertThat(unit.get("ExecReload")).containsExactly("/bin/kill -HUP $MAINPID");
+        assertThat(unit).as("the agent runs with the launcher's measured agent options").doesNotContainKey("Environment");
+    }
+
+    @Test
+    void installedLauncherUsesTheJvmOptionsOfBinPgfence() throws IOException {
+        String dev = Files.readString(root.resolve("bin/pgfence"));
+        String installed = Files.readString(root.resolve("deploy/docker/pgfence.sh"));
+        Pattern options = Pattern.compile("(?m)^ *(agent|\\*)\\) default_opts=\"([^\"]+)\" ;;$");
+        Map<String, String> devOptions = new LinkedHashMap<>();
+        Map<String, String> installedOptions = new LinkedHashMap<>();
+        for (Matcher m = options.matcher(dev); m.find(); ) {
+            devOptions.put(m.group(1), m.group(2));
+        }
+        for (Matcher m = options.matcher(installed); m.find(); ) {
+            installedOptions.put(m.group(1), m.group(2));
+        }
+        assertThat(devOptions).containsOnlyKeys("agent", "*");
+        assertThat(installedOptions).isEqualTo(devOptions);
+        assertThat(installed).contains("export MALLOC_ARENA_MAX=\"${MALLOC_ARENA_MAX:-2}\"");
     }
 
     @Test
