@@ -61,7 +61,7 @@ public final class DrillReport {
     public void printSummary() {
         out.println();
         out.println("summary");
-        out.printf("  %-8s %-12s %-14s %-12s %8s %8s%n", "host", "ack", "ack after evt", "appdb-rw", "rows", "errors");
+        out.printf("  %-8s %-12s %-14s %-12s %8s %8s%n", "host", "ack", "ack after pub", "appdb-rw", "rows", "errors");
         for (Row r : rows) {
             out.printf("  %-8s %-12s %-14s %-12s %8d %8d%n", r.host(), r.ack(), r.ackAfterEvent(), r.rwAfter(), r.rows(), r.errors());
         }

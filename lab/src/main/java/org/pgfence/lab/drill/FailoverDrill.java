@@ -70,10 +70,13 @@ public final class FailoverDrill {
                 return report;
             }
             MasterPromoted e = event.get();
-            report.at(e.occurredAt(), "master-promoted published by " + e.sourceHost() + " (" + e.trigger() + ", epoch "
+            Instant published = fencing.watch().seenAt(e);
+            report.at(e.occurredAt(), "promotion announced by " + e.sourceHost() + " happened (" + e.trigger()
+                    + ", the event's occurredAt)");
+            report.at(published, "master-promoted published by " + e.sourceHost() + " (first seen on Kafka; epoch "
                     + e.epoch() + ", new primary " + e.newPrimary().name() + ", event " + e.eventId() + ")");
-            List<FencingAck> acks = awaitAcks(lab, cluster, e);
-            Instant completedAt = reportCompletion(cluster, e, acks);
+            List<FencingAck> acks = awaitAcks(lab, cluster, e, published);
+            Instant completedAt = reportCompletion(cluster, e, published, acks);
             Instant restarted = restartStale(lab, old, primary);
             boolean routed = fencing.awaitRouted("appdb-rw", primary, Duration.ofSeconds(5));
             long afterRestart = rowsSince(old, completedAt);
@@ -95,7 +98,7 @@ public final class FailoverDrill {
                                 + Duration.between(t0, errors.stream().map(Writers.ClientError::at)
                                         .max(Comparator.naturalOrder()).orElse(first)).toMillis() + " ms")
                         .orElse(""));
-            summarize(lab, e, acks, writers, primary);
+            summarize(lab, published, acks, writers, primary);
         }
         return report;
     }
@@ -111,22 +114,23 @@ public final class FailoverDrill {
         }
     }
 
+    /** The first announcement published (seen on Kafka) of a timeline above 1. */
     private Optional<MasterPromoted> awaitEvent(String cluster) {
         fencing.watch().await(FENCING, () -> !promotions(cluster).isEmpty());
-        return promotions(cluster).stream().min(Comparator.comparing(MasterPromoted::occurredAt));
+        return promotions(cluster).stream().min(Comparator.comparing(m -> fencing.watch().seenAt(m)));
     }
 
     private List<MasterPromoted> promotions(String cluster) {
         return fencing.watch().events(MasterPromoted.class, m -> m.cluster().equals(cluster) && m.epoch().timeline() > 1);
     }
 
-    private List<FencingAck> awaitAcks(Lab lab, String cluster, MasterPromoted e) {
+    private List<FencingAck> awaitAcks(Lab lab, String cluster, MasterPromoted e, Instant published) {
         fencing.watch().await(FENCING, () -> lab.pgbouncers().stream().allMatch(p -> goodAck(cluster, p, e).isPresent()));
         List<FencingAck> acks = lab.pgbouncers().stream().map(p -> goodAck(cluster, p, e)).flatMap(Optional::stream).toList();
         for (FencingAck a : acks.stream().sorted(Comparator.comparing(a -> a.timings().completedAt())).toList()) {
             Instant at = fencing.watch().seenAt(a);
             report.at(at, "ack " + a.host() + " " + a.status() + " rw=" + rwOf(a) + " ("
-                    + Duration.between(e.occurredAt(), a.timings().completedAt()).toMillis() + " ms after the event)");
+                    + relative(published, a.timings().completedAt()) + ")");
         }
         report.check("every host acked", acks.size() == lab.pgbouncers().size(), acks.size() + "/" + lab.pgbouncers().size()
                 + " good acks at epoch >= " + e.epoch().timeline());
@@ -143,11 +147,12 @@ public final class FailoverDrill {
                 .findFirst().orElse("closed");
     }
 
-    private Instant reportCompletion(String cluster, MasterPromoted e, List<FencingAck> acks) {
+    private Instant reportCompletion(String cluster, MasterPromoted e, Instant published, List<FencingAck> acks) {
         boolean complete = fencing.awaitTrue(FENCING, () -> fencing.auditStatus("--cluster", cluster).complete());
         Instant completedAt = acks.stream().map(a -> a.timings().completedAt()).max(Comparator.naturalOrder()).orElse(clock.instant());
-        report.at(completedAt, "fencing complete: " + Duration.between(e.occurredAt(), completedAt).toMillis()
-                + " ms from event to the last ack (the auditor agrees: " + (complete ? "complete" : "NOT complete") + ")");
+        report.at(completedAt, "fencing complete: last ack " + relative(published, completedAt) + ", "
+                + Duration.between(e.occurredAt(), completedAt).toMillis() + " ms after the promotion (the auditor agrees: "
+                + (complete ? "complete" : "NOT complete") + ")");
         report.check("auditor says complete", complete, "pgfence audit status --cluster " + cluster + " exits 0");
         return completedAt;
     }
@@ -182,13 +187,22 @@ public final class FailoverDrill {
         }
     }
 
-    private void summarize(Lab lab, MasterPromoted e, List<FencingAck> acks, Writers writers, LabNode primary) {
+    /**
+     * When {@code at} was relative to the announcement's publication. An agent may verify the new primary on its
+     * own fail-closed re-check before the announcement reaches it: that ack comes "before publication".
+     */
+    static String relative(Instant published, Instant at) {
+        long ms = Duration.between(published, at).toMillis();
+        return ms >= 0 ? ms + " ms after publication" : -ms + " ms before publication (its own re-check)";
+    }
+
+    private void summarize(Lab lab, Instant published, List<FencingAck> acks, Writers writers, LabNode primary) {
         for (LabPgbouncer p : lab.pgbouncers()) {
             Optional<FencingAck> ack = acks.stream().filter(a -> a.host().equals(p.host())).findFirst();
             Writers.Stats stats = writers.stats().stream().filter(s -> s.host().equals(p.host())).findFirst()
                     .orElse(new Writers.Stats(p.host(), 0, 0));
             report.row(new DrillReport.Row(p.host(), ack.map(a -> a.status().name()).orElse("none"),
-                    ack.map(a -> Duration.between(e.occurredAt(), a.timings().completedAt()).toMillis() + " ms").orElse("-"),
+                    ack.map(a -> Duration.between(published, a.timings().completedAt()).toMillis() + " ms").orElse("-"),
                     Fencing.target(p, "appdb-rw"), stats.inserted(), stats.errors()));
         }
         report.note("topics: " + new Topics(fencing.configs().topicPrefix()).promotions() + ", acks, agents; new primary " + primary.name());
