@@ -32,9 +32,10 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Optional<Callable<Integer>> fast = FastPath.of(args, env);
+        PrintWriter fastErr = new PrintWriter(err, true);
+        Optional<Callable<Integer>> fast = FastPath.of(args, env, fastErr);
         if (fast.isPresent()) {
-            return runFast(fast.get(), args[0], new PrintWriter(err, true));
+            return runFast(fast.get(), args[0], fastErr);
         }
         CommandLine cli = commandLine(env, args);
         cli.setOut(new PrintWriter(out, true));

@@ -57,6 +57,33 @@ public final class NotifyCommand implements Callable<Integer> {
     @Option(names = "--primary", paramLabel = "%p", description = "former primary for promote/switchover events")
     String primary;
 
+    private PrintWriter err;
+
+    /** The options as parsed, by option name; what the CLI's fast path sets and its test compares with picocli. */
+    public record Arguments(Path config, String nodeId, String event, String success, String timestamp, String details,
+                            String primary) {
+    }
+
+    /**
+     * The command with its options already parsed (the CLI's fast path, which skips picocli); usage errors go to
+     * {@code err}.
+     */
+    public NotifyCommand(Map<String, String> env, Arguments arguments, PrintWriter err) {
+        this(env, Clock.systemUTC());
+        this.config = arguments.config();
+        this.nodeId = arguments.nodeId();
+        this.event = arguments.event();
+        this.success = arguments.success();
+        this.timestamp = arguments.timestamp();
+        this.details = arguments.details();
+        this.primary = arguments.primary();
+        this.err = err;
+    }
+
+    public Arguments arguments() {
+        return new Arguments(config, nodeId, event, success, timestamp, details, primary);
+    }
+
     public NotifyCommand(Map<String, String> env) {
         this(env, Clock.systemUTC());
     }
@@ -72,8 +99,8 @@ public final class NotifyCommand implements Callable<Integer> {
         try {
             e = RepmgrEvent.parse(nodeId, event, success, timestamp, details, primary);
         } catch (PlaceholderException bad) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("pgfence notify: " + bad.getMessage());
+            PrintWriter out = spec != null ? spec.commandLine().getErr() : err;
+            out.println("pgfence notify: " + bad.getMessage());
             return ExitCode.USAGE.code();
         }
         try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {
@@ -93,6 +120,7 @@ public final class NotifyCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Deadline overall = rt.overall(rt.config.verifyTimeout());
+        Warmup.start(); // the event mapper's first use (~0.1 s) also happens while the node is verified
         if (rt.config.publishPrepare()) {
             rt.publishing.prepare(); // the Kafka producer connects while the node is verified, not after
         }
