@@ -193,7 +193,7 @@ public final class FailoverDrill {
      */
     static String relative(Instant published, Instant at) {
         long ms = Duration.between(published, at).toMillis();
-        return ms >= 0 ? ms + " ms after publication" : -ms + " ms before publication (its own re-check)";
+        return ms >= 0 ? ms + " ms after publication" : -ms + " ms before publication, on its own re-check";
     }
 
     private void summarize(Lab lab, Instant published, List<FencingAck> acks, Writers writers, LabNode primary) {

@@ -17,6 +17,6 @@ class FailoverDrillTest {
     @Test
     void anAgentThatVerifiedTheNewPrimaryOnItsOwnComesBeforeThePublication() {
         assertThat(FailoverDrill.relative(PUBLISHED, PUBLISHED.minusMillis(1178)))
-                .isEqualTo("1178 ms before publication (its own re-check)");
+                .isEqualTo("1178 ms before publication, on its own re-check");
     }
 }
