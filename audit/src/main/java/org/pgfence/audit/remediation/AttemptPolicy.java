@@ -1,31 +1,65 @@
 package org.pgfence.audit.remediation;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.pgfence.audit.store.RemediationRecord;
 
-/** Whether another remediation attempt of one (promotion, host) is due, given the attempts so far. */
+/**
+ * Whether another remediation attempt of one (promotion, host) is due, given the attempts so far: at most
+ * {@code maxAttempts}, none after an APPLIED one or a permanent failure, and each retry spaced from the previous
+ * attempt by {@link #FIRST_RETRY} doubled per attempt (capped at {@link #MAX_RETRY}). The spacing lets a transient
+ * cause pass, e.g. the second or so in which a just-promoted node's repmgr metadata does not call it primary yet,
+ * in which the host's own renderer fails closed.
+ */
 public final class AttemptPolicy {
+    static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    static final Duration MAX_RETRY = Duration.ofSeconds(60);
+
     private AttemptPolicy() {
     }
 
-    public record Decision(boolean attempt, String reason) {
+    /**
+     * {@code attempt}: start one now. Otherwise either {@code notBefore} says when the next one is due (nothing to
+     * report), or {@code reason} says why there will be none.
+     */
+    public record Decision(boolean attempt, String reason, Instant notBefore) {
+        public boolean waiting() {
+            return notBefore != null;
+        }
     }
 
-    public static Decision decide(List<RemediationRecord> past, int maxAttempts) {
+    public static Decision decide(List<RemediationRecord> past, int maxAttempts, Instant now) {
         for (RemediationRecord r : past) {
             if (Outcome.APPLIED.name().equals(r.outcome())) {
-                return new Decision(false, "already remediated (attempt " + r.attempt() + ")");
+                return new Decision(false, "already remediated (attempt " + r.attempt() + ")", null);
             }
             if (isPermanent(r.outcome())) {
-                return new Decision(false, "attempt " + r.attempt() + " failed permanently, not retried: " + r.error());
+                return new Decision(false, "attempt " + r.attempt() + " failed permanently, not retried: " + r.error(),
+                        null);
             }
         }
         if (past.size() >= maxAttempts) {
             RemediationRecord last = past.get(past.size() - 1);
             return new Decision(false, "gave up after " + past.size() + " attempts; last: " + last.outcome()
-                    + ": " + last.error());
+                    + ": " + last.error(), null);
         }
-        return new Decision(true, null);
+        if (!past.isEmpty()) {
+            Instant due = past.get(past.size() - 1).at().plus(retryDelay(past.size()));
+            if (now.isBefore(due)) {
+                return new Decision(false, null, due);
+            }
+        }
+        return new Decision(true, null, null);
+    }
+
+    /** The wait after the {@code attempts}-th failed attempt: 2 s, 4 s, 8 s, ... at most 60 s. */
+    static Duration retryDelay(int attempts) {
+        Duration d = FIRST_RETRY;
+        for (int i = 1; i < attempts && d.compareTo(MAX_RETRY) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
     }
 
     private static boolean isPermanent(String outcome) {

@@ -28,8 +28,8 @@ import org.slf4j.MDC;
 
 /**
  * Decides whether an overdue host is repaired over SSH and runs the repair on its own executor, one
- * repair per (promotion, host) at a time, at most {@code maxAttempts} attempts, none after a permanent
- * failure (unknown host key, failed authentication). Each attempt is stored as a remediation row and as
+ * repair per (promotion, host) at a time, at most {@code maxAttempts} attempts spaced by {@link AttemptPolicy},
+ * none after a permanent failure (unknown host key, failed authentication). Each attempt is stored as a remediation row and as
  * a {@code fencing-ack} from agent {@code audit}, which is also published to the acks topic.
  */
 public final class Remediator implements AutoCloseable {
@@ -71,7 +71,10 @@ public final class Remediator implements AutoCloseable {
         }
         List<RemediationRecord> past = queries.remediations(promotion.id()).stream()
                 .filter(r -> r.host().equals(host)).toList();
-        AttemptPolicy.Decision d = AttemptPolicy.decide(past, settings.ssh().maxAttempts());
+        AttemptPolicy.Decision d = AttemptPolicy.decide(past, settings.ssh().maxAttempts(), clock.instant());
+        if (d.waiting()) {
+            return;
+        }
         if (!d.attempt()) {
             reportOnce(key, d.reason());
             return;

@@ -28,17 +28,33 @@ class RemediationDecisionsTest {
 
     @Test
     void attemptsAreBoundedAndPermanentFailuresAreNeverRetried() {
-        assertThat(AttemptPolicy.decide(List.of(), 2).attempt()).isTrue();
-        assertThat(AttemptPolicy.decide(List.of(attempt(1, Outcome.UNREACHABLE)), 2).attempt()).isTrue();
+        Instant later = AT.plusSeconds(600);
+        assertThat(AttemptPolicy.decide(List.of(), 2, AT).attempt()).isTrue();
+        assertThat(AttemptPolicy.decide(List.of(attempt(1, Outcome.UNREACHABLE)), 2, later).attempt()).isTrue();
         AttemptPolicy.Decision exhausted = AttemptPolicy.decide(
-                List.of(attempt(1, Outcome.UNREACHABLE), attempt(2, Outcome.RELOAD_FAILED)), 2);
+                List.of(attempt(1, Outcome.UNREACHABLE), attempt(2, Outcome.RELOAD_FAILED)), 2, later);
         assertThat(exhausted.attempt()).isFalse();
+        assertThat(exhausted.waiting()).isFalse();
         assertThat(exhausted.reason()).contains("gave up after 2 attempts", "RELOAD_FAILED");
-        AttemptPolicy.Decision hostKey = AttemptPolicy.decide(List.of(attempt(1, Outcome.HOST_KEY_REJECTED)), 5);
+        AttemptPolicy.Decision hostKey = AttemptPolicy.decide(List.of(attempt(1, Outcome.HOST_KEY_REJECTED)), 5, later);
         assertThat(hostKey.attempt()).isFalse();
         assertThat(hostKey.reason()).contains("failed permanently");
-        assertThat(AttemptPolicy.decide(List.of(attempt(1, Outcome.AUTH_FAILED)), 5).attempt()).isFalse();
-        assertThat(AttemptPolicy.decide(List.of(attempt(1, Outcome.APPLIED)), 5).attempt()).isFalse();
+        assertThat(AttemptPolicy.decide(List.of(attempt(1, Outcome.AUTH_FAILED)), 5, later).attempt()).isFalse();
+        assertThat(AttemptPolicy.decide(List.of(attempt(1, Outcome.APPLIED)), 5, later).attempt()).isFalse();
+    }
+
+    @Test
+    void retriesWaitTwoSecondsThenTwiceAsLongEachTime() {
+        List<RemediationRecord> one = List.of(attempt(1, Outcome.ROUTES_ELSEWHERE));
+        AttemptPolicy.Decision early = AttemptPolicy.decide(one, 5, AT.plusMillis(1999));
+        assertThat(early.attempt()).isFalse();
+        assertThat(early.waiting()).as("a retry that is not due yet is not a reason to report").isTrue();
+        assertThat(early.notBefore()).isEqualTo(AT.plusSeconds(2));
+        assertThat(AttemptPolicy.decide(one, 5, AT.plusSeconds(2)).attempt()).isTrue();
+        List<RemediationRecord> two = List.of(attempt(1, Outcome.UNREACHABLE), attempt(2, Outcome.UNREACHABLE));
+        assertThat(AttemptPolicy.decide(two, 5, AT.plusSeconds(3)).notBefore()).isEqualTo(AT.plusSeconds(4));
+        assertThat(AttemptPolicy.retryDelay(3)).hasSeconds(8);
+        assertThat(AttemptPolicy.retryDelay(9)).isEqualTo(AttemptPolicy.MAX_RETRY);
     }
 
     @Test
