@@ -36,6 +36,8 @@ public final class JdbcNodeProbe implements NodeProbe {
             + " %s AS local_id) s"
             + " LEFT JOIN repmgr.nodes n ON true ORDER BY n.node_id";
     static final String LOCAL_ID = "repmgr.get_local_node_id()";
+    private static final String WITH_LOCAL_ID = String.format(PROBE_SQL, LOCAL_ID);
+    private static final String WITHOUT_LOCAL_ID = String.format(PROBE_SQL, "NULL::int");
     /** SQLSTATE undefined_function: a repmgr without {@code get_local_node_id()}. */
     private static final String UNDEFINED_FUNCTION = "42883";
 
@@ -59,14 +61,14 @@ public final class JdbcNodeProbe implements NodeProbe {
 
     private NodeObservation read(ClusterConfig cluster, Address address, Connection c) throws SQLException {
         try {
-            return read(cluster, address, c, String.format(PROBE_SQL, withoutLocalId ? "NULL::int" : LOCAL_ID));
+            return read(cluster, address, c, withoutLocalId ? WITHOUT_LOCAL_ID : WITH_LOCAL_ID);
         } catch (SQLException e) {
             if (withoutLocalId || !UNDEFINED_FUNCTION.equals(e.getSQLState())) {
                 throw e;
             }
             LOG.info("{} has no {}; identifying nodes by their conninfo", address, LOCAL_ID);
             withoutLocalId = true;
-            return read(cluster, address, c, String.format(PROBE_SQL, "NULL::int"));
+            return read(cluster, address, c, WITHOUT_LOCAL_ID);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.pgfence.lab.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import org.pgfence.lab.LabPgbouncer;
  * command line): resident set size, and CPU as the share of one core used over a measuring window.
  */
 final class AgentCost {
-    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     record Sample(long rssKb, double cpuPercent, int threads) {
     }
@@ -39,17 +37,14 @@ final class AgentCost {
     /** Measures every agent over {@code window} (a measuring interval, not a wait for a condition). */
     static Summary measure(List<Path> agentConfigs, Duration window) {
         Map<Long, Long> ticks0 = new LinkedHashMap<>();
-        List<Long> pids = new ArrayList<>();
-        for (Path config : agentConfigs) {
-            javaPid(config.toString()).ifPresent(pids::add);
-        }
-        pids.forEach(pid -> ticks0.put(pid, cpuTicks(pid)));
+        List<Long> pids = pids(agentConfigs);
+        pids.forEach(pid -> ticks0.put(pid, Proc.cpuTicks(pid)));
         long start = System.nanoTime();
         LockSupport.parkNanos(window.toNanos());
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Sample> samples = new ArrayList<>();
         for (long pid : pids) {
-            double cpu = (cpuTicks(pid) - ticks0.get(pid)) / (double) TICKS_PER_SECOND / seconds * 100.0;
+            double cpu = (Proc.cpuTicks(pid) - ticks0.get(pid)) / (double) Proc.TICKS_PER_SECOND / seconds * 100.0;
             samples.add(new Sample(statusKb(pid, "VmRSS:"), cpu, (int) statusKb(pid, "Threads:")));
         }
         return summarize(samples);
@@ -62,6 +57,15 @@ final class AgentCost {
         double max = samples.stream().mapToDouble(Sample::cpuPercent).max().orElse(0);
         return new Summary(samples.size(), Percentiles.median(rss), Percentiles.of(rss).max(), mean, max,
                 Percentiles.median(threads));
+    }
+
+    /** The agent JVMs that run with these config files (one that is not found is left out). */
+    static List<Long> pids(List<Path> agentConfigs) {
+        List<Long> pids = new ArrayList<>();
+        for (Path config : agentConfigs) {
+            javaPid(config.toString()).ifPresent(pids::add);
+        }
+        return pids;
     }
 
     static List<Path> configs(List<LabPgbouncer> hosts, Function<LabPgbouncer, Path> config) {
@@ -77,7 +81,7 @@ final class AgentCost {
                         return cmd.contains("org.pgfence.cli.Main") && cmd.contains(configFile) && cmd.contains("java");
                     })
                     .map(p -> Long.parseLong(p.getFileName().toString()))
-                    .filter(pid -> read(Path.of("/proc/" + pid + "/comm")).trim().equals("java"))
+                    .filter(pid -> Proc.read(Path.of("/proc/" + pid + "/comm")).trim().equals("java"))
                     .findFirst();
         } catch (IOException e) {
             return Optional.empty();
@@ -85,34 +89,15 @@ final class AgentCost {
     }
 
     private static String cmdline(Path proc) {
-        return read(proc.resolve("cmdline")).replace('\0', ' ');
-    }
-
-    private static long cpuTicks(long pid) {
-        String stat = read(Path.of("/proc/" + pid + "/stat"));
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return 0;
-        }
-        String[] f = stat.substring(close + 2).split(" ");
-        // after "pid (comm) ": state is f[0]; utime and stime are fields 14 and 15 of stat, f[11] and f[12]
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return Proc.read(proc.resolve("cmdline")).replace('\0', ' ');
     }
 
     private static long statusKb(long pid, String key) {
-        for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
+        for (String line : Proc.read(Path.of("/proc/" + pid + "/status")).split("\n")) {
             if (line.startsWith(key)) {
                 return Long.parseLong(line.substring(key.length()).replace("kB", "").trim());
             }
         }
         return 0;
-    }
-
-    private static String read(Path p) {
-        try {
-            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

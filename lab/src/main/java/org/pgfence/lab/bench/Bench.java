@@ -62,7 +62,7 @@ final class Bench {
                     out.printf("   warm-up: %d reconciles per agent (SIGHUP) in %d ms%n", warmup, took.toMillis());
                 }
                 List<PromotionSample> samples;
-                try (CpuSampler cpu = new CpuSampler(agentPids(agentConfigs), clock)) {
+                try (CpuSampler cpu = new CpuSampler(AgentCost.pids(agentConfigs), clock)) {
                     samples = promote(lab, fencing, watch, cpu, promotions);
                 }
                 List<Long> announce = announceDelays(watch);
@@ -110,14 +110,6 @@ final class Bench {
             throw new LabException(ExitCode.CHECK_FAILED, "not every agent reconciled within " + timeout.toSeconds() + " s");
         }
         out.printf("   %d agents up and reconciled in %d ms%n", hosts, Duration.between(start, clock.instant()).toMillis());
-    }
-
-    private static List<Long> agentPids(List<Path> agentConfigs) {
-        List<Long> pids = new ArrayList<>();
-        for (Path config : agentConfigs) {
-            AgentCost.javaPid(config.toString()).ifPresent(pids::add);
-        }
-        return pids;
     }
 
     private List<PromotionSample> promote(Lab lab, Fencing fencing, BenchWatch watch, CpuSampler cpu, int promotions) {

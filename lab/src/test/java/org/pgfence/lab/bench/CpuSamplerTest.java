@@ -12,14 +12,14 @@ class CpuSamplerTest {
     @Test
     void processTicksAreUtimePlusStimeEvenWithSpacesInTheCommandName() {
         String stat = "4242 (C1 Compiler Thr) S 1 4242 4242 0 -1 4194560 3000 0 0 0 1234 567 0 0 20 0 24 0 100 0 0";
-        assertThat(CpuSampler.processTicks(stat)).isEqualTo(1234 + 567);
-        assertThat(CpuSampler.processTicks("")).isZero();
+        assertThat(Proc.processTicks(stat)).isEqualTo(1234 + 567);
+        assertThat(Proc.processTicks("")).isZero();
     }
 
     @Test
     void machineBusyLeavesOutIdleAndIowait() {
         String stat = "cpu  100 10 50 800 40 5 5 0 0 0\ncpu0 50 5 25 400 20 2 3 0 0 0\n";
-        assertThat(CpuSampler.machineTicks(stat)).containsExactly(170, 1010);
+        assertThat(Proc.machineTicks(stat)).containsExactly(170, 1010);
     }
 
     @Test

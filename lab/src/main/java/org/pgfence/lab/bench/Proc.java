@@ -1,0 +1,64 @@
+package org.pgfence.lab.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What the bench reads from {@code /proc}: a process's CPU ticks and the machine's. */
+final class Proc {
+    static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+    static final long TICK_MILLIS = 1000 / TICKS_PER_SECOND;
+
+    private Proc() {
+    }
+
+    /** utime + stime of process {@code pid}; 0 if it is gone. */
+    static long cpuTicks(long pid) {
+        return processTicks(read(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** utime + stime from a {@code /proc/<pid>/stat} line (the command name may hold spaces); 0 if empty. */
+    static long processTicks(String stat) {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            return 0;
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        // after "pid (comm) ": state is f[0]; utime and stime are fields 14 and 15 of stat, f[11] and f[12]
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** {busy, total} ticks of all cores, from the {@code cpu} line of {@code /proc/stat}. */
+    static long[] machineTicks(String procStat) {
+        for (String line : procStat.split("\n")) {
+            if (line.startsWith("cpu ")) {
+                String[] f = line.trim().split("\\s+");
+                long total = 0;
+                long idle = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                    long v = Long.parseLong(f[i]);
+                    total += v;
+                    if (i == 4 || i == 5) {
+                        idle += v;
+                    }
+                }
+                return new long[] {total - idle, total};
+            }
+        }
+        return new long[] {0, 0};
+    }
+
+    static long[] machineTicks() {
+        return machineTicks(read(Path.of("/proc/stat")));
+    }
+
+    /** The file's text, or "" if it cannot be read (a process that just exited). */
+    static String read(Path p) {
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
