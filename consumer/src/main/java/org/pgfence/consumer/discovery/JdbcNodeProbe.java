@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pgfence.consumer.config.ClusterConfig;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +122,15 @@ public final class JdbcNodeProbe implements NodeProbe {
             LOG.debug("IDENTIFY_SYSTEM on {} failed: {}", address, describe(e));
             return null;
         }
+    }
+
+    /**
+     * Initialises pgjdbc's error reporting (its message bundle, MessageFormat), which the first promotion
+     * otherwise does on the fencing path: the demoted primary's connection fails with FATAL 57P01. No I/O.
+     */
+    public static String warmUp() {
+        return describe(new PSQLException(new ServerErrorMessage(
+                "SFATAL\0C57P01\0Mterminating connection due to administrator command\0")));
     }
 
     private Connection connection(ClusterConfig cluster, Address address) throws SQLException {
