@@ -7,10 +7,10 @@ import java.util.UUID;
 import org.pgfence.events.FormerPrimary;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
+import org.pgfence.libpq.Conninfo;
+import org.pgfence.libpq.ConninfoException;
 import org.pgfence.producer.postgres.LocalPrimary;
 import org.pgfence.producer.postgres.NodeRow;
-import org.pgfence.producer.repmgr.Conninfo;
-import org.pgfence.producer.repmgr.ConninfoException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,7 @@ final class EventBuilder {
             }
             try {
                 Conninfo c = Conninfo.parse(row.get().conninfo());
-                return new NodeRef(id, row.get().name(), c.host(), c.port());
+                return new NodeRef(id, row.get().name(), c.tcpHost(), c.port());
             } catch (ConninfoException e) {
                 LOG.warn("Cannot use the conninfo of node {} in repmgr.nodes ({}); using repmgr.conf's", id,
                         e.getMessage());
@@ -57,7 +57,7 @@ final class EventBuilder {
             LOG.warn("Node {} has no row in repmgr.nodes; using repmgr.conf's name and conninfo", id);
         }
         Conninfo c = config.repmgr().conninfo();
-        return new NodeRef(id, config.repmgr().nodeName(), c.host(), c.port());
+        return new NodeRef(id, config.repmgr().nodeName(), c.tcpHost(), c.port());
     }
 
     static Optional<FormerPrimary> former(Announcement a, LocalPrimary primary) {

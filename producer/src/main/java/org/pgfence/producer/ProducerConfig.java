@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pgfence.events.kafka.KafkaSettings;
+import org.pgfence.libpq.Conninfo;
+import org.pgfence.libpq.ConninfoException;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
-import org.pgfence.producer.repmgr.Conninfo;
-import org.pgfence.producer.repmgr.ConninfoException;
 import org.pgfence.producer.repmgr.RepmgrConf;
 
 /**
@@ -104,7 +104,7 @@ public record ProducerConfig(
     private static RepmgrConf repmgrConf(ConfigReader section, Path file) {
         try {
             RepmgrConf conf = RepmgrConf.read(file);
-            conf.conninfo().host();
+            conf.conninfo().tcpHost();
             conf.conninfo().port();
             return conf;
         } catch (IOException e) {
@@ -142,7 +142,7 @@ public record ProducerConfig(
         }
         try {
             Conninfo conninfo = Conninfo.parse(text);
-            conninfo.host();
+            conninfo.tcpHost();
             conninfo.port();
             return conninfo;
         } catch (ConninfoException e) {

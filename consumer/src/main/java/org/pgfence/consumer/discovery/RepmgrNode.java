@@ -1,6 +1,7 @@
 package org.pgfence.consumer.discovery;
 
 import java.util.Optional;
+import org.pgfence.libpq.Conninfo;
 
 /**
  * One row of {@code repmgr.nodes} as one node sees it. {@code conninfo} is kept raw; only

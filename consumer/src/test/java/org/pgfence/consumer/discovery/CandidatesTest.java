@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.pgfence.consumer.config.SeedNode;
 import org.pgfence.events.NodeRef;
 
 class CandidatesTest {
@@ -30,5 +31,32 @@ class CandidatesTest {
         assertThat(first).isEmpty();
         assertThat(Candidates.first(List.of(), List.of(), new NodeRef(2, "node2", "db-2.example.org", 5432)))
                 .containsExactly(new Address("db-2.example.org", 5432));
+    }
+
+    @Test
+    void repmgrRowWithoutAParsableConninfoOrHostHasNoAddress() {
+        assertThat(new RepmgrNode(1, "n", "standby", true, "l", null, "garbage").address()).isEmpty();
+        assertThat(new RepmgrNode(1, "n", "standby", true, "l", null, "dbname=x").address()).isEmpty();
+        assertThat(new RepmgrNode(1, "n", "standby", true, "l", null, "host=a,b port=6000").address())
+                .contains(new Address("a", 6000));
+    }
+
+    @Test
+    void candidatesAreSeedsKnownNodesAndTheEventsPrimaryWithoutDuplicates() {
+        Set<Address> first = Candidates.first(List.of(new SeedNode("127.0.0.11", 5432)),
+                List.of(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432)),
+                new NodeRef(3, "node3", "127.0.0.13", 5432));
+        assertThat(first).containsExactly(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432),
+                new Address("127.0.0.13", 5432));
+    }
+
+    @Test
+    void nodesListedInMetadataButNotProbedAreProbedNext() {
+        NodeObservation o = new NodeObservation(new Address("127.0.0.11", 5432), null, false, 1,
+                TimelineSource.WAL_FILE, "s", 1, List.of(
+                        new RepmgrNode(1, "node1", "primary", true, "lab", null, "host=127.0.0.11 port=5432"),
+                        new RepmgrNode(2, "node2", "standby", true, "lab", 1, "host=127.0.0.12 port=5432")));
+        assertThat(Candidates.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.12", 5432));
+        assertThat(Candidates.listed(List.of(o))).hasSize(2);
     }
 }

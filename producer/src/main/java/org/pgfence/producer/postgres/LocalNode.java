@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.pgfence.events.Epoch;
+import org.pgfence.libpq.Conninfo;
 import org.pgfence.producer.Deadline;
-import org.pgfence.producer.repmgr.Conninfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +143,7 @@ public final class LocalNode implements NodeProbe, AutoCloseable {
     }
 
     static String url(Conninfo conninfo) {
-        String host = conninfo.host();
+        String host = conninfo.tcpHost();
         String db = conninfo.dbname() == null ? (conninfo.user() == null ? "postgres" : conninfo.user())
                 : conninfo.dbname();
         return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + conninfo.port()

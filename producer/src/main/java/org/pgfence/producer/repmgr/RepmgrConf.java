@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.pgfence.libpq.Conninfo;
+import org.pgfence.libpq.ConninfoException;
 
 /**
  * The parts of a repmgr.conf pgfence needs: this node's id, name and conninfo.

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.pgfence.libpq.Conninfo;
 import org.pgfence.producer.Deadline;
 import org.pgfence.producer.MutableClock;
 import org.pgfence.producer.failure.Failure;
-import org.pgfence.producer.repmgr.Conninfo;
 
 class LocalNodeTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T20:00:00Z"));

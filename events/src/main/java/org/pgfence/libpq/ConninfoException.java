@@ -1,6 +1,6 @@
-package org.pgfence.producer.repmgr;
+package org.pgfence.libpq;
 
-/** A conninfo string or repmgr.conf that cannot be used; the message names the offending key. */
+/** A conninfo string (or the file that holds it) that cannot be used; the message names the offending key. */
 public final class ConninfoException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
