@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.pgfence.events.testing.MutableClock;
 
 class DeadlineTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T20:00:00Z"));

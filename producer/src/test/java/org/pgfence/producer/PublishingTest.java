@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgfence.events.testing.MutableClock;
 import org.pgfence.producer.kafka.Publisher;
 import org.pgfence.producer.spool.FlushResult;
 import org.pgfence.producer.spool.Spool;

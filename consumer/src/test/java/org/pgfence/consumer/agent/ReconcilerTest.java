@@ -30,6 +30,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.testing.MutableClock;
 import org.pgfence.process.ConfigReader;
 
 /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.pgfence.events.testing.MutableClock;
 
 class ScheduleTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T20:00:00Z"));

@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.pgfence.events.testing.MutableClock;
 import org.pgfence.libpq.Conninfo;
 import org.pgfence.producer.Deadline;
-import org.pgfence.producer.MutableClock;
 import org.pgfence.producer.failure.Failure;
 
 class LocalNodeTest {

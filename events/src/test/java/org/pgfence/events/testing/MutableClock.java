@@ -1,4 +1,4 @@
-package org.pgfence.producer;
+package org.pgfence.events.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand (shared with the other modules through the events test-jar). */
 public final class MutableClock extends Clock {
     private Instant now;
 
