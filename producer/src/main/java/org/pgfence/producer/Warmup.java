@@ -7,6 +7,7 @@ import org.pgfence.events.EventJson;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
+import org.pgfence.process.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,7 @@ final class Warmup {
     }
 
     static void start() {
-        Thread t = new Thread(Warmup::run, "pgfence-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
+        Background.start("pgfence-warmup", Warmup::run);
     }
 
     private static void run() {

@@ -12,6 +12,7 @@ import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.kafka.EventDeserializer;
+import org.pgfence.process.Background;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,7 @@ final class Warmup {
     }
 
     static Thread start() {
-        Thread t = new Thread(Warmup::run, "pgfence-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-        return t;
+        return Background.start("pgfence-warmup", Warmup::run);
     }
 
     /** Returns whether every step completed. */
