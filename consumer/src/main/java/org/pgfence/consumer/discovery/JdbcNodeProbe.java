@@ -26,25 +26,42 @@ public final class JdbcNodeProbe implements NodeProbe {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcNodeProbe.class);
     /**
      * Everything a probe reads, in one round trip: the node's state (repeated on every row) and its view of
-     * repmgr.nodes. LEFT JOIN so that a node whose repmgr.nodes is empty still reports its state.
+     * repmgr.nodes. LEFT JOIN so that a node whose repmgr.nodes is empty still reports its state. The first
+     * placeholder is the local node id, the second the WAL directory's timeline (see {@link #WAL_DIRECTORY}).
      */
     static final String PROBE_SQL = "SELECT s.in_recovery, s.system_identifier, s.tli, s.checkpoint_tli, s.local_id,"
-            + " n.node_id, n.node_name, n.type, n.active, n.location, n.upstream_node_id, n.conninfo"
+            + " s.wal_dir_tli, n.node_id, n.node_name, n.type, n.active, n.location, n.upstream_node_id, n.conninfo"
             + " FROM (SELECT pg_is_in_recovery() AS in_recovery,"
             + " (SELECT system_identifier FROM pg_control_system())::text AS system_identifier,"
             + " CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1)"
             + " ELSE ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int END AS tli,"
             + " (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli,"
-            + " %s AS local_id) s"
+            + " %s AS local_id, %s AS wal_dir_tli) s"
             + " LEFT JOIN repmgr.nodes n ON true ORDER BY n.node_id";
     static final String LOCAL_ID = "repmgr.get_local_node_id()";
-    private static final String WITH_LOCAL_ID = String.format(PROBE_SQL, LOCAL_ID);
-    private static final String WITHOUT_LOCAL_ID = String.format(PROBE_SQL, "NULL::int");
+    /**
+     * For a standby whose WAL receiver is down (no {@code received_tli}): the highest timeline among the WAL
+     * segments in its {@code pg_wal}. The segment being replayed is there under the replay timeline and WAL of a
+     * timeline can only come from a node on it, so this is never below the replay timeline (IDENTIFY_SYSTEM's
+     * answer) and never above a timeline that exists. It needs {@code pg_monitor} (or superuser), and saves the
+     * replication connection (a walsender fork on the node) that IDENTIFY_SYSTEM costs in every switchover.
+     */
+    static final String WAL_DIRECTORY = "CASE WHEN pg_is_in_recovery() AND NOT EXISTS"
+            + " (SELECT 1 FROM pg_stat_wal_receiver WHERE received_tli IS NOT NULL)"
+            + " THEN (SELECT max(('x'||substr(name,1,8))::bit(32)::int) FROM pg_ls_waldir()"
+            + " WHERE name ~ '^[0-9A-F]{24}$') END";
+    /** The probe's four forms: [without local id][without WAL directory]. */
+    private static final String[][] PROBES = {
+        {String.format(PROBE_SQL, LOCAL_ID, WAL_DIRECTORY), String.format(PROBE_SQL, LOCAL_ID, "NULL::int")},
+        {String.format(PROBE_SQL, "NULL::int", WAL_DIRECTORY), String.format(PROBE_SQL, "NULL::int", "NULL::int")}};
     /** SQLSTATE undefined_function: a repmgr without {@code get_local_node_id()}. */
     private static final String UNDEFINED_FUNCTION = "42883";
+    /** SQLSTATE insufficient_privilege: a user without {@code pg_monitor} may not list {@code pg_wal}. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final Map<Address, Connection> connections = new ConcurrentHashMap<>();
     private volatile boolean withoutLocalId;
+    private volatile boolean withoutWalDirectory;
 
     @Override
     public NodeObservation probe(ClusterConfig cluster, Address address) {
@@ -62,16 +79,31 @@ public final class JdbcNodeProbe implements NodeProbe {
     }
 
     private NodeObservation read(ClusterConfig cluster, Address address, Connection c) throws SQLException {
-        try {
-            return read(cluster, address, c, withoutLocalId ? WITHOUT_LOCAL_ID : WITH_LOCAL_ID);
-        } catch (SQLException e) {
-            if (withoutLocalId || !UNDEFINED_FUNCTION.equals(e.getSQLState())) {
-                throw e;
+        while (true) {
+            try {
+                return read(cluster, address, c, PROBES[withoutLocalId ? 1 : 0][withoutWalDirectory ? 1 : 0]);
+            } catch (SQLException e) {
+                if (!degrade(address, e)) {
+                    throw e;
+                }
             }
+        }
+    }
+
+    /** Drops the optional part of the probe that {@code e} is about; false when there is none. */
+    private boolean degrade(Address address, SQLException e) {
+        if (!withoutLocalId && UNDEFINED_FUNCTION.equals(e.getSQLState())) {
             LOG.info("{} has no {}; identifying nodes by their conninfo", address, LOCAL_ID);
             withoutLocalId = true;
-            return read(cluster, address, c, WITHOUT_LOCAL_ID);
+            return true;
         }
+        if (!withoutWalDirectory && INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+            LOG.info("{}: {}; a standby whose WAL receiver is down is read with IDENTIFY_SYSTEM instead of "
+                    + "pg_ls_waldir() (grant pg_monitor to avoid that connection)", address, describe(e));
+            withoutWalDirectory = true;
+            return true;
+        }
+        return false;
     }
 
     private NodeObservation read(ClusterConfig cluster, Address address, Connection c, String sql)
@@ -81,6 +113,7 @@ public final class JdbcNodeProbe implements NodeProbe {
         Integer tli = null;
         int checkpointTli = 0;
         Integer localNodeId = null;
+        Integer walDirectoryTli = null;
         List<RepmgrNode> view = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             boolean first = true;
@@ -91,15 +124,20 @@ public final class JdbcNodeProbe implements NodeProbe {
                     tli = (Integer) rs.getObject(3);
                     checkpointTli = rs.getInt(4);
                     localNodeId = (Integer) rs.getObject(5);
+                    walDirectoryTli = (Integer) rs.getObject(6);
                     first = false;
                 }
-                if (rs.getObject(6) != null) {
-                    view.add(new RepmgrNode(rs.getInt(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
-                            rs.getString(10), (Integer) rs.getObject(11), rs.getString(12)));
+                if (rs.getObject(7) != null) {
+                    view.add(new RepmgrNode(rs.getInt(7), rs.getString(8), rs.getString(9), rs.getBoolean(10),
+                            rs.getString(11), (Integer) rs.getObject(12), rs.getString(13)));
                 }
             }
         }
         TimelineSource source = inRecovery ? TimelineSource.WAL_RECEIVER : TimelineSource.WAL_FILE;
+        if (tli == null && inRecovery && walDirectoryTli != null) {
+            tli = walDirectoryTli;
+            source = TimelineSource.WAL_DIRECTORY;
+        }
         if (tli == null && inRecovery) {
             tli = identifySystem(cluster, address);
             source = tli != null ? TimelineSource.IDENTIFY_SYSTEM : TimelineSource.CHECKPOINT;

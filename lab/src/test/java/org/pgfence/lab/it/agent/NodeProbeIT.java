@@ -1,0 +1,166 @@
+package org.pgfence.lab.it.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pgfence.consumer.config.ClusterConfig;
+import org.pgfence.consumer.config.SeedNode;
+import org.pgfence.consumer.discovery.Address;
+import org.pgfence.consumer.discovery.JdbcNodeProbe;
+import org.pgfence.consumer.discovery.NodeObservation;
+import org.pgfence.consumer.discovery.TimelineSource;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabExtension;
+import org.pgfence.lab.LabNode;
+
+/**
+ * The agent's node probe on real nodes, for the one reading that used to cost a connection per switchover: the
+ * timeline of a standby whose WAL receiver is down. With repmgrd stopped, node3's receiver is switched off by
+ * hand ({@code primary_conninfo = ''}), so "down" holds for as long as the test needs, on timeline 1 and, after
+ * node2 is promoted and node3 has streamed from it, on timeline 2. Each time the probe must read it from the WAL
+ * directory and agree with IDENTIFY_SYSTEM asked directly; a user without {@code pg_monitor} must still get the
+ * right timeline, through IDENTIFY_SYSTEM.
+ */
+@ExtendWith(LabExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeProbeIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String PLAIN_ROLE = "probe_plain";
+    private final JdbcNodeProbe probe = new JdbcNodeProbe();
+    private final JdbcNodeProbe plainProbe = new JdbcNodeProbe();
+    private Lab lab;
+    private LabNode node2;
+    private LabNode node3;
+
+    @BeforeAll
+    void stopRepmgrd(Lab lab) throws SQLException {
+        this.lab = lab;
+        node2 = lab.node(2);
+        node3 = lab.node(3);
+        for (LabNode n : lab.nodes()) {
+            lab.stopRepmgrd(n.id()); // no automatic failover may undo what the tests set up
+        }
+        execute(lab.node(1), "repmgr", "CREATE ROLE " + PLAIN_ROLE + " LOGIN REPLICATION",
+                "GRANT USAGE ON SCHEMA repmgr TO " + PLAIN_ROLE, "GRANT SELECT ON repmgr.nodes TO " + PLAIN_ROLE,
+                "GRANT EXECUTE ON FUNCTION pg_control_system() TO " + PLAIN_ROLE,
+                "GRANT EXECUTE ON FUNCTION pg_control_checkpoint() TO " + PLAIN_ROLE);
+        await().atMost(WAIT).until(() -> query(node3, "SELECT count(*) FROM pg_roles WHERE rolname = '"
+                + PLAIN_ROLE + "'").equals("1"));
+    }
+
+    @AfterAll
+    void close() {
+        probe.close();
+        plainProbe.close();
+    }
+
+    @Test
+    @Order(1)
+    void aStreamingStandbyIsReadFromItsWalReceiver() {
+        NodeObservation o = probe.probe(cluster("repmgr"), address(node3));
+        assertThat(o.error()).isNull();
+        assertThat(o.timelineSource()).isEqualTo(TimelineSource.WAL_RECEIVER);
+        assertThat(o.timeline()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void aStandbyWithoutReceiverIsReadFromItsWalDirectoryAndAgreesWithIdentifySystem() throws SQLException {
+        receiverOff(node3);
+        NodeObservation o = probe.probe(cluster("repmgr"), address(node3));
+        assertThat(o.timelineSource()).isEqualTo(TimelineSource.WAL_DIRECTORY);
+        assertThat(o.timeline()).isEqualTo(identifySystem(node3)).isEqualTo(1);
+        assertThat(o.timelineSource().exact()).as("not streaming: no read-only traffic").isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void onTheNextTimelineToo() throws SQLException {
+        execute(node2, "postgres", "SELECT pg_promote(true, 30)",
+                "SELECT pg_create_physical_replication_slot('repmgr_slot_3')"); // node3's primary_slot_name
+        execute(node3, "postgres", "ALTER SYSTEM SET primary_conninfo = 'host=" + node2.address() + " port="
+                + node2.pgPort() + " user=repmgr application_name=node3'", "SELECT pg_reload_conf()");
+        await().atMost(WAIT).untilAsserted(() -> {
+            NodeObservation o = probe.probe(cluster("repmgr"), address(node3));
+            assertThat(o.timelineSource()).isEqualTo(TimelineSource.WAL_RECEIVER);
+            assertThat(o.timeline()).isEqualTo(2);
+        });
+        receiverOff(node3);
+        NodeObservation o = probe.probe(cluster("repmgr"), address(node3));
+        assertThat(o.timelineSource()).isEqualTo(TimelineSource.WAL_DIRECTORY);
+        assertThat(o.timeline()).isEqualTo(identifySystem(node3)).isEqualTo(2);
+    }
+
+    @Test
+    @Order(4)
+    void aUserWithoutPgMonitorFallsBackToIdentifySystem() throws SQLException {
+        assertThat(query(node3, "SELECT count(*) FROM pg_stat_wal_receiver")).isEqualTo("0");
+        NodeObservation o = plainProbe.probe(cluster(PLAIN_ROLE), address(node3));
+        assertThat(o.error()).isNull();
+        assertThat(o.timelineSource()).isEqualTo(TimelineSource.IDENTIFY_SYSTEM);
+        assertThat(o.timeline()).isEqualTo(2);
+        assertThat(o.view()).as("repmgr.nodes as the plain user reads it").hasSize(3);
+    }
+
+    private void receiverOff(LabNode node) throws SQLException {
+        execute(node, "postgres", "ALTER SYSTEM SET primary_conninfo = ''", "SELECT pg_reload_conf()");
+        await().atMost(WAIT).until(() -> query(node, "SELECT count(*) FROM pg_stat_wal_receiver").equals("0"));
+    }
+
+    private ClusterConfig cluster(String user) {
+        return new ClusterConfig("lab", List.of(new SeedNode(node3.address(), node3.pgPort())), "repmgr", user, null,
+                Duration.ofSeconds(2));
+    }
+
+    private static Address address(LabNode node) {
+        return new Address(node.address(), node.pgPort());
+    }
+
+    /** The oracle: IDENTIFY_SYSTEM asked directly, as the lab's superuser. */
+    private static int identifySystem(LabNode node) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("replication", "database");
+        p.setProperty("preferQueryMode", "simple");
+        p.setProperty("assumeMinServerVersion", "10");
+        try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), p);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("IDENTIFY_SYSTEM")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getInt("timeline");
+        }
+    }
+
+    private static void execute(LabNode node, String database, String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(node.jdbcUrl(database), "postgres", null);
+             Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    private static String query(LabNode node, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), "postgres", null);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
