@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A libpq connection string, in either of libpq's forms: keyword/value ({@code host=127.0.0.12 port=5432},
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
 public final class Conninfo {
     public static final int DEFAULT_PORT = 5432;
     private static final Set<String> SECRET = Set.of("password", "sslpassword");
-    private static final Pattern KEY = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private final Map<String, String> values;
 
     private Conninfo(Map<String, String> values) {
@@ -206,6 +204,21 @@ public final class Conninfo {
         }
     }
 
+    /** {@code [a-zA-Z_][a-zA-Z0-9_]*}, without a regex (agents parse every node's conninfo on every probe). */
+    static boolean isKey(String key) {
+        if (key.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+            if (!letter && (i == 0 || c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** libpq's conninfo_parse, by hand. */
     private static final class Cursor {
         private final String s;
@@ -233,7 +246,7 @@ public final class Conninfo {
                 throw new ConninfoException("Invalid conninfo near '" + key + "': missing '=' after key '"
                         + key + "'");
             }
-            if (!KEY.matcher(key).matches()) {
+            if (!isKey(key)) {
                 throw new ConninfoException("Invalid conninfo: illegal key '" + key + "'");
             }
             i++;

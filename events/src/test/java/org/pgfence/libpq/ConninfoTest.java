@@ -131,4 +131,15 @@ class ConninfoTest {
         assertThatThrownBy(() -> Conninfo.parse("  ")).hasMessageContaining("empty");
         assertThatThrownBy(() -> Conninfo.parse(null)).hasMessageContaining("empty");
     }
+
+    @Test
+    void keysAreLibpqIdentifiers() {
+        assertThat(Conninfo.isKey("connect_timeout")).isTrue();
+        assertThat(Conninfo.isKey("_x1")).isTrue();
+        assertThat(Conninfo.isKey("A")).isTrue();
+        assertThat(Conninfo.isKey("")).isFalse();
+        assertThat(Conninfo.isKey("1x")).isFalse();
+        assertThat(Conninfo.isKey("a-b")).isFalse();
+        assertThat(Conninfo.isKey("ho$t")).isFalse();
+    }
 }

@@ -79,18 +79,21 @@ final class Candidates {
                 continue;
             }
             for (RepmgrNode r : o.view()) {
-                String subject = "node " + r.nodeId() + " (" + IniValues.printable(r.name()) + ") field conninfo";
                 Optional<Address> a = r.address();
                 if (a.isEmpty()) {
-                    out.add("not probing " + subject + ": '" + IniValues.printable(r.conninfo())
+                    out.add("not probing " + subject(r) + ": '" + IniValues.printable(r.conninfo())
                             + "' names no usable host");
                 } else if (!a.get().plainHost()) {
-                    out.add("not probing " + subject + ": host '" + IniValues.printable(a.get().host())
+                    out.add("not probing " + subject(r) + ": host '" + IniValues.printable(a.get().host())
                             + "' is not a plain host name or address");
                 }
             }
         }
         return out;
+    }
+
+    private static String subject(RepmgrNode r) {
+        return "node " + r.nodeId() + " (" + IniValues.printable(r.name()) + ") field conninfo";
     }
 
     private static boolean atOwnAddress(Candidate c) {

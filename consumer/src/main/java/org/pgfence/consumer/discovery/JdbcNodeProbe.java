@@ -2,6 +2,7 @@ package org.pgfence.consumer.discovery;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -115,7 +116,9 @@ public final class JdbcNodeProbe implements NodeProbe {
         Integer localNodeId = null;
         Integer walDirectoryTli = null;
         List<RepmgrNode> view = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        // prepared, not a Statement: pgjdbc parses a Statement's SQL on every execution, a prepared one once per
+        // connection (its query cache); preferQueryMode=simple still sends it as one simple Query message
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
             boolean first = true;
             while (rs.next()) {
                 if (first) {

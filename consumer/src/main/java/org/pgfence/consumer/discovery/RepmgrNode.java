@@ -1,6 +1,8 @@
 package org.pgfence.consumer.discovery;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pgfence.libpq.Conninfo;
 
 /**
@@ -9,6 +11,12 @@ import org.pgfence.libpq.Conninfo;
  */
 public record RepmgrNode(int nodeId, String name, String type, boolean active, String location,
                          Integer upstreamNodeId, String conninfo) {
+    /**
+     * Parsed addresses by conninfo text: a cluster's few conninfo strings come back in every node's view on every
+     * probe, and the decision asks for each several times. Bounded; cleared when full.
+     */
+    private static final Map<String, Optional<Address>> ADDRESSES = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 1024;
 
     public boolean isActivePrimary() {
         return "primary".equals(type) && active;
@@ -16,6 +24,21 @@ public record RepmgrNode(int nodeId, String name, String type, boolean active, S
 
     /** Host and port of the conninfo, or empty if it cannot be parsed or names no host. */
     public Optional<Address> address() {
+        if (conninfo == null) {
+            return Optional.empty();
+        }
+        Optional<Address> known = ADDRESSES.get(conninfo);
+        if (known == null) {
+            known = parse(conninfo);
+            if (ADDRESSES.size() >= MAX_CACHED) {
+                ADDRESSES.clear();
+            }
+            ADDRESSES.put(conninfo, known);
+        }
+        return known;
+    }
+
+    private static Optional<Address> parse(String conninfo) {
         try {
             Conninfo c = Conninfo.parse(conninfo);
             return c.host() == null ? Optional.empty() : Optional.of(new Address(c.host(), c.port()));

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Replaces a file so that a reader sees either the old or the new content, and a crash leaves one of
@@ -25,6 +26,7 @@ import java.util.Set;
 public final class AtomicFile {
     /** Mode of a file that did not exist before: the ini holds no secrets, pgbouncer must read it. */
     static final Set<PosixFilePermission> NEW_FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
 
     private AtomicFile() {
     }
@@ -41,9 +43,10 @@ public final class AtomicFile {
     public static void write(Path target, String content, boolean keepBackup) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Optional<PosixFileAttributes> old = attributes(target);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Temp created = Temp.create(dir, target.getFileName().toString());
+        Path temp = created.path();
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = created.channel()) {
                 ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -64,6 +67,27 @@ public final class AtomicFile {
             throw e;
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * A new temp file next to the target. Not {@link Files#createTempFile}: its random name costs a SecureRandom
+     * (SHA-256 DRBG) on the fencing path. The process id and a sequence make the name unique among live writers;
+     * CREATE_NEW refuses a leftover of a crashed process with the same id, and the next number is tried.
+     */
+    private record Temp(Path path, FileChannel channel) {
+        static Temp create(Path dir, String name) throws IOException {
+            long pid = ProcessHandle.current().pid();
+            for (int attempt = 1; ; attempt++) {
+                Path path = dir.resolve("." + name + "." + pid + "." + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
+                try {
+                    return new Temp(path, FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW));
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt == 100) {
+                        throw e;
+                    }
+                }
+            }
+        }
     }
 
     private static Optional<PosixFileAttributes> attributes(Path target) throws IOException {
