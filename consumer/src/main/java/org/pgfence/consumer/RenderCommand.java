@@ -76,6 +76,9 @@ public final class RenderCommand implements Callable<Integer> {
                 if (cluster == null || cluster.equals(c.name())) {
                     Planner.Planned planned = planner.plan(c, null);
                     planned.plan().warnings().forEach(w -> err.println("pgfence: " + c.name() + ": " + w));
+                    if (planned.plan().fencedClosed()) {
+                        err.println("pgfence: " + c.name() + ": rw fenced closed: " + planned.plan().rw().reason());
+                    }
                     allReachable &= planned.snapshot().anyReachable();
                     plans.add(new RenderedCluster(planned.plan(), null, clock.instant()));
                 }

@@ -54,8 +54,10 @@ public final class RemoteRepair {
             }
             List<String> elsewhere = routesElsewhere(ini, promotion.newPrimary());
             if (!elsewhere.isEmpty()) {
+                String said = rendered.stderr().strip();
                 return RepairResult.failed(Outcome.ROUTES_ELSEWHERE, "the host's renderer routes " + elsewhere
-                        + " but the promotion's new primary is " + promotion.newPrimary() + "; not uploaded");
+                        + " but the promotion's new primary is " + promotion.newPrimary() + "; not uploaded"
+                        + (said.isEmpty() ? "" : "; the renderer said: " + said.replaceAll("\\s*\\n\\s*", " | ")));
             }
             session.replaceFile(host.databaseIni(), rendered.stdout().getBytes(StandardCharsets.UTF_8));
         } catch (SshException e) {

@@ -198,7 +198,10 @@ public final class JdbcNodeProbe implements NodeProbe {
             p.setProperty("password", cluster.repmgrPassword());
         }
         p.setProperty("connectTimeout", seconds);
-        p.setProperty("loginTimeout", seconds);
+        // the whole login may take the discovery round's bound (3 x connectTimeout): pgjdbc's login timer also
+        // runs while a cold JVM (a `pgfence render` the auditor starts over SSH) loads the driver's classes, which
+        // on busy cores alone took longer than one connectTimeout; TCP connect and every read stay bounded above
+        p.setProperty("loginTimeout", Long.toString(ceilSeconds(cluster.connectTimeout()) * 3));
         p.setProperty("socketTimeout", Long.toString(ceilSeconds(cluster.connectTimeout()) * 2));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgfence-agent");
