@@ -20,10 +20,20 @@ public final class AttemptPolicy {
     }
 
     /**
-     * {@code attempt}: start one now. Otherwise either {@code notBefore} says when the next one is due (nothing to
-     * report), or {@code reason} says why there will be none.
+     * Either {@code notBefore} says when the next attempt is due (nothing to report), or {@code reason} says why there
+     * will be none; with neither, an attempt starts now.
      */
-    public record Decision(boolean attempt, String reason, Instant notBefore) {
+    public record Decision(String reason, Instant notBefore) {
+        static final Decision NOW = new Decision(null, null);
+
+        static Decision never(String reason) {
+            return new Decision(reason, null);
+        }
+
+        public boolean attempt() {
+            return reason == null && notBefore == null;
+        }
+
         public boolean waiting() {
             return notBefore != null;
         }
@@ -32,25 +42,24 @@ public final class AttemptPolicy {
     public static Decision decide(List<RemediationRecord> past, int maxAttempts, Instant now) {
         for (RemediationRecord r : past) {
             if (Outcome.APPLIED.name().equals(r.outcome())) {
-                return new Decision(false, "already remediated (attempt " + r.attempt() + ")", null);
+                return Decision.never("already remediated (attempt " + r.attempt() + ")");
             }
             if (isPermanent(r.outcome())) {
-                return new Decision(false, "attempt " + r.attempt() + " failed permanently, not retried: " + r.error(),
-                        null);
+                return Decision.never("attempt " + r.attempt() + " failed permanently, not retried: " + r.error());
             }
         }
         if (past.size() >= maxAttempts) {
             RemediationRecord last = past.get(past.size() - 1);
-            return new Decision(false, "gave up after " + past.size() + " attempts; last: " + last.outcome()
-                    + ": " + last.error(), null);
+            return Decision.never("gave up after " + past.size() + " attempts; last: " + last.outcome()
+                    + ": " + last.error());
         }
         if (!past.isEmpty()) {
             Instant due = past.get(past.size() - 1).at().plus(retryDelay(past.size()));
             if (now.isBefore(due)) {
-                return new Decision(false, null, due);
+                return new Decision(null, due);
             }
         }
-        return new Decision(true, null, null);
+        return Decision.NOW;
     }
 
     /** The wait after the {@code attempts}-th failed attempt: 2 s, 4 s, 8 s, ... at most 60 s. */

@@ -42,7 +42,7 @@ final class Warmup {
                 throw new IllegalStateException("the sample event did not decode: " + d.error());
             }
             JdbcNodeProbe.warmUp();
-            AdminCommands.kill(AdminCommands.class.getSimpleName());
+            AdminCommands.kill("warmup");
             return true;
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("warm-up incomplete: {}", e.toString());
