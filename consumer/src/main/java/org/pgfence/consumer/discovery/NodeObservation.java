@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * What one probe of one address found. An unreachable node carries only {@code error}.
- * {@code localNodeId} is what {@code repmgr.get_local_node_id()} said (null if unavailable);
- * {@link #self()} falls back to matching the probed address against the conninfo of the rows.
+ * {@code localNodeId} is what {@code repmgr.get_local_node_id()} said, null if unavailable or unknown: repmgr
+ * answers -1 (its UNKNOWN_NODE_ID) until a repmgrd has connected since the postmaster started, which is the state
+ * of every node restarted while its repmgrd is stopped (a rejoin, a manual follow, maintenance).
+ * {@link #self()} then falls back to matching the probed address against the conninfo of the rows.
  */
 public record NodeObservation(Address address, String error, boolean inRecovery, int timeline,
                               TimelineSource timelineSource, String systemIdentifier, Integer localNodeId,
@@ -14,6 +16,7 @@ public record NodeObservation(Address address, String error, boolean inRecovery,
 
     public NodeObservation {
         view = view == null ? List.of() : List.copyOf(view);
+        localNodeId = localNodeId == null || localNodeId <= 0 ? null : localNodeId; // repmgr node ids are > 0
     }
 
     public static NodeObservation unreachable(Address address, String error) {

@@ -35,7 +35,8 @@ import org.pgfence.lab.LabNode;
  * hand ({@code primary_conninfo = ''}), so "down" holds for as long as the test needs, on timeline 1 and, after
  * node2 is promoted and node3 has streamed from it, on timeline 2. Each time the probe must read it from the WAL
  * directory and agree with IDENTIFY_SYSTEM asked directly; a user without {@code pg_monitor} must still get the
- * right timeline, through IDENTIFY_SYSTEM.
+ * right timeline, through IDENTIFY_SYSTEM. Last, a primary restarted while its repmgrd is stopped, for which
+ * {@code repmgr.get_local_node_id()} answers -1, must still find its own row (by its conninfo) and claim primary.
  */
 @ExtendWith(LabExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -119,6 +120,22 @@ class NodeProbeIT {
         assertThat(o.view()).as("repmgr.nodes as the plain user reads it").hasSize(3);
     }
 
+    @Test
+    @Order(5)
+    void aPrimaryRestartedWhileItsRepmgrdIsStoppedStillFindsItselfAndClaimsPrimary() {
+        LabNode node1 = lab.node(1);
+        lab.stopNode(1);
+        lab.startNode(1);
+        await().atMost(WAIT).ignoreExceptions()
+                .until(() -> query(node1, "repmgr", "SELECT repmgr.get_local_node_id()").equals("-1"));
+        NodeObservation o = probe.probe(cluster("repmgr"), address(node1));
+        assertThat(o.error()).isNull();
+        assertThat(o.inRecovery()).isFalse();
+        assertThat(o.localNodeId()).as("repmgr's -1: unknown").isNull();
+        assertThat(o.self()).map(r -> r.nodeId()).contains(1);
+        assertThat(o.claimsPrimary()).as("found by its conninfo, its own row says active primary").isTrue();
+    }
+
     private void receiverOff(LabNode node) throws SQLException {
         execute(node, "postgres", "ALTER SYSTEM SET primary_conninfo = ''", "SELECT pg_reload_conf()");
         await().atMost(WAIT).until(() -> query(node, "SELECT count(*) FROM pg_stat_wal_receiver").equals("0"));
@@ -157,7 +174,11 @@ class NodeProbeIT {
     }
 
     private static String query(LabNode node, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(node.jdbcUrl("postgres"), "postgres", null);
+        return query(node, "postgres", sql);
+    }
+
+    private static String query(LabNode node, String database, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(node.jdbcUrl(database), "postgres", null);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
