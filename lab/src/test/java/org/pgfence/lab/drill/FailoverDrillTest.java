@@ -12,11 +12,13 @@ class FailoverDrillTest {
     void acksAreTimedFromThePublication() {
         assertThat(FailoverDrill.relative(PUBLISHED, PUBLISHED.plusMillis(236))).isEqualTo("236 ms after publication");
         assertThat(FailoverDrill.relative(PUBLISHED, PUBLISHED)).isEqualTo("0 ms after publication");
+        assertThat(FailoverDrill.column(PUBLISHED, PUBLISHED.plusMillis(15))).isEqualTo("15 ms");
     }
 
     @Test
     void anAgentThatVerifiedTheNewPrimaryOnItsOwnComesBeforeThePublication() {
         assertThat(FailoverDrill.relative(PUBLISHED, PUBLISHED.minusMillis(1178)))
                 .isEqualTo("1178 ms before publication, on its own re-check");
+        assertThat(FailoverDrill.column(PUBLISHED, PUBLISHED.minusMillis(243))).isEqualTo("243 ms before");
     }
 }
