@@ -103,7 +103,7 @@ final class Candidates {
     private static Candidate candidate(NodeObservation o) {
         Optional<RepmgrNode> self = o.self();
         if (self.isEmpty()) {
-            return new Candidate(o, null, null, "cannot find itself in its own repmgr.nodes");
+            return new Candidate(o, null, null, "cannot find itself in its own repmgr.nodes: " + o.noSelfReason());
         }
         RepmgrNode s = self.get();
         String subject = "node " + s.nodeId() + " (" + IniValues.printable(s.name()) + ")";

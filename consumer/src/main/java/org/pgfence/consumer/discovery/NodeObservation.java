@@ -32,9 +32,25 @@ public record NodeObservation(Address address, String error, boolean inRecovery,
         if (localNodeId != null) {
             return view.stream().filter(r -> r.nodeId() == localNodeId).findFirst();
         }
-        List<RepmgrNode> matching = view.stream()
-                .filter(r -> r.address().filter(address::equals).isPresent()).toList();
+        List<RepmgrNode> matching = rowsAtOwnAddress();
         return matching.size() == 1 ? Optional.of(matching.get(0)) : Optional.empty();
+    }
+
+    /** Why {@link #self()} is empty, in the operator's terms; null when it is not. */
+    public String noSelfReason() {
+        if (self().isPresent()) {
+            return null;
+        }
+        if (localNodeId != null) {
+            return "repmgr.get_local_node_id() is " + localNodeId + " and no row has that node_id";
+        }
+        int matching = rowsAtOwnAddress().size();
+        return "repmgr.get_local_node_id() gives no id (none until a repmgrd has connected since the node started) and "
+                + (matching == 0 ? "no row's conninfo names " + address : matching + " rows' conninfo name " + address);
+    }
+
+    private List<RepmgrNode> rowsAtOwnAddress() {
+        return view.stream().filter(r -> r.address().filter(address::equals).isPresent()).toList();
     }
 
     /** Whether the node's own metadata lists it as the active primary (rule 1). */

@@ -40,5 +40,18 @@ class NodeObservationTest {
                 TimelineSource.WAL_FILE, "s", -1, VIEW);
         assertThat(o.self()).isEmpty();
         assertThat(o.claimsPrimary()).isFalse();
+        assertThat(o.noSelfReason()).isEqualTo("repmgr.get_local_node_id() gives no id (none until a repmgrd has"
+                + " connected since the node started) and no row's conninfo names 127.0.0.14:5432");
+    }
+
+    @Test
+    void eachWayOfNotFindingItselfIsNamed() {
+        assertThat(node3(3).noSelfReason()).isNull();
+        assertThat(new NodeObservation(new Address("127.0.0.13", 5432), null, false, 3, TimelineSource.WAL_FILE, "s",
+                7, VIEW).noSelfReason()).isEqualTo("repmgr.get_local_node_id() is 7 and no row has that node_id");
+        List<RepmgrNode> twice = List.of(VIEW.get(1), new RepmgrNode(4, "node4", "standby", true, "lab", 3,
+                "host=127.0.0.13 port=5432"));
+        assertThat(new NodeObservation(new Address("127.0.0.13", 5432), null, false, 3, TimelineSource.WAL_FILE, "s",
+                null, twice).noSelfReason()).endsWith("and 2 rows' conninfo name 127.0.0.13:5432");
     }
 }
