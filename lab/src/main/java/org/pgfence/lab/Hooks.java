@@ -8,7 +8,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * The scripts repmgrd runs: {@code bin/promote-nodeN.sh}, {@code bin/follow-nodeN.sh} and
  * {@code bin/event-nodeN.sh}. repmgr.conf names them once; changing a hook rewrites the scripts only,
- * so repmgrd need not restart. Each logs epoch-millisecond timestamps to failover.log / events.log.
+ * so repmgrd need not restart. Each logs epoch-millisecond timestamps to failover.log / events.log. Like a production
+ * node (README, "Wiring it into repmgr.conf"), the lab's repmgr.conf sets {@code event_notifications} to the events
+ * that announce a promotion, so the event hook runs for those only.
  *
  * <p>A promote template may use {@code {node}}, {@code {conf}}, {@code {lab}}, {@code {pgfence}} and
  * {@code {bindir}}; an event template may also use {@code "$1"}..{@code "$8"} = %n %e %s %t %d %p %c %a.

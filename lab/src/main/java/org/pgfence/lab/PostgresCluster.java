@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import org.pgfence.process.ExitCode;
+import org.pgfence.producer.repmgr.RepmgrEvent;
 
 /** The lab's PostgreSQL 15 nodes under repmgr 5 and repmgrd, following facts/lab.md §2-§3. */
 final class PostgresCluster {
@@ -196,10 +197,11 @@ final class PostgresCluster {
                 promote_check_interval=1
 
                 event_notification_command='%11$s %%n %%e %%s "%%t" "%%d" "%%p" "%%c" "%%a"'
+                event_notifications='%13$s'
                 ssh_options='-q -F %12$s'
                 """.formatted(node.id(), node.name(), node.conninfo(), node.dataDir(), LabLayout.BINDIR, node.log(),
                 node.dir(), node.repmgrdPidFile(), hooks.promoteScript(node), hooks.followScript(node),
-                hooks.eventScript(node), layout.sshConfig()));
+                hooks.eventScript(node), layout.sshConfig(), RepmgrEvent.EVENT_NOTIFICATIONS));
     }
 
     private void mkdirs(LabNode node) {

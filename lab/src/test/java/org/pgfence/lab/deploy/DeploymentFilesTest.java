@@ -139,7 +139,7 @@ class DeploymentFilesTest {
                 .anyMatch(l -> l.startsWith("event_notification_command='/usr/local/bin/pgfence notify --config ")
                         && l.contains("--node-id %n --event %e --success %s --timestamp \"%t\" --details \"%d\""
                         + " --primary \"%p\""))
-                .contains("event_notifications=standby_promote,standby_switchover,repmgrd_failover_promote");
+                .contains("event_notifications=" + org.pgfence.producer.repmgr.RepmgrEvent.EVENT_NOTIFICATIONS);
         for (String node : List.of("node1", "node2", "node3")) {
             List<String> conf = Files.readAllLines(root.resolve("deploy/config/compose/repmgr/" + node + ".conf"));
             assertThat(conf).as(node).containsAll(hooks).contains("node_name='" + node + "'");

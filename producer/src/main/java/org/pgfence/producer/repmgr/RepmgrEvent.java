@@ -16,6 +16,12 @@ import org.pgfence.events.Trigger;
  */
 public record RepmgrEvent(OptionalInt nodeId, String event, boolean successful, Optional<Instant> timestamp,
                           String details, OptionalInt formerPrimary) {
+    /**
+     * The value for repmgr.conf's {@code event_notifications}: exactly the events {@link #trigger()} announces.
+     * Without it repmgr starts {@code pgfence notify} (a JVM) for every event, some of them in the middle of a
+     * failover or switchover, where those JVMs take CPU from the agents and from repmgr itself.
+     */
+    public static final String EVENT_NOTIFICATIONS = "standby_promote,standby_switchover,repmgrd_failover_promote";
 
     public static RepmgrEvent parse(String nodeId, String event, String success, String timestamp,
                                     String details, String primary) {

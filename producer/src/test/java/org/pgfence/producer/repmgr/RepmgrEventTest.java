@@ -90,4 +90,12 @@ class RepmgrEventTest {
         assertThatThrownBy(() -> RepmgrEvent.parse("2", "", "1", null, null, null)).hasMessageContaining("%e");
         assertThatThrownBy(() -> RepmgrEvent.parse("2", "rm -rf", "1", null, null, null)).hasMessageContaining("%e");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"standby_promote", "standby_switchover", "repmgrd_failover_promote", "repmgrd_reload",
+        "standby_follow", "repmgrd_upstream_disconnect", "child_node_new_connect", "node_rejoin", "repmgrd_start"})
+    void eventNotificationsListsExactlyTheEventsThatAnnounceAPromotion(String event) {
+        boolean listed = java.util.Arrays.asList(RepmgrEvent.EVENT_NOTIFICATIONS.split(",")).contains(event);
+        assertThat(RepmgrEvent.parse("2", event, "1", null, null, null).trigger().isPresent()).isEqualTo(listed);
+    }
 }
