@@ -31,13 +31,15 @@ import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.Sql;
 
 /**
  * Fail closed on a real split brain, made deterministically with repmgrd stopped and {@code pg_promote()}:
  * node2 becomes writable on timeline 2 while node1 stays writable on timeline 1 and node2's own metadata
  * still calls it a standby (no verifiable primary); later node3 is promoted too (two writers on the top
  * timeline). Every agent closes rw, cuts the sessions on node1, and re-opens once a primary is verified.
- * Then the apply latency is measured on real applies (see {@link #applyLatencyOverRealApplies}).
+ * Then the apply latency is measured on real applies (see {@link #applyLatencyOverRealApplies}). Last, the primary
+ * is restarted while its repmgrd is stopped and must keep rw.
  */
 @ExtendWith(LabExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -186,6 +188,28 @@ class AgentFailClosedIT {
                     && stage.acks(pgb).indexOf(a) > stage.acks(pgb).indexOf(stage.ackFor(pgb, event)));
             assertThat(rw(ack)).isEqualTo("node2");
             assertThat(stage.ackFor(pgb, after).status()).isIn(AckStatus.APPLIED, AckStatus.UNCHANGED);
+            assertThat(target(pgb)).isEqualTo(hostPort(node2));
+            assertThat(serverVia(pgb)).isEqualTo(node2.address());
+        }
+    }
+
+    /**
+     * repmgr knows a node's id only once a repmgrd has connected since the postmaster started: until then
+     * {@code repmgr.get_local_node_id()} answers -1. A primary restarted while its repmgrd is stopped (maintenance, a
+     * rejoin) must keep rw, not be fenced closed as "not an active primary in its own repmgr.nodes".
+     */
+    @Test
+    @Order(6)
+    void thePrimaryRestartedWhileItsRepmgrdIsStoppedKeepsRw() throws Exception {
+        lab.stopNode(2);
+        lab.startNode(2);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                Sql.one(node2.jdbcUrl("repmgr"), "postgres", "SELECT repmgr.get_local_node_id()").equals("-1"));
+        MasterPromoted event = stage.announce(node2);
+        for (LabPgbouncer pgb : lab.pgbouncers()) {
+            FencingAck ack = stage.ackFor(pgb, event);
+            assertThat(ack.status()).as(pgb.host() + ": " + ack).isIn(AckStatus.APPLIED, AckStatus.UNCHANGED);
+            assertThat(rw(ack)).isEqualTo("node2");
             assertThat(target(pgb)).isEqualTo(hostPort(node2));
             assertThat(serverVia(pgb)).isEqualTo(node2.address());
         }
