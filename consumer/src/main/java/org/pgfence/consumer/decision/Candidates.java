@@ -45,6 +45,8 @@ final class Candidates {
         Map<Object, Candidate> byNode = new LinkedHashMap<>();
         List<NodeObservation> sorted = observations.stream()
                 .sorted(Comparator.comparing(NodeObservation::address)).toList();
+        List<NodeObservation> ofSystem = sorted.stream().filter(NodeObservation::reachable)
+                .filter(o -> system.equals(o.systemIdentifier())).toList();
         for (NodeObservation o : sorted) {
             if (!o.reachable()) {
                 continue;
@@ -55,7 +57,7 @@ final class Candidates {
                 continue;
             }
             Candidate c = candidate(o);
-            Object key = c.self() != null ? (Object) c.self().nodeId() : o.address();
+            Object key = key(c, ofSystem);
             Candidate previous = byNode.get(key);
             if (previous == null || (!atOwnAddress(previous) && atOwnAddress(c))) {
                 byNode.put(key, c);
@@ -94,6 +96,22 @@ final class Candidates {
 
     private static String subject(RepmgrNode r) {
         return "node " + r.nodeId() + " (" + IniValues.printable(r.name()) + ") field conninfo";
+    }
+
+    /**
+     * The node a candidate stands for: its node id; for one that cannot find itself (no local node id and no row at
+     * the address it was reached at, e.g. a seed name for a conninfo IP), the node id of the same server reached at
+     * another address, else the first address that server was reached at. So one server is one candidate, never
+     * "two writers", and two servers stay two.
+     */
+    private static Object key(Candidate c, List<NodeObservation> ofSystem) {
+        if (c.self() != null) {
+            return c.self().nodeId();
+        }
+        NodeObservation o = c.observation();
+        List<NodeObservation> same = ofSystem.stream().filter(o::sameServer).toList();
+        return same.stream().map(NodeObservation::self).flatMap(Optional::stream).findFirst()
+                .<Object>map(RepmgrNode::nodeId).orElse(same.isEmpty() ? o.address() : same.get(0).address());
     }
 
     private static boolean atOwnAddress(Candidate c) {

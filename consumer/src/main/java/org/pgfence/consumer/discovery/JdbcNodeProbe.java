@@ -31,10 +31,13 @@ public final class JdbcNodeProbe implements NodeProbe {
      * Everything a probe reads, in one round trip: the node's state (repeated on every row) and its view of
      * repmgr.nodes. LEFT JOIN so that a node whose repmgr.nodes is empty still reports its state. The first
      * placeholder is the local node id, the second the WAL directory's timeline (see {@link #WAL_DIRECTORY}).
+     * The postmaster's start time (microseconds) tells one server reached at two addresses from two servers.
      */
     static final String PROBE_SQL = "SELECT s.in_recovery, s.system_identifier, s.tli, s.checkpoint_tli, s.local_id,"
-            + " s.wal_dir_tli, n.node_id, n.node_name, n.type, n.active, n.location, n.upstream_node_id, n.conninfo"
+            + " s.wal_dir_tli, s.started, n.node_id, n.node_name, n.type, n.active, n.location, n.upstream_node_id,"
+            + " n.conninfo"
             + " FROM (SELECT pg_is_in_recovery() AS in_recovery,"
+            + " (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint AS started,"
             + " (SELECT system_identifier FROM pg_control_system())::text AS system_identifier,"
             + " CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1)"
             + " ELSE ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int END AS tli,"
@@ -117,6 +120,7 @@ public final class JdbcNodeProbe implements NodeProbe {
         int checkpointTli = 0;
         Integer localNodeId = null;
         Integer walDirectoryTli = null;
+        Long started = null;
         List<RepmgrNode> view = new ArrayList<>();
         // prepared, not a Statement: pgjdbc parses a Statement's SQL on every execution, a prepared one once per
         // connection (its query cache); preferQueryMode=simple still sends it as one simple Query message
@@ -130,11 +134,12 @@ public final class JdbcNodeProbe implements NodeProbe {
                     checkpointTli = rs.getInt(4);
                     localNodeId = (Integer) rs.getObject(5);
                     walDirectoryTli = (Integer) rs.getObject(6);
+                    started = (Long) rs.getObject(7);
                     first = false;
                 }
-                if (rs.getObject(7) != null) {
-                    view.add(new RepmgrNode(rs.getInt(7), rs.getString(8), rs.getString(9), rs.getBoolean(10),
-                            rs.getString(11), (Integer) rs.getObject(12), rs.getString(13)));
+                if (rs.getObject(8) != null) {
+                    view.add(new RepmgrNode(rs.getInt(8), rs.getString(9), rs.getString(10), rs.getBoolean(11),
+                            rs.getString(12), (Integer) rs.getObject(13), rs.getString(14)));
                 }
             }
         }
@@ -151,7 +156,7 @@ public final class JdbcNodeProbe implements NodeProbe {
             tli = checkpointTli;
             source = TimelineSource.CHECKPOINT;
         }
-        return new NodeObservation(address, null, inRecovery, tli, source, systemId, localNodeId, view);
+        return new NodeObservation(address, null, inRecovery, tli, source, systemId, localNodeId, started, view);
     }
 
     /** The timeline of a standby whose WAL receiver is not running, read with IDENTIFY_SYSTEM. */

@@ -9,18 +9,36 @@ import java.util.Optional;
  * answers -1 (its UNKNOWN_NODE_ID) until a repmgrd has connected since the postmaster started, which is the state
  * of every node restarted while its repmgrd is stopped (a rejoin, a manual follow, maintenance).
  * {@link #self()} then falls back to matching the probed address against the conninfo of the rows.
+ * {@code postmasterStart} is {@code pg_postmaster_start_time()} in microseconds (null if unknown): with the system
+ * identifier it names one running server, whatever address it was reached at (see {@link #sameServer}).
  */
 public record NodeObservation(Address address, String error, boolean inRecovery, int timeline,
                               TimelineSource timelineSource, String systemIdentifier, Integer localNodeId,
-                              List<RepmgrNode> view) {
+                              Long postmasterStart, List<RepmgrNode> view) {
 
     public NodeObservation {
         view = view == null ? List.of() : List.copyOf(view);
         localNodeId = localNodeId == null || localNodeId <= 0 ? null : localNodeId; // repmgr node ids are > 0
     }
 
+    /** Without a postmaster start time: a server that cannot be told from another reached at another address. */
+    public NodeObservation(Address address, String error, boolean inRecovery, int timeline, TimelineSource timelineSource,
+                           String systemIdentifier, Integer localNodeId, List<RepmgrNode> view) {
+        this(address, error, inRecovery, timeline, timelineSource, systemIdentifier, localNodeId, null, view);
+    }
+
     public static NodeObservation unreachable(Address address, String error) {
-        return new NodeObservation(address, error, false, 0, null, null, null, List.of());
+        return new NodeObservation(address, error, false, 0, null, null, null, null, List.of());
+    }
+
+    /**
+     * Whether both observations reached the same running server (a node probed at its seed address and at the
+     * address of its conninfo): same system identifier and same postmaster start, to the microsecond.
+     */
+    public boolean sameServer(NodeObservation other) {
+        return reachable() && other.reachable() && postmasterStart != null
+                && postmasterStart.equals(other.postmasterStart)
+                && systemIdentifier != null && systemIdentifier.equals(other.systemIdentifier);
     }
 
     public boolean reachable() {

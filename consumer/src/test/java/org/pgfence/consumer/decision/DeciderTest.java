@@ -284,4 +284,31 @@ class DeciderTest {
         Collections.reverse(reversed);
         assertThat(decide(reversed, null, null, "node3")).isEqualTo(first);
     }
+
+    /** node2 after a restart with its repmgrd stopped (no local node id), reached at {@code address}. */
+    private static NodeObservation node2Restarted(Address address, long postmasterStart) {
+        return new NodeObservation(address, null, false, 2, TimelineSource.WAL_FILE, SYS, -1, postmasterStart,
+                afterFailoverView());
+    }
+
+    @Test
+    void onePrimaryReachedAtItsSeedNameAndItsConninfoAddressIsOneWriterEvenWithoutALocalNodeId() {
+        Address seed = new Address("db-2.example.org", 5432);
+        ClusterPlan plan = decide(list(node2Restarted(seed, 1_795_670_000_123_456L),
+                node2Restarted(addr(2), 1_795_670_000_123_456L), standby(3, 2, afterFailoverView())), null, null, "node3");
+        assertThat(plan.rw().verdict()).as(plan.rw().reason()).isEqualTo(Verdict.ROUTED);
+        assertThat(plan.rw().primary().host()).as("the address its own conninfo names").isEqualTo("127.0.0.12");
+        assertThat(plan.warnings()).noneMatch(w -> w.contains("cannot find itself"));
+    }
+
+    @Test
+    void twoServersWithoutALocalNodeIdStayTwoWriters() {
+        Address seed = new Address("db-2.example.org", 5432);
+        ClusterPlan plan = decide(list(node2Restarted(seed, 1_795_670_000_123_456L),
+                node2Restarted(addr(2), 1_795_670_000_999_999L), standby(3, 2, afterFailoverView())), null, null, "node3");
+        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().reason()).startsWith("2 writable nodes on top timeline 2");
+        assertThat(plan.warnings()).anyMatch(w -> w.contains("not routing to db-2.example.org:5432: cannot find itself"
+                + " in its own repmgr.nodes: repmgr.get_local_node_id() gives no id"));
+    }
 }

@@ -124,6 +124,9 @@ class NodeProbeIT {
     @Order(5)
     void aPrimaryRestartedWhileItsRepmgrdIsStoppedStillFindsItselfAndClaimsPrimary() {
         LabNode node1 = lab.node(1);
+        NodeObservation before = probe.probe(cluster("repmgr"), address(node1));
+        assertThat(before.postmasterStart()).isNotNull();
+        assertThat(probe.probe(cluster("repmgr"), address(node1)).sameServer(before)).as("probed twice").isTrue();
         lab.stopNode(1);
         lab.startNode(1);
         await().atMost(WAIT).ignoreExceptions()
@@ -134,6 +137,8 @@ class NodeProbeIT {
         assertThat(o.localNodeId()).as("repmgr's -1: unknown").isNull();
         assertThat(o.self()).map(r -> r.nodeId()).contains(1);
         assertThat(o.claimsPrimary()).as("found by its conninfo, its own row says active primary").isTrue();
+        assertThat(o.sameServer(before)).as("a restarted postmaster is another server").isFalse();
+        assertThat(o.postmasterStart()).isGreaterThan(before.postmasterStart());
     }
 
     private void receiverOff(LabNode node) throws SQLException {
