@@ -21,12 +21,6 @@ public record NodeObservation(Address address, String error, boolean inRecovery,
         localNodeId = localNodeId == null || localNodeId <= 0 ? null : localNodeId; // repmgr node ids are > 0
     }
 
-    /** Without a postmaster start time: a server that cannot be told from another reached at another address. */
-    public NodeObservation(Address address, String error, boolean inRecovery, int timeline, TimelineSource timelineSource,
-                           String systemIdentifier, Integer localNodeId, List<RepmgrNode> view) {
-        this(address, error, inRecovery, timeline, timelineSource, systemIdentifier, localNodeId, null, view);
-    }
-
     public static NodeObservation unreachable(Address address, String error) {
         return new NodeObservation(address, error, false, 0, null, null, null, null, List.of());
     }

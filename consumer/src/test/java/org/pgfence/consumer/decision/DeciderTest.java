@@ -136,7 +136,7 @@ class DeciderTest {
     @Test
     void nodeOfAnotherSystemIsIgnoredWithAWarning() {
         NodeObservation foreign = new NodeObservation(new Address("10.9.9.9", 5432), null, false, 9,
-                TimelineSource.WAL_FILE, "6999999999999999999", 1, initialView());
+                TimelineSource.WAL_FILE, "6999999999999999999", 1, null, initialView());
         ClusterPlan plan = decide(list(foreign, writable(2, 2, afterFailoverView()), standby(3, 2, afterFailoverView())),
                 null, null, "node3");
         assertThat(plan.rw().primary().name()).isEqualTo("node2");
@@ -147,9 +147,9 @@ class DeciderTest {
     @Test
     void appliedEpochFixesTheSystemEvenWhenForeignNodesAreTheMajority() {
         NodeObservation f1 = new NodeObservation(new Address("10.9.9.1", 5432), null, false, 5,
-                TimelineSource.WAL_FILE, "other", 1, initialView());
+                TimelineSource.WAL_FILE, "other", 1, null, initialView());
         NodeObservation f2 = new NodeObservation(new Address("10.9.9.2", 5432), null, true, 5,
-                TimelineSource.WAL_RECEIVER, "other", 2, initialView());
+                TimelineSource.WAL_RECEIVER, "other", 2, null, initialView());
         ClusterPlan plan = decide(list(f1, f2, writable(2, 2, afterFailoverView())), new Epoch(2, SYS), null, "x");
         assertThat(plan.rw().primary().name()).isEqualTo("node2");
         assertThat(plan.warnings()).hasSize(2);
@@ -196,7 +196,7 @@ class DeciderTest {
     @Test
     void standbyReachedAtAnUnsafeHostFallsBackToThePrimaryForReads() {
         NodeObservation weird = new NodeObservation(new Address("127.0.0.13;x", 5432), null, true, 2,
-                TimelineSource.WAL_RECEIVER, SYS, 3, afterFailoverView());
+                TimelineSource.WAL_RECEIVER, SYS, 3, null, afterFailoverView());
         ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), weird), null, null, "node3");
         assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
         assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("field host").contains("';'"));
@@ -205,7 +205,7 @@ class DeciderTest {
     @Test
     void theSameNodeReachedAtTwoAddressesIsOneNodeNotTwoWriters() {
         NodeObservation viaSeed = new NodeObservation(new Address("pg2.example", 5432), null, false, 2,
-                TimelineSource.WAL_FILE, SYS, 2, afterFailoverView());
+                TimelineSource.WAL_FILE, SYS, 2, null, afterFailoverView());
         ClusterPlan plan = decide(list(viaSeed, writable(2, 2, afterFailoverView())), null, null, "node2");
         assertThat(plan.rw().routed()).isTrue();
         assertThat(plan.rw().primary().host()).as("the address its own conninfo names wins").isEqualTo("127.0.0.12");
@@ -214,7 +214,7 @@ class DeciderTest {
     @Test
     void nodeThatCannotFindItselfInItsMetadataStillCountsAsAWriter() {
         NodeObservation anonymous = new NodeObservation(new Address("10.0.0.5", 5432), null, false, 2,
-                TimelineSource.WAL_FILE, SYS, null, afterFailoverView());
+                TimelineSource.WAL_FILE, SYS, null, null, afterFailoverView());
         ClusterPlan plan = decide(list(anonymous, writable(2, 2, afterFailoverView())), null, null, "node2");
         assertThat(plan.fencedClosed()).isTrue();
         assertThat(plan.rw().reason()).contains("2 writable nodes");
@@ -223,7 +223,7 @@ class DeciderTest {
     @Test
     void selfIsFoundByAddressWhenRepmgrCannotSayTheLocalNodeId() {
         NodeObservation o = new NodeObservation(addr(2), null, false, 2, TimelineSource.WAL_FILE, SYS, null,
-                afterFailoverView());
+                null, afterFailoverView());
         ClusterPlan plan = decide(list(o), null, null, "node2");
         assertThat(plan.rw().primary().nodeId()).isEqualTo(2);
     }
@@ -238,7 +238,7 @@ class DeciderTest {
     @Test
     void standbyWhoseTimelineComesFromTheCheckpointIsNotCalledStreaming() {
         NodeObservation lagging = new NodeObservation(addr(3), null, true, 2, TimelineSource.CHECKPOINT, SYS, 3,
-                afterFailoverView());
+                null, afterFailoverView());
         ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), lagging), null, null, "node3");
         assertThat(target(plan, "appdb-ro")).isEqualTo("node2");
     }
@@ -295,7 +295,8 @@ class DeciderTest {
     void onePrimaryReachedAtItsSeedNameAndItsConninfoAddressIsOneWriterEvenWithoutALocalNodeId() {
         Address seed = new Address("db-2.example.org", 5432);
         ClusterPlan plan = decide(list(node2Restarted(seed, 1_795_670_000_123_456L),
-                node2Restarted(addr(2), 1_795_670_000_123_456L), standby(3, 2, afterFailoverView())), null, null, "node3");
+                node2Restarted(addr(2), 1_795_670_000_123_456L),
+                standby(3, 2, afterFailoverView())), null, null, "node3");
         assertThat(plan.rw().verdict()).as(plan.rw().reason()).isEqualTo(Verdict.ROUTED);
         assertThat(plan.rw().primary().host()).as("the address its own conninfo names").isEqualTo("127.0.0.12");
         assertThat(plan.warnings()).noneMatch(w -> w.contains("cannot find itself"));
@@ -305,7 +306,8 @@ class DeciderTest {
     void twoServersWithoutALocalNodeIdStayTwoWriters() {
         Address seed = new Address("db-2.example.org", 5432);
         ClusterPlan plan = decide(list(node2Restarted(seed, 1_795_670_000_123_456L),
-                node2Restarted(addr(2), 1_795_670_000_999_999L), standby(3, 2, afterFailoverView())), null, null, "node3");
+                node2Restarted(addr(2), 1_795_670_000_999_999L),
+                standby(3, 2, afterFailoverView())), null, null, "node3");
         assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
         assertThat(plan.rw().reason()).startsWith("2 writable nodes on top timeline 2");
         assertThat(plan.warnings()).anyMatch(w -> w.contains("not routing to db-2.example.org:5432: cannot find itself"

@@ -41,11 +41,11 @@ final class Nodes {
     }
 
     static NodeObservation writable(int id, int tli, List<RepmgrNode> view) {
-        return new NodeObservation(addr(id), null, false, tli, TimelineSource.WAL_FILE, SYS, id, view);
+        return new NodeObservation(addr(id), null, false, tli, TimelineSource.WAL_FILE, SYS, id, null, view);
     }
 
     static NodeObservation standby(int id, int tli, List<RepmgrNode> view) {
-        return new NodeObservation(addr(id), null, true, tli, TimelineSource.WAL_RECEIVER, SYS, id, view);
+        return new NodeObservation(addr(id), null, true, tli, TimelineSource.WAL_RECEIVER, SYS, id, null, view);
     }
 
     static NodeObservation down(int id) {

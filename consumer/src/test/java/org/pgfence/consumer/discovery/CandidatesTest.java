@@ -12,7 +12,7 @@ class CandidatesTest {
 
     private static NodeObservation seeing(RepmgrNode... rows) {
         return new NodeObservation(new Address("127.0.0.12", 5432), null, false, 2, TimelineSource.WAL_FILE,
-                "7300000000000000001", 2, List.of(rows));
+                "7300000000000000001", 2, null, List.of(rows));
     }
 
     @Test
@@ -53,7 +53,7 @@ class CandidatesTest {
     @Test
     void nodesListedInMetadataButNotProbedAreProbedNext() {
         NodeObservation o = new NodeObservation(new Address("127.0.0.11", 5432), null, false, 1,
-                TimelineSource.WAL_FILE, "s", 1, List.of(
+                TimelineSource.WAL_FILE, "s", 1, null, List.of(
                         new RepmgrNode(1, "node1", "primary", true, "lab", null, "host=127.0.0.11 port=5432"),
                         new RepmgrNode(2, "node2", "standby", true, "lab", 1, "host=127.0.0.12 port=5432")));
         assertThat(Candidates.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.12", 5432));

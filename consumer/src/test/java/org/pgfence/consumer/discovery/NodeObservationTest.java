@@ -12,13 +12,13 @@ class NodeObservationTest {
 
     private static NodeObservation node3(Integer localNodeId) {
         return new NodeObservation(new Address("127.0.0.13", 5432), null, false, 3, TimelineSource.WAL_FILE, "s",
-                localNodeId, VIEW);
+                localNodeId, null, VIEW);
     }
 
     @Test
     void theLocalNodeIdNamesTheOwnRowWhateverTheAddress() {
         NodeObservation o = new NodeObservation(new Address("db-3.example.org", 5432), null, false, 3,
-                TimelineSource.WAL_FILE, "s", 3, VIEW);
+                TimelineSource.WAL_FILE, "s", 3, null, VIEW);
         assertThat(o.self()).map(RepmgrNode::name).contains("node3");
         assertThat(o.claimsPrimary()).isTrue();
     }
@@ -37,7 +37,7 @@ class NodeObservationTest {
     @Test
     void aNodeFoundNeitherByIdNorByAddressHasNoSelf() {
         NodeObservation o = new NodeObservation(new Address("127.0.0.14", 5432), null, false, 3,
-                TimelineSource.WAL_FILE, "s", -1, VIEW);
+                TimelineSource.WAL_FILE, "s", -1, null, VIEW);
         assertThat(o.self()).isEmpty();
         assertThat(o.claimsPrimary()).isFalse();
         assertThat(o.noSelfReason()).isEqualTo("repmgr.get_local_node_id() gives no id (none until a repmgrd has"
@@ -48,10 +48,10 @@ class NodeObservationTest {
     void eachWayOfNotFindingItselfIsNamed() {
         assertThat(node3(3).noSelfReason()).isNull();
         assertThat(new NodeObservation(new Address("127.0.0.13", 5432), null, false, 3, TimelineSource.WAL_FILE, "s",
-                7, VIEW).noSelfReason()).isEqualTo("repmgr.get_local_node_id() is 7 and no row has that node_id");
+                7, null, VIEW).noSelfReason()).isEqualTo("repmgr.get_local_node_id() is 7 and no row has that node_id");
         List<RepmgrNode> twice = List.of(VIEW.get(1), new RepmgrNode(4, "node4", "standby", true, "lab", 3,
                 "host=127.0.0.13 port=5432"));
         assertThat(new NodeObservation(new Address("127.0.0.13", 5432), null, false, 3, TimelineSource.WAL_FILE, "s",
-                null, twice).noSelfReason()).endsWith("and 2 rows' conninfo name 127.0.0.13:5432");
+                null, null, twice).noSelfReason()).endsWith("and 2 rows' conninfo name 127.0.0.13:5432");
     }
 }
