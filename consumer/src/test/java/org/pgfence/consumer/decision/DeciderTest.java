@@ -291,12 +291,15 @@ class DeciderTest {
                 afterFailoverView());
     }
 
+    /** node2 without a local node id, probed at its seed name and at its conninfo address, with these start times. */
+    private ClusterPlan decideNode2AtSeedAndConninfo(long startAtSeed, long startAtConninfo) {
+        return decide(list(node2Restarted(new Address("db-2.example.org", 5432), startAtSeed),
+                node2Restarted(addr(2), startAtConninfo), standby(3, 2, afterFailoverView())), null, null, "node3");
+    }
+
     @Test
     void onePrimaryReachedAtItsSeedNameAndItsConninfoAddressIsOneWriterEvenWithoutALocalNodeId() {
-        Address seed = new Address("db-2.example.org", 5432);
-        ClusterPlan plan = decide(list(node2Restarted(seed, 1_795_670_000_123_456L),
-                node2Restarted(addr(2), 1_795_670_000_123_456L),
-                standby(3, 2, afterFailoverView())), null, null, "node3");
+        ClusterPlan plan = decideNode2AtSeedAndConninfo(1_795_670_000_123_456L, 1_795_670_000_123_456L);
         assertThat(plan.rw().verdict()).as(plan.rw().reason()).isEqualTo(Verdict.ROUTED);
         assertThat(plan.rw().primary().host()).as("the address its own conninfo names").isEqualTo("127.0.0.12");
         assertThat(plan.warnings()).noneMatch(w -> w.contains("cannot find itself"));
@@ -304,10 +307,7 @@ class DeciderTest {
 
     @Test
     void twoServersWithoutALocalNodeIdStayTwoWriters() {
-        Address seed = new Address("db-2.example.org", 5432);
-        ClusterPlan plan = decide(list(node2Restarted(seed, 1_795_670_000_123_456L),
-                node2Restarted(addr(2), 1_795_670_000_999_999L),
-                standby(3, 2, afterFailoverView())), null, null, "node3");
+        ClusterPlan plan = decideNode2AtSeedAndConninfo(1_795_670_000_123_456L, 1_795_670_000_999_999L);
         assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
         assertThat(plan.rw().reason()).startsWith("2 writable nodes on top timeline 2");
         assertThat(plan.warnings()).anyMatch(w -> w.contains("not routing to db-2.example.org:5432: cannot find itself"
