@@ -65,7 +65,8 @@ public final class Main {
         return cli;
     }
 
-    static CommandLine commandLine(Map<String, String> env) {
+    /** Every command: the production ones and those of the plugins on the class path (the lab's). */
+    public static CommandLine commandLine(Map<String, String> env) {
         CommandLine cli = new CommandLine(new Main());
         for (Object command : Commands.production(env)) {
             cli.addSubcommand(command);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pgfence demo}: the failover drill on a fresh lab, with a readable timeline and a summary. */
-@Command(name = "demo", description = {"Build a lab, run pgfence on it (an agent per pgbouncer, the auditor, repmgrd wired to",
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
+        "Build a lab, run pgfence on it (an agent per pgbouncer, the auditor, repmgrd wired to",
         "pgfence promote/notify), crash the primary, and show fencing happen. Exits 1 if any check failed."})
 public final class DemoCommand implements Callable<Integer> {
     private final Map<String, String> env;

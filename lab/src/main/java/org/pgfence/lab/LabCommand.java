@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pgfence lab up|status|failover|down}: the real local environment, from the command line. */
-@Command(name = "lab", description = "A real local cluster: 3 PostgreSQL 15 + repmgr nodes, pgbouncers, sshd, Kafka.",
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = "A real local cluster: 3 PostgreSQL 15 + repmgr nodes, pgbouncers, sshd, Kafka.",
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Failover.class, LabCommand.Down.class})
 public final class LabCommand {
     final Map<String, String> env;
@@ -59,7 +60,8 @@ public final class LabCommand {
         abstract int run();
     }
 
-    @Command(name = "up", description = "Install what is missing (as root), then build and start the lab (cleaning up any old one).")
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Install what is missing (as root), then build and start the lab (cleaning up any old one).")
     static final class Up extends Sub {
         @Option(names = "--extra-pgbouncers", description = "pgbouncer hosts beyond one per node (default ${DEFAULT-VALUE})")
         int extra;
@@ -76,7 +78,8 @@ public final class LabCommand {
         }
     }
 
-    @Command(name = "status", description = "Print each node's role and timeline, repmgrd, and each pgbouncer's databases.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Print each node's role and timeline, repmgrd, and each pgbouncer's databases.")
     static final class Status extends Sub {
         @Override
         int run() {
@@ -85,7 +88,8 @@ public final class LabCommand {
         }
     }
 
-    @Command(name = "failover", description = "Crash the current primary and wait until repmgrd has promoted exactly one other node.")
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Crash the current primary and wait until repmgrd has promoted exactly one other node.")
     static final class Failover extends Sub {
         @Option(names = "--timeout", description = "seconds to wait for the new primary (default ${DEFAULT-VALUE})")
         int timeoutSeconds = 15;
@@ -107,7 +111,8 @@ public final class LabCommand {
         }
     }
 
-    @Command(name = "down", description = "Stop exactly what 'up' started and remove the lab directory.")
+    @Command(name = "down", mixinStandardHelpOptions = true,
+            description = "Stop exactly what 'up' started and remove the lab directory.")
     static final class Down extends Sub {
         @Override
         int run() {
