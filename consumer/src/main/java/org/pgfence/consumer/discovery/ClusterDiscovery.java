@@ -37,14 +37,14 @@ public final class ClusterDiscovery {
 
     public ClusterSnapshot discover(ClusterConfig cluster, NodeRef eventPrimary) throws InterruptedException {
         Instant start = clock.instant();
-        Set<Address> first = Candidates.first(cluster.nodes(), known.getOrDefault(cluster.name(), Set.of()),
+        Set<Address> first = ProbeTargets.first(cluster.nodes(), known.getOrDefault(cluster.name(), Set.of()),
                 eventPrimary);
         List<NodeObservation> all = new ArrayList<>(round(cluster, first));
-        Set<Address> more = Candidates.listedButNotProbed(all);
+        Set<Address> more = ProbeTargets.listedButNotProbed(all);
         if (!more.isEmpty()) {
             all.addAll(round(cluster, more));
         }
-        known.put(cluster.name(), Candidates.listed(all));
+        known.put(cluster.name(), ProbeTargets.listed(all));
         return new ClusterSnapshot(cluster.name(), all, start, Duration.between(start, clock.instant()));
     }
 

@@ -7,8 +7,8 @@ import org.pgfence.consumer.config.SeedNode;
 import org.pgfence.events.NodeRef;
 
 /** Which addresses a discovery round probes: seeds, what repmgr metadata lists, the event's new primary. */
-public final class Candidates {
-    private Candidates() {
+public final class ProbeTargets {
+    private ProbeTargets() {
     }
 
     public static Set<Address> first(Collection<SeedNode> seeds, Collection<Address> known, NodeRef eventPrimary) {

@@ -21,15 +21,15 @@ class CandidatesTest {
                 new RepmgrNode(1, "node1", "primary", false, "lab", null, "host='127.0.0.11\n%include /x' port=5432"),
                 new RepmgrNode(3, "node3", "standby", true, "lab", 2, "host=h/repmgr?socketFactory=evil port=5432"),
                 new RepmgrNode(4, "node4", "standby", true, "lab", 2, "host=127.0.0.14 port=5433"));
-        assertThat(Candidates.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.14", 5433));
+        assertThat(ProbeTargets.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.14", 5433));
     }
 
     @Test
     void anEventsNewPrimaryWithANonPlainHostIsNotProbed() {
-        Set<Address> first = Candidates.first(List.of(), List.of(),
+        Set<Address> first = ProbeTargets.first(List.of(), List.of(),
                 new NodeRef(2, "node2", "127.0.0.12/repmgr?sslfactory=x", 5432));
         assertThat(first).isEmpty();
-        assertThat(Candidates.first(List.of(), List.of(), new NodeRef(2, "node2", "db-2.example.org", 5432)))
+        assertThat(ProbeTargets.first(List.of(), List.of(), new NodeRef(2, "node2", "db-2.example.org", 5432)))
                 .containsExactly(new Address("db-2.example.org", 5432));
     }
 
@@ -43,7 +43,7 @@ class CandidatesTest {
 
     @Test
     void candidatesAreSeedsKnownNodesAndTheEventsPrimaryWithoutDuplicates() {
-        Set<Address> first = Candidates.first(List.of(new SeedNode("127.0.0.11", 5432)),
+        Set<Address> first = ProbeTargets.first(List.of(new SeedNode("127.0.0.11", 5432)),
                 List.of(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432)),
                 new NodeRef(3, "node3", "127.0.0.13", 5432));
         assertThat(first).containsExactly(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432),
@@ -56,7 +56,7 @@ class CandidatesTest {
                 TimelineSource.WAL_FILE, "s", 1, null, List.of(
                         new RepmgrNode(1, "node1", "primary", true, "lab", null, "host=127.0.0.11 port=5432"),
                         new RepmgrNode(2, "node2", "standby", true, "lab", 1, "host=127.0.0.12 port=5432")));
-        assertThat(Candidates.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.12", 5432));
-        assertThat(Candidates.listed(List.of(o))).hasSize(2);
+        assertThat(ProbeTargets.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.12", 5432));
+        assertThat(ProbeTargets.listed(List.of(o))).hasSize(2);
     }
 }
