@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
+import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +25,16 @@ import java.util.Map;
  * A minimal PostgreSQL protocol v3 client for the simple query protocol only, as pgbouncer's admin
  * console speaks it. Why not pgjdbc: pgjdbc 42.7.5+ sends {@code SET extra_float_digits} after login to
  * any server older than 12, and pgbouncer reports its own version (1.18.0/bouncer), so the admin console
- * answers "SET failed" and the connection dies. Auth: trust, cleartext and md5 (not SCRAM). Every read
- * is bounded by the timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them.
+ * answers "SET failed" and the connection dies. Auth: trust, cleartext, md5 and SCRAM-SHA-256
+ * ({@link ScramSha256}). Every read is bounded by the timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them.
  */
 public final class SimpleQueryClient implements AutoCloseable {
+    /** The pgbouncer {@code auth_type}s this client logs in with (over TCP; peer and hba need more). */
+    public static final List<String> AUTH_TYPES = List.of("trust", "plain", "md5", "scram-sha-256");
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    private ScramSha256 scram;
 
     private SimpleQueryClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -105,26 +109,38 @@ public final class SimpleQueryClient implements AutoCloseable {
         params.flip().get(payload);
         out.write(ByteBuffer.allocate(4 + payload.length).putInt(4 + payload.length).put(payload).array());
         out.flush();
+        boolean answered = false;
         while (true) {
             char type = (char) in.readUnsignedByte();
             byte[] body = new byte[in.readInt() - 4];
             in.readFully(body);
             ByteBuffer b = ByteBuffer.wrap(body);
             if (type == 'E') {
-                throw error(b);
+                throw answered ? refused(user, error(b)) : error(b);
             } else if (type == 'R') {
-                authenticate(b, user, password);
+                answered |= authenticate(b, user, password);
             } else if (type == 'Z') {
                 return;
             }
         }
     }
 
-    private void authenticate(ByteBuffer b, String user, String password) throws IOException, SQLException {
+    /**
+     * An error after we answered a password request is a refused login, whatever SQLState the server gave:
+     * pgbouncer 1.18 says 08P01 (protocol violation), which would read as retriable connection trouble; a wrong
+     * password is not, so it becomes 28P01 (invalid_password) with pgbouncer's own words and code kept.
+     */
+    private static SQLException refused(String user, SQLException e) {
+        return new SQLInvalidAuthorizationSpecException("pgbouncer refused the login of '" + user + "': "
+                + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), "28P01");
+    }
+
+    /** Answers one authentication request; true when that answer carried the password or a proof of it. */
+    private boolean authenticate(ByteBuffer b, String user, String password) throws IOException, SQLException {
         int code = b.getInt();
         switch (code) {
             case 0 -> {
-                // AuthenticationOk
+                return false; // AuthenticationOk
             }
             case 3 -> send('p', cstring(requirePassword(password)));
             case 5 -> {
@@ -135,9 +151,40 @@ public final class SimpleQueryClient implements AutoCloseable {
                         .put(salt).array();
                 send('p', cstring("md5" + md5Hex(outer)));
             }
+            case 10 -> {
+                List<String> mechanisms = new ArrayList<>();
+                for (String m = readCString(b); !m.isEmpty(); m = readCString(b)) {
+                    mechanisms.add(m);
+                }
+                if (!mechanisms.contains(ScramSha256.MECHANISM)) {
+                    throw new SQLNonTransientConnectionException("pgbouncer offers SASL mechanisms " + mechanisms
+                            + ", none of which the agent speaks (" + ScramSha256.MECHANISM + ")", "28000");
+                }
+                scram = ScramSha256.start(requirePassword(password));
+                byte[] first = scram.clientFirst().getBytes(StandardCharsets.UTF_8);
+                byte[] name = cstring(ScramSha256.MECHANISM);
+                send('p', ByteBuffer.allocate(name.length + 4 + first.length).put(name).putInt(first.length).put(first)
+                        .array());
+            }
+            case 11 -> send('p', scram().clientFinal(remaining(b)).getBytes(StandardCharsets.UTF_8));
+            case 12 -> scram().verifyServerFinal(remaining(b));
             default -> throw new SQLNonTransientConnectionException("authentication method " + code
-                    + " is not supported for the pgbouncer admin console (use trust, password or md5)", "28000");
+                    + " is not supported for the pgbouncer admin console (use trust, password, md5 or scram-sha-256)",
+                    "28000");
         }
+        return true;
+    }
+
+    private ScramSha256 scram() throws SQLException {
+        if (scram == null) {
+            throw new SQLNonTransientConnectionException("pgbouncer continued a SASL exchange that never started",
+                    "08P01");
+        }
+        return scram;
+    }
+
+    private static String remaining(ByteBuffer b) {
+        return new String(b.array(), b.position(), b.remaining(), StandardCharsets.UTF_8);
     }
 
     private static String requirePassword(String password) throws SQLException {

@@ -132,6 +132,23 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theComposePgbouncerAsksForALoginTheAgentSpeaks() throws IOException {
+        // auth_type scram-sha-256 stood here while the agent's admin client spoke only trust, plain and md5
+        List<String> ini = Files.readAllLines(root.resolve("deploy/config/compose/pgbouncer/pgbouncer.ini"));
+        String authType = ini.stream().filter(l -> l.startsWith("auth_type")).map(l -> l.split("=", 2)[1].trim())
+                .findFirst().orElseThrow();
+        assertThat(org.pgfence.consumer.internal.SimpleQueryClient.AUTH_TYPES).contains(authType);
+        assertThat(ini).anyMatch(l -> l.matches("admin_users\\s*=\\s*pgfence"));
+        assertThat(services.path("agent1").path("environment").path("PGFENCE_PGBOUNCER_ADMIN_PASSWORD").asText())
+                .isEqualTo(passwordIn(root.resolve("deploy/config/compose/pgbouncer/userlist.txt"), "pgfence"));
+    }
+
+    private static String passwordIn(Path userlist, String user) throws IOException {
+        return Files.readAllLines(userlist).stream().filter(l -> l.startsWith("\"" + user + "\" "))
+                .map(l -> l.substring(user.length() + 4, l.length() - 1)).findFirst().orElseThrow();
+    }
+
+    @Test
     void everyNodeRunsThePgfenceHooksOfTheSnippet() throws IOException {
         List<String> hooks = Files.readAllLines(root.resolve("deploy/repmgr/repmgr.conf.pgfence")).stream()
                 .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
