@@ -37,18 +37,19 @@ class ScramSha256Test {
 
     @Test
     void aServerThatDoesNotKnowThePasswordIsRefused() throws SQLException {
-        ScramSha256 scram = rfc();
-        scram.clientFinal(SERVER_FIRST);
-        assertThatThrownBy(() -> scram.verifyServerFinal("v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
-                .isInstanceOf(SQLException.class).hasMessageContaining("signature is wrong");
+        assertFinalRefused("v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "signature is wrong");
     }
 
     @Test
     void aServerErrorIsReportedWithItsReason() throws SQLException {
+        assertFinalRefused("e=invalid-proof", "invalid-proof");
+    }
+
+    private static void assertFinalRefused(String serverFinal, String reason) throws SQLException {
         ScramSha256 scram = rfc();
         scram.clientFinal(SERVER_FIRST);
-        assertThatThrownBy(() -> scram.verifyServerFinal("e=invalid-proof"))
-                .isInstanceOf(SQLException.class).hasMessageContaining("invalid-proof");
+        assertThatThrownBy(() -> scram.verifyServerFinal(serverFinal)).isInstanceOf(SQLException.class)
+                .hasMessageContaining(reason);
     }
 
     @Test
