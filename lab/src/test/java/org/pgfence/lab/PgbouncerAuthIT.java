@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,9 +25,10 @@ import org.pgfence.consumer.pgbouncer.PoolerDatabase;
 
 /**
  * The agent's admin client against a real pgbouncer 1.18 that asks for a password: {@code auth_type} md5 and
- * scram-sha-256 (the default of current PostgreSQL setups), with the admin user's password in the auth_file. The
- * agent must log in, read SHOW DATABASES and RELOAD with the right password, and fail with pgbouncer's own reason,
- * not hang or retry forever, with a wrong one. A standalone pgbouncer on a spare lab address; no cluster needed.
+ * scram-sha-256 (the default of current PostgreSQL setups), with the admin user's password in the auth_file, over
+ * TCP and over the Unix socket in {@code unix_socket_dir}. The agent must log in, read SHOW DATABASES and RELOAD
+ * with the right password, and fail with pgbouncer's own reason, not retried, with a wrong one. A standalone
+ * pgbouncer on a spare lab address; no cluster needed.
  */
 class PgbouncerAuthIT {
     private static final String ADDRESS = System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET) + ".240";
@@ -53,32 +55,70 @@ class PgbouncerAuthIT {
     @ValueSource(strings = {"scram-sha-256", "md5"})
     void theAgentLogsInWithThePasswordAndIsRefusedWithoutIt(String authType) throws Exception {
         start(authType);
-        try (PgbouncerAdmin admin = admin(PASSWORD)) {
-            assertThat(admin.showDatabases()).extracting(PoolerDatabase::name).contains("appdb-rw", "pgbouncer");
-            admin.reload();
+        for (String host : new String[] {ADDRESS, dir.toString()}) { // TCP, then the Unix socket in unix_socket_dir
+            try (PgbouncerAdmin admin = admin(host, PASSWORD)) {
+                assertThat(admin.showDatabases()).as(host).extracting(PoolerDatabase::name)
+                        .contains("appdb-rw", "pgbouncer");
+                admin.reload();
+            }
+            try (PgbouncerAdmin admin = admin(host, "wrong-" + PASSWORD)) {
+                // pgbouncer's words: "SASL authentication failed" (scram), "password authentication failed" (md5)
+                assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("pgbouncer refused the login of 'admin'")
+                        .hasMessageContaining("authentication failed")
+                        .satisfies(e -> assertThat(Failures.retriable(e)).as("a wrong password is not retried").isFalse());
+            }
+            try (PgbouncerAdmin admin = admin(host, null)) {
+                assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("none is configured");
+            }
         }
-        try (PgbouncerAdmin admin = admin("wrong-" + PASSWORD)) {
-            // pgbouncer's words: "SASL authentication failed" (scram), "password authentication failed" (md5)
-            assertThatThrownBy(admin::showDatabases).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("pgbouncer refused the login of 'admin'")
-                    .hasMessageContaining("authentication failed")
-                    .satisfies(e -> assertThat(Failures.retriable(e)).as("a wrong password is not retried").isFalse());
-        }
-        try (PgbouncerAdmin admin = admin(null)) {
-            assertThatThrownBy(admin::showDatabases).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("none is configured");
-        }
-        assertThat(Files.readString(dir.resolve("pgbouncer.log"))).contains("login attempt: db=pgbouncer user=admin");
+        List<String> logins = Files.readAllLines(dir.resolve("pgbouncer.log")).stream()
+                .filter(l -> l.contains("login attempt: db=pgbouncer user=admin")).toList();
+        assertThat(logins).filteredOn(l -> l.contains("pgbouncer/admin@unix(")).hasSize(3);
+        assertThat(logins).filteredOn(l -> !l.contains("pgbouncer/admin@unix(")).hasSize(3);
+        assertThat(Files.readString(dir.resolve("pgbouncer.log"))).doesNotContain("bad packet");
     }
 
-    private static PgbouncerAdmin admin(String password) {
-        return new PgbouncerAdmin(new PgbouncerConfig(ADDRESS, PORT, "admin", password, Path.of("/nonexistent"), false),
+    /**
+     * The setup that needs no password at all: {@code auth_type = hba} with a {@code local ... peer} line, so
+     * pgbouncer trusts the OS user of the process at the other end of its Unix socket (the agent's user, here the
+     * test's), which must also be listed in the auth_file. Over TCP the same user has no hba line and is rejected.
+     */
+    @org.junit.jupiter.api.Test
+    void overTheUnixSocketPeerAuthenticationNeedsNoPassword() throws Exception {
+        String me = System.getProperty("user.name");
+        start("hba", me, "local pgbouncer " + me + " peer\n");
+        try (PgbouncerAdmin admin = admin(dir.toString(), me, null)) {
+            assertThat(admin.showDatabases()).extracting(PoolerDatabase::name).contains("appdb-rw");
+            admin.reload();
+        }
+        try (PgbouncerAdmin admin = admin(ADDRESS, me, null)) {
+            // refused before any password is asked for, with pgbouncer's own words (and its SQLSTATE 08P01)
+            assertThatThrownBy(admin::showDatabases).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("login rejected");
+        }
+    }
+
+    private static PgbouncerAdmin admin(String host, String password) {
+        return admin(host, "admin", password);
+    }
+
+    private static PgbouncerAdmin admin(String host, String user, String password) {
+        return new PgbouncerAdmin(new PgbouncerConfig(host, PORT, user, password, Path.of("/nonexistent"), false),
                 Duration.ofSeconds(3));
     }
 
     private void start(String authType) throws IOException {
+        start(authType, "admin", null);
+    }
+
+    private void start(String authType, String adminUser, String hba) throws IOException {
         dir = Files.createTempDirectory("pgfence-pgbouncer-auth");
-        Files.writeString(dir.resolve("userlist.txt"), "\"admin\" \"" + PASSWORD + "\"\n");
+        // pgbouncer 1.18 rejects even a peer login of a user its auth_file does not list; the password is unused
+        Files.writeString(dir.resolve("userlist.txt"), "\"admin\" \"" + PASSWORD + "\"\n"
+                + (adminUser.equals("admin") ? "" : "\"" + adminUser + "\" \"\"\n"));
+        Files.writeString(dir.resolve("hba.conf"), hba == null ? "" : hba);
         Files.writeString(dir.resolve("pgbouncer.ini"), """
                 [databases]
                 appdb-rw = host=%1$s port=5432 dbname=appdb
@@ -86,14 +126,15 @@ class PgbouncerAuthIT {
                 [pgbouncer]
                 listen_addr = %1$s
                 listen_port = %2$d
-                unix_socket_dir =
+                unix_socket_dir = %3$s
                 logfile = %3$s/pgbouncer.log
                 pidfile = %3$s/pgbouncer.pid
                 auth_type = %4$s
                 auth_file = %3$s/userlist.txt
-                admin_users = admin
+                auth_hba_file = %3$s/hba.conf
+                admin_users = %5$s
                 log_connections = 1
-                """.formatted(ADDRESS, PORT, dir, authType));
+                """.formatted(ADDRESS, PORT, dir, authType, adminUser));
         Lab.chownToPostgres(dir);
         Exec.asPostgres(Duration.ofSeconds(20), "/usr/sbin/pgbouncer", "-d", "-q", dir.resolve("pgbouncer.ini").toString())
                 .orThrow("pgbouncer with auth_type " + authType);

@@ -1,5 +1,6 @@
 package org.pgfence.consumer.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.pgfence.process.ConfigReader;
 public final class AgentConfigLoader {
     /** Names that end up in pgbouncer keys, ini comments, Kafka keys and file names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,63}");
+    /** sun_path of Linux's sockaddr_un holds 108 bytes, the terminating NUL included. */
+    static final int MAX_SOCKET_PATH = 107;
     static final Pattern HOST = Pattern.compile("[A-Za-z0-9_.:/-]{1,255}");
     static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/pgfence/agent");
 
@@ -116,12 +119,20 @@ public final class AgentConfigLoader {
         int port = admin.integer("port", 6432, 1, 65535);
         String user = admin.string("user", "postgres");
         String password = admin.string("password", null);
+        if (host.startsWith("/") && socketFile(host, port).getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            admin.invalid("host", host, "is a Unix socket directory whose socket " + socketFile(host, port)
+                    + " is longer than the " + MAX_SOCKET_PATH + " bytes a Unix socket address holds");
+        }
         Path ini = p.path("databaseIni", null);
         if (ini == null) {
             p.problem("databaseIni", "is required (the file pgbouncer.ini %include's)");
         }
         boolean backups = p.bool("backups", true);
         return new PgbouncerConfig(host, port, user, password, ini, backups);
+    }
+
+    private static String socketFile(String directory, int port) {
+        return Path.of(directory, ".s.PGSQL." + port).toString();
     }
 
     private static String named(ConfigReader r, String key, String value) {

@@ -3,9 +3,9 @@ package org.pgfence.consumer.config;
 import java.nio.file.Path;
 
 /**
- * The local pgbouncer: its admin console over TCP and the database ini file the agent owns.
- * {@code adminPassword} may be null; it is never logged. (The Unix socket needs junixsocket with
- * pgjdbc; not supported yet.)
+ * The local pgbouncer: its admin console and the database ini file the agent owns. An {@code adminHost} that
+ * starts with {@code /} is the directory of pgbouncer's Unix-domain socket, as in libpq. {@code adminPassword} may
+ * be null; it is never logged.
  */
 public record PgbouncerConfig(String adminHost, int adminPort, String adminUser, String adminPassword,
                               Path databaseIni, boolean backups) {

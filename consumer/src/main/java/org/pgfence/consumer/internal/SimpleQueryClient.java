@@ -1,14 +1,17 @@
 package org.pgfence.consumer.internal;
 
 import java.io.BufferedInputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
@@ -29,37 +32,68 @@ import java.util.Map;
  * ({@link ScramSha256}). Every read is bounded by the timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them.
  */
 public final class SimpleQueryClient implements AutoCloseable {
-    /** The pgbouncer {@code auth_type}s this client logs in with (over TCP; peer and hba need more). */
+    /** The pgbouncer {@code auth_type}s this client logs in with (peer and hba need more). */
     public static final List<String> AUTH_TYPES = List.of("trust", "plain", "md5", "scram-sha-256");
-    private final Socket socket;
+    private final Closeable connection;
     private final DataInputStream in;
     private final OutputStream out;
+    private volatile boolean closed;
+    private boolean loggedIn;
     private ScramSha256 scram;
 
-    private SimpleQueryClient(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-        this.out = socket.getOutputStream();
+    private SimpleQueryClient(Closeable connection, InputStream in, OutputStream out) {
+        this.connection = connection;
+        this.in = new DataInputStream(new BufferedInputStream(in));
+        this.out = out;
     }
 
+    /**
+     * Logs in to {@code host}:{@code port}. As in libpq, a host that starts with {@code /} is the directory of the
+     * server's Unix-domain socket ({@code <host>/.s.PGSQL.<port>}, pgbouncer's {@code unix_socket_dir}).
+     */
     public static SimpleQueryClient connect(String host, int port, String user, String password, String database,
                                             Duration timeout) throws SQLException {
+        String where = where(host, port);
+        SimpleQueryClient c;
+        try {
+            c = host.startsWith("/") ? unix(Path.of(host, ".s.PGSQL." + port), timeout) : tcp(host, port, timeout);
+        } catch (IOException e) {
+            throw io("cannot connect to " + where, e);
+        }
+        try {
+            c.startup(user, password, database);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw io("cannot log in to " + where, e);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** {@code host:port}, or the socket file for a socket directory. */
+    public static String where(String host, int port) {
+        return host.startsWith("/") ? Path.of(host, ".s.PGSQL." + port).toString() : host + ":" + port;
+    }
+
+    private static SimpleQueryClient tcp(String host, int port, Duration timeout) throws IOException {
         Socket socket = new Socket();
         try {
             int ms = (int) Math.max(1, timeout.toMillis());
             socket.connect(new InetSocketAddress(host, port), ms);
             socket.setSoTimeout(ms);
             socket.setTcpNoDelay(true);
-            SimpleQueryClient c = new SimpleQueryClient(socket);
-            c.startup(user, password, database);
-            return c;
+            return new SimpleQueryClient(socket, socket.getInputStream(), socket.getOutputStream());
         } catch (IOException e) {
-            closeQuietly(socket);
-            throw io("cannot connect to " + host + ":" + port, e);
-        } catch (SQLException e) {
             closeQuietly(socket);
             throw e;
         }
+    }
+
+    private static SimpleQueryClient unix(Path socketFile, Duration timeout) throws IOException {
+        UnixSocket socket = UnixSocket.connect(socketFile, timeout);
+        return new SimpleQueryClient(socket, socket.input(), socket.output());
     }
 
     /** Runs {@code sql}; the rows (column name to text, null for NULL) of its last result set, if any. */
@@ -120,6 +154,7 @@ public final class SimpleQueryClient implements AutoCloseable {
             } else if (type == 'R') {
                 answered |= authenticate(b, user, password);
             } else if (type == 'Z') {
+                loggedIn = true;
                 return;
             }
         }
@@ -270,9 +305,9 @@ public final class SimpleQueryClient implements AutoCloseable {
         return new SQLException(what + ": " + detail, "08006", e);
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(Closeable c) {
         try {
-            s.close();
+            c.close();
         } catch (IOException ignored) {
             // nothing to release
         }
@@ -280,17 +315,20 @@ public final class SimpleQueryClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isClosed()) {
-            try {
-                send('X', new byte[0]);
-            } catch (IOException ignored) {
-                // closing anyway
+        if (!closed) {
+            closed = true;
+            if (loggedIn) { // a Terminate in the middle of a login is a protocol error to pgbouncer ("bad packet")
+                try {
+                    send('X', new byte[0]);
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
             }
-            closeQuietly(socket);
+            closeQuietly(connection);
         }
     }
 
     public boolean isClosed() {
-        return socket.isClosed();
+        return closed;
     }
 }

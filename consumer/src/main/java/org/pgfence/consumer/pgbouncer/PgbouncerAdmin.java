@@ -24,7 +24,8 @@ public final class PgbouncerAdmin implements AutoCloseable {
 
     /** Where the console is, for messages. */
     public String url() {
-        return "pgbouncer admin " + config.adminUser() + "@" + config.adminHost() + ":" + config.adminPort();
+        return "pgbouncer admin " + config.adminUser() + "@"
+                + SimpleQueryClient.where(config.adminHost(), config.adminPort());
     }
 
     public void reload() throws SQLException {

@@ -132,6 +132,19 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void theAdminConsoleMayBeAUnixSocketDirectoryThatFitsASocketAddress() throws Exception {
+        AgentConfig c = load(LAB_NODE1.replace("admin: {host: 127.0.0.11, port: 6432}",
+                "admin: {host: /var/run/postgresql, port: 6432}"), Map.of());
+        assertThat(c.pgbouncer().adminHost()).isEqualTo("/var/run/postgresql");
+        String deep = "/" + "d".repeat(100);
+        assertThatThrownBy(() -> load(LAB_NODE1.replace("admin: {host: 127.0.0.11, port: 6432}",
+                "admin: {host: " + deep + ", port: 6432}"), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "Invalid value '" + deep + "' for pgbouncer.admin.host: is a Unix socket directory whose socket "
+                                + deep + "/.s.PGSQL.6432 is longer than the 107 bytes a Unix socket address holds"));
+    }
+
+    @Test
     void allowedOptionsPass() {
         assertThat(PgbouncerOptions.problem("pool_mode", "transaction")).isEmpty();
         assertThat(PgbouncerOptions.problem("pool_mode", "weird")).isPresent();
