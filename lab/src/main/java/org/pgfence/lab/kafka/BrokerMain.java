@@ -3,6 +3,7 @@ package org.pgfence.lab.kafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,7 +26,9 @@ public final class BrokerMain {
             kafka.close();
             stopped.countDown();
         }, "broker-shutdown"));
-        Files.writeString(dir.resolve("ready"), kafka.bootstrapServers());
+        // written aside and renamed: the parent polls for "ready" and must never read it half-written (empty)
+        Path tmp = Files.writeString(dir.resolve("ready.tmp"), kafka.bootstrapServers());
+        Files.move(tmp, dir.resolve("ready"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("Kafka Server started on " + kafka.bootstrapServers());
         stopped.await();
     }

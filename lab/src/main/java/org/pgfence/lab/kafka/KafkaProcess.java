@@ -28,7 +28,8 @@ public final class KafkaProcess {
                 .redirectOutput(dir.resolve("broker.log").toFile()).start();
         Files.writeString(dir.resolve("broker.pid"), Long.toString(p.pid()));
         Instant end = Clock.systemUTC().instant().plus(timeout);
-        while (!Files.exists(dir.resolve("ready"))) {
+        String bootstrap;
+        while ((bootstrap = ready(dir)).isEmpty()) {
             if (!p.isAlive()) {
                 throw new IOException("the Kafka broker exited with " + p.exitValue() + "; see " + dir.resolve("broker.log"));
             }
@@ -39,7 +40,16 @@ public final class KafkaProcess {
             }
             LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
-        return Files.readString(dir.resolve("ready")).trim();
+        return bootstrap;
+    }
+
+    /** The bootstrap address the broker wrote once serving, or "" while it has not (or not completely). */
+    private static String ready(Path dir) throws IOException {
+        try {
+            return Files.readString(dir.resolve("ready")).trim();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
+        }
     }
 
     public static Path pidFile(Path dir) {
