@@ -31,7 +31,8 @@ import org.pgfence.consumer.pgbouncer.PoolerDatabase;
  * pgbouncer on a spare lab address; no cluster needed.
  */
 class PgbouncerAuthIT {
-    private static final String ADDRESS = System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET) + ".240";
+    private static final String ADDRESS =
+            System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET) + ".240";
     private static final int PORT = 6499;
     private static final String PASSWORD = "fence-Me-1";
     private Path dir;
@@ -66,7 +67,8 @@ class PgbouncerAuthIT {
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
                         .hasMessageContaining("pgbouncer refused the login of 'admin'")
                         .hasMessageContaining("authentication failed")
-                        .satisfies(e -> assertThat(Failures.retriable(e)).as("a wrong password is not retried").isFalse());
+                        .satisfies(e -> assertThat(Failures.retriable(e)).as("a wrong password is not retried")
+                                .isFalse());
             }
             try (PgbouncerAdmin admin = admin(host, null)) {
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
@@ -136,7 +138,8 @@ class PgbouncerAuthIT {
                 log_connections = 1
                 """.formatted(ADDRESS, PORT, dir, authType, adminUser));
         Lab.chownToPostgres(dir);
-        Exec.asPostgres(Duration.ofSeconds(20), "/usr/sbin/pgbouncer", "-d", "-q", dir.resolve("pgbouncer.ini").toString())
+        Exec.asPostgres(Duration.ofSeconds(20), "/usr/sbin/pgbouncer", "-d", "-q",
+                        dir.resolve("pgbouncer.ini").toString())
                 .orThrow("pgbouncer with auth_type " + authType);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(PgbouncerAuthIT::listening);
     }

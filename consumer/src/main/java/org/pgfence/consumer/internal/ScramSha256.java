@@ -74,7 +74,8 @@ final class ScramSha256 {
             throw refused("iteration count " + rounds + " in the server-first-message");
         }
         String withoutProof = "c=biws,r=" + nonce;
-        byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof).getBytes(StandardCharsets.UTF_8);
+        byte[] authMessage = String.join(",", clientFirstBare, serverFirst, withoutProof)
+                .getBytes(StandardCharsets.UTF_8);
         byte[] salted = saltedPassword(saltBytes, rounds);
         byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.UTF_8));
         byte[] clientSignature = hmac(sha256(clientKey), authMessage);

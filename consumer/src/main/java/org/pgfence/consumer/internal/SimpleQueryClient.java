@@ -28,11 +28,12 @@ import java.util.Map;
  * A minimal PostgreSQL protocol v3 client for the simple query protocol only, as pgbouncer's admin
  * console speaks it. Why not pgjdbc: pgjdbc 42.7.5+ sends {@code SET extra_float_digits} after login to
  * any server older than 12, and pgbouncer reports its own version (1.18.0/bouncer), so the admin console
- * answers "SET failed" and the connection dies. Auth: trust, cleartext, md5 and SCRAM-SHA-256
- * ({@link ScramSha256}). Every read is bounded by the timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them.
+ * answers "SET failed" and the connection dies. Over TCP or a Unix-domain socket ({@link UnixSocket}). Auth: trust,
+ * cleartext, md5 and SCRAM-SHA-256 ({@link ScramSha256}), and peer over the socket. Every read is bounded by the
+ * timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them; a refused password does not.
  */
 public final class SimpleQueryClient implements AutoCloseable {
-    /** The pgbouncer {@code auth_type}s this client logs in with (peer and hba need more). */
+    /** The pgbouncer {@code auth_type}s this client logs in with; also hba with these, or with peer over the socket. */
     public static final List<String> AUTH_TYPES = List.of("trust", "plain", "md5", "scram-sha-256");
     private final Closeable connection;
     private final DataInputStream in;
