@@ -24,28 +24,29 @@ final class UnixSocket implements Closeable {
     private final Selector selector;
     private final long timeoutMillis;
 
-    private UnixSocket(SocketChannel channel, Selector selector, long timeoutMillis) {
+    /** The selector each wait selects with is this socket's own, opened here and closed with it. */
+    private UnixSocket(SocketChannel channel, Duration timeout) throws IOException {
         this.channel = channel;
-        this.selector = selector;
-        this.timeoutMillis = timeoutMillis;
+        this.timeoutMillis = Math.max(1, timeout.toMillis()); // select(0) would wait forever
+        this.selector = Selector.open();
     }
 
     static UnixSocket connect(Path path, Duration timeout) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        Selector selector = null;
+        UnixSocket socket = null;
         try {
             channel.configureBlocking(false);
-            selector = Selector.open();
-            UnixSocket socket = new UnixSocket(channel, selector, Math.max(1, timeout.toMillis()));
+            socket = new UnixSocket(channel, timeout);
             if (!channel.connect(UnixDomainSocketAddress.of(path))) {
                 socket.await(SelectionKey.OP_CONNECT, "connect");
                 channel.finishConnect();
             }
             return socket;
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            if (selector != null) {
-                selector.close();
+            if (socket != null) {
+                socket.close();
+            } else {
+                channel.close();
             }
             throw e;
         }
