@@ -7,17 +7,26 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.pgfence.consumer.config.PgbouncerConfig;
 import org.pgfence.consumer.internal.Failures;
 import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
@@ -52,10 +61,14 @@ class PgbouncerAuthIT {
         }
     }
 
-    @ParameterizedTest(name = "auth_type = {0}")
-    @ValueSource(strings = {"scram-sha-256", "md5"})
-    void theAgentLogsInWithThePasswordAndIsRefusedWithoutIt(String authType) throws Exception {
-        start(authType);
+    /**
+     * The auth_file holds the password itself, or (the usual production form, copied from pg_authid) a SCRAM secret
+     * that pgbouncer verifies the agent's proof against without knowing the password.
+     */
+    @ParameterizedTest(name = "auth_type = {0}, auth_file holds {1}")
+    @CsvSource({"scram-sha-256, password", "scram-sha-256, scram-secret", "md5, password"})
+    void theAgentLogsInWithThePasswordAndIsRefusedWithoutIt(String authType, String stored) throws Exception {
+        start(authType, "admin", stored.equals("scram-secret") ? scramSecret(PASSWORD) : PASSWORD, null);
         for (String host : new String[] {ADDRESS, dir.toString()}) { // TCP, then the Unix socket in unix_socket_dir
             try (PgbouncerAdmin admin = admin(host, PASSWORD)) {
                 assertThat(admin.showDatabases()).as(host).extracting(PoolerDatabase::name)
@@ -90,7 +103,7 @@ class PgbouncerAuthIT {
     @org.junit.jupiter.api.Test
     void overTheUnixSocketPeerAuthenticationNeedsNoPassword() throws Exception {
         String me = System.getProperty("user.name");
-        start("hba", me, "local pgbouncer " + me + " peer\n");
+        start("hba", me, PASSWORD, "local pgbouncer " + me + " peer\n");
         try (PgbouncerAdmin admin = admin(dir.toString(), me, null)) {
             assertThat(admin.showDatabases()).extracting(PoolerDatabase::name).contains("appdb-rw");
             admin.reload();
@@ -111,14 +124,29 @@ class PgbouncerAuthIT {
                 Duration.ofSeconds(3));
     }
 
-    private void start(String authType) throws IOException {
-        start(authType, "admin", null);
+    /**
+     * A PostgreSQL-format SCRAM-SHA-256 secret of {@code password}, computed with the JDK's own PBKDF2 (not the
+     * agent's code): {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}.
+     */
+    static String scramSecret(String password) throws GeneralSecurityException {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        byte[] salted = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 4096, 256)).getEncoded();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(salted, "HmacSHA256"));
+        byte[] storedKey = MessageDigest.getInstance("SHA-256")
+                .digest(mac.doFinal("Client Key".getBytes(StandardCharsets.UTF_8)));
+        byte[] serverKey = mac.doFinal("Server Key".getBytes(StandardCharsets.UTF_8));
+        Base64.Encoder b64 = Base64.getEncoder();
+        return "SCRAM-SHA-256$4096:" + b64.encodeToString(salt) + "$" + b64.encodeToString(storedKey) + ":"
+                + b64.encodeToString(serverKey);
     }
 
-    private void start(String authType, String adminUser, String hba) throws IOException {
+    private void start(String authType, String adminUser, String adminSecret, String hba) throws IOException {
         dir = Files.createTempDirectory("pgfence-pgbouncer-auth");
         // pgbouncer 1.18 rejects even a peer login of a user its auth_file does not list; the password is unused
-        Files.writeString(dir.resolve("userlist.txt"), "\"admin\" \"" + PASSWORD + "\"\n"
+        Files.writeString(dir.resolve("userlist.txt"), "\"admin\" \"" + adminSecret + "\"\n"
                 + (adminUser.equals("admin") ? "" : "\"" + adminUser + "\" \"\"\n"));
         Files.writeString(dir.resolve("hba.conf"), hba == null ? "" : hba);
         Files.writeString(dir.resolve("pgbouncer.ini"), """
