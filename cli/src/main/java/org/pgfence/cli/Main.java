@@ -62,7 +62,7 @@ public final class Main {
         }
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(alone);
-        return cli;
+        return versioned(cli);
     }
 
     /** Every command: the production ones and those of the plugins on the class path (the lab's). */
@@ -74,6 +74,15 @@ public final class Main {
         for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
             plugin.commands(env).forEach(cli::addSubcommand);
         }
+        return versioned(cli);
+    }
+
+    /** Every command offers -V (picocli's standard options); each answers with pgfence's version, not nothing. */
+    private static CommandLine versioned(CommandLine cli) {
+        if (cli.getCommandSpec().versionProvider() == null) {
+            cli.getCommandSpec().versionProvider(new Version());
+        }
+        cli.getSubcommands().values().forEach(Main::versioned);
         return cli;
     }
 

@@ -18,7 +18,8 @@ import picocli.CommandLine;
 /**
  * Every command of the whole CLI (the lab's plugin commands included) answers {@code --help}, because a usage
  * error tells the operator "Try 'pgfence <command> --help'". {@code pgfence lab --help} once answered "Unknown
- * option: '--help'". Nothing is executed: picocli prints the help before it would call the command.
+ * option: '--help'", and every subcommand's {@code -V} printed nothing. Nothing is executed: picocli answers both
+ * before it would call the command.
  */
 class CommandHelpTest {
     /** Every command path below {@code pgfence}, e.g. ["lab", "up"]. */
@@ -43,6 +44,14 @@ class CommandHelpTest {
         Run run = run(path, "--help");
         assertThat(run.code).as(run.err).isEqualTo(ExitCode.OK.code());
         assertThat(run.out).startsWith("Usage: pgfence " + String.join(" ", path));
+    }
+
+    @ParameterizedTest(name = "pgfence {0} -V")
+    @MethodSource("commands")
+    void everyCommandPrintsTheVersionItOffers(List<String> path) {
+        Run run = run(path, "-V");
+        assertThat(run.code).as(run.err).isEqualTo(ExitCode.OK.code());
+        assertThat(run.out).startsWith("pgfence " + org.pgfence.cli.Version.current() + System.lineSeparator());
     }
 
     @ParameterizedTest(name = "pgfence {0} --no-such-option")
