@@ -166,9 +166,21 @@ public final class ConfigReader {
         return d;
     }
 
+    /**
+     * An absolute path. A relative one is refused rather than resolved: pgfence runs under repmgrd and systemd, whose
+     * working directory (often /) is neither the operator's shell's nor the config file's.
+     */
     public Path path(String key, Path defaultValue) {
         String v = string(key, null);
-        return v == null || v.isBlank() ? defaultValue : Path.of(v);
+        if (v == null || v.isBlank()) {
+            return defaultValue;
+        }
+        Path p = Path.of(v);
+        if (!p.isAbsolute()) {
+            invalid(key, v, "must be an absolute path (pgfence's working directory under repmgrd or systemd is not"
+                    + " this file's directory)");
+        }
+        return p;
     }
 
     public <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {

@@ -33,6 +33,19 @@ class ConfigReaderTest {
     }
 
     @Test
+    void pathsMustBeAbsolute() throws Exception {
+        ConfigReader r = ConfigReader.of("test", Map.of("spool", Map.of("dir", "spool/here", "other", "/var/x")),
+                Map.of());
+        ConfigReader spool = r.section("spool");
+        assertThat(spool.path("other", null)).isEqualTo(Path.of("/var/x"));
+        spool.path("dir", Path.of("/default"));
+        assertThat(spool.path("missing", Path.of("/default"))).isEqualTo(Path.of("/default"));
+        assertThatThrownBy(r::finish).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactly("Invalid value 'spool/here' for spool.dir: must be an absolute path (pgfence's working"
+                        + " directory under repmgrd or systemd is not this file's directory)"));
+    }
+
+    @Test
     void environmentOverridesTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "kafka:\n  bootstrapServers: file:9092\nclusters:\n  - name: a\n");
