@@ -10,7 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
  * {@code bin/event-nodeN.sh}. repmgr.conf names them once; changing a hook rewrites the scripts only,
  * so repmgrd need not restart. Each logs epoch-millisecond timestamps to failover.log / events.log. Like a production
  * node (README, "Wiring it into repmgr.conf"), the lab's repmgr.conf sets {@code event_notifications} to the events
- * that announce a promotion, so the event hook runs for those only.
+ * that announce a promotion, so the event hook runs for those only, and the hook runs its command in the background,
+ * because repmgr waits for the hook.
  *
  * <p>A promote template may use {@code {node}}, {@code {conf}}, {@code {lab}}, {@code {pgfence}} and
  * {@code {bindir}}; an event template may also use {@code "$1"}..{@code "$8"} = %n %e %s %t %d %p %c %a.
@@ -49,7 +50,8 @@ public final class Hooks {
             writeScript(eventScript(node), """
                     #!/bin/bash
                     echo "$(date +%%s%%3N) node%2$d n=$1 e=$2 s=$3 t=$4 d=$5 p=$6 c=$7 a=$8" >> %1$s/events.log
-                    %3$s >> %1$s/hooks.log 2>&1
+                    # in the background, as README tells production: repmgr waits for this script
+                    %3$s >> %1$s/hooks.log 2>&1 &
                     exit 0
                     """.formatted(layout.dir(), node.id(), expand(eventTemplate, node)));
         }

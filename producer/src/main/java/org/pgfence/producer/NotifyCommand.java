@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * this node through the same {@link Announcer} as {@code promote}; ignores everything else.
  *
  * <p>repmgr.conf: {@code event_notification_command='/opt/pgfence/bin/pgfence notify --config /etc/pgfence/producer.yml
- * --node-id %n --event %e --success %s --timestamp "%t" --details "%d" --primary "%p"'}
+ * --node-id %n --event %e --success %s --timestamp "%t" --details "%d" --primary "%p" &'}: in the background, for
+ * repmgr waits for the command, and {@code standby_promote} is raised inside {@code repmgr standby promote}.
  */
 @Command(name = "notify", mixinStandardHelpOptions = true,
         description = {"repmgr event_notification_command: publish master-promoted for promote and switchover events.",

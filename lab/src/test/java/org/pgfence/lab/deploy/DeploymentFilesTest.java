@@ -155,7 +155,9 @@ class DeploymentFilesTest {
         assertThat(hooks).anyMatch(l -> l.startsWith("promote_command='/usr/local/bin/pgfence promote --config "))
                 .anyMatch(l -> l.startsWith("event_notification_command='/usr/local/bin/pgfence notify --config ")
                         && l.contains("--node-id %n --event %e --success %s --timestamp \"%t\" --details \"%d\""
-                        + " --primary \"%p\""))
+                        + " --primary \"%p\"")
+                        // repmgr waits for the command: in the foreground it would hold up every promotion
+                        && l.endsWith(" &'"))
                 .contains("event_notifications=" + org.pgfence.producer.repmgr.RepmgrEvent.EVENT_NOTIFICATIONS);
         for (String node : List.of("node1", "node2", "node3")) {
             List<String> conf = Files.readAllLines(root.resolve("deploy/config/compose/repmgr/" + node + ".conf"));
