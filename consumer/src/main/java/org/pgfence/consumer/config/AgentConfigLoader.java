@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.pgfence.consumer.internal.SimpleQueryClient;
 import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
@@ -119,8 +120,9 @@ public final class AgentConfigLoader {
         int port = admin.integer("port", 6432, 1, 65535);
         String user = admin.string("user", "postgres");
         String password = admin.string("password", null);
-        if (host.startsWith("/") && socketFile(host, port).getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            admin.invalid("host", host, "is a Unix socket directory whose socket " + socketFile(host, port)
+        String socket = host.startsWith("/") ? SimpleQueryClient.socketFile(host, port).toString() : null;
+        if (socket != null && socket.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            admin.invalid("host", host, "is a Unix socket directory whose socket " + socket
                     + " is longer than the " + MAX_SOCKET_PATH + " bytes a Unix socket address holds");
         }
         Path ini = p.path("databaseIni", null);
@@ -129,10 +131,6 @@ public final class AgentConfigLoader {
         }
         boolean backups = p.bool("backups", true);
         return new PgbouncerConfig(host, port, user, password, ini, backups);
-    }
-
-    private static String socketFile(String directory, int port) {
-        return Path.of(directory, ".s.PGSQL." + port).toString();
     }
 
     private static String named(ConfigReader r, String key, String value) {

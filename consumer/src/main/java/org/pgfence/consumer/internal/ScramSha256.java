@@ -110,29 +110,28 @@ final class ScramSha256 {
 
     /** Hi() of RFC 5802: PBKDF2 with HMAC-SHA-256, one block, over the password's bytes. */
     private byte[] saltedPassword(byte[] salt, int rounds) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(password, "HmacSHA256"));
-            mac.update(salt);
-            byte[] u = mac.doFinal(new byte[] {0, 0, 0, 1});
-            byte[] result = u.clone();
-            for (int i = 1; i < rounds; i++) {
-                u = mac.doFinal(u);
-                for (int j = 0; j < result.length; j++) {
-                    result[j] ^= u[j];
-                }
+        Mac mac = mac(password);
+        mac.update(salt);
+        byte[] u = mac.doFinal(new byte[] {0, 0, 0, 1});
+        byte[] result = u.clone();
+        for (int i = 1; i < rounds; i++) {
+            u = mac.doFinal(u);
+            for (int j = 0; j < result.length; j++) {
+                result[j] ^= u[j];
             }
-            return result;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
+        return result;
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {
+        return mac(key).doFinal(data);
+    }
+
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }

@@ -57,7 +57,7 @@ public final class SimpleQueryClient implements AutoCloseable {
         String where = where(host, port);
         SimpleQueryClient c;
         try {
-            c = host.startsWith("/") ? unix(Path.of(host, ".s.PGSQL." + port), timeout) : tcp(host, port, timeout);
+            c = host.startsWith("/") ? unix(socketFile(host, port), timeout) : tcp(host, port, timeout);
         } catch (IOException e) {
             throw io("cannot connect to " + where, e);
         }
@@ -75,7 +75,12 @@ public final class SimpleQueryClient implements AutoCloseable {
 
     /** {@code host:port}, or the socket file for a socket directory. */
     public static String where(String host, int port) {
-        return host.startsWith("/") ? Path.of(host, ".s.PGSQL." + port).toString() : host + ":" + port;
+        return host.startsWith("/") ? socketFile(host, port).toString() : host + ":" + port;
+    }
+
+    /** libpq's name for the socket of {@code port} in {@code directory}. */
+    public static Path socketFile(String directory, int port) {
+        return Path.of(directory, ".s.PGSQL." + port);
     }
 
     private static SimpleQueryClient tcp(String host, int port, Duration timeout) throws IOException {
@@ -205,8 +210,7 @@ public final class SimpleQueryClient implements AutoCloseable {
             case 11 -> send('p', scram().clientFinal(remaining(b)).getBytes(StandardCharsets.UTF_8));
             case 12 -> scram().verifyServerFinal(remaining(b));
             default -> throw new SQLNonTransientConnectionException("authentication method " + code
-                    + " is not supported for the pgbouncer admin console (use trust, password, md5 or scram-sha-256)",
-                    "28000");
+                    + " is not supported for the pgbouncer admin console (use auth_type " + AUTH_TYPES + ")", "28000");
         }
         return true;
     }

@@ -103,10 +103,6 @@ final class UnixSocket implements Closeable {
         }
     }
 
-    boolean isClosed() {
-        return !channel.isOpen();
-    }
-
     @Override
     public void close() throws IOException {
         try {
