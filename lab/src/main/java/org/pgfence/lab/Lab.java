@@ -13,10 +13,12 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.pgfence.lab.kafka.KafkaProcess;
 import org.pgfence.process.ExitCode;
 
@@ -28,6 +30,7 @@ import org.pgfence.process.ExitCode;
  */
 public final class Lab implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration SETTLE = Duration.ofSeconds(60);
 
     private final LabLayout layout;
     private final Hooks hooks;
@@ -259,10 +262,51 @@ public final class Lab implements AutoCloseable {
         pgbouncers.start(pgbouncer(id));
     }
 
-    /** {@code repmgr standby switchover --siblings-follow} run on node {@code id} (which becomes primary). */
-    public void switchover(int id) {
-        postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file")
-                .orThrow("repmgr standby switchover to " + node(id).name());
+    /**
+     * {@code repmgr standby switchover --siblings-follow} run on node {@code id} (which becomes primary), then
+     * {@link #awaitRepmgrdWatching}: the switchover returns before repmgrd on the demoted node has noticed that
+     * it is now a standby, and a primary lost in that gap is never failed over (repmgr 5.3: the demoted node's
+     * repmgrd loops on "unable to determine a new primary node", its sibling waits for a promotion that never
+     * comes, then exits). Returns how long the repmgr command took.
+     */
+    public Duration switchover(int id) {
+        Instant start = Clock.systemUTC().instant();
+        Exec.Result switched = postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file");
+        if (!switched.ok()) { // --log-to-file: repmgr said why in the node's repmgrd log, not on its output
+            throw new LabException(ExitCode.ENVIRONMENT, "repmgr standby switchover to " + node(id).name() + " failed (exit "
+                    + switched.exitCode() + "): " + RepmgrdLog.lastWarningOrNotice(node(id).repmgrdLog()).orElse("-"));
+        }
+        Duration took = Duration.between(start, Clock.systemUTC().instant());
+        awaitRepmgrdWatching(id, SETTLE);
+        return took;
+    }
+
+    /**
+     * Waits until repmgrd would fail over a loss of {@code primaryId}: it runs unpaused on every active node (as
+     * {@code repmgr.nodes} on the primary says; a node marked failed is left out), and on every active node but the
+     * primary it watches {@code primaryId} as its upstream and saw it within two monitoring intervals.
+     */
+    public void awaitRepmgrdWatching(int primaryId, Duration timeout) {
+        Instant end = Clock.systemUTC().instant().plus(timeout);
+        while (true) {
+            List<Integer> active = activeNodeIds(node(primaryId));
+            List<String> notYet = new ArrayList<>();
+            for (LabNode n : nodes()) {
+                Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
+                boolean ready = r.map(p -> n.id() == primaryId ? p.active() : p.watches(primaryId, 2)).orElse(false);
+                if (!ready && (active.isEmpty() || active.contains(n.id()))) {
+                    notYet.add(n.name() + " " + r.map(Object::toString).orElse("(no answer)"));
+                }
+            }
+            if (notYet.isEmpty()) {
+                return;
+            }
+            if (Clock.systemUTC().instant().isAfter(end)) {
+                throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + node(primaryId).name()
+                        + " everywhere after " + timeout.toSeconds() + " s: " + notYet + repmgrdLastWords());
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
     }
 
     /** {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}. */
@@ -288,7 +332,8 @@ public final class Lab implements AutoCloseable {
             }
             if (Clock.systemUTC().instant().isAfter(end)) {
                 throw new LabException(ExitCode.CHECK_FAILED, "expected exactly one primary within "
-                        + timeout.toSeconds() + " s, found " + primaries.stream().map(LabNode::name).toList());
+                        + timeout.toSeconds() + " s, found " + primaries.stream().map(LabNode::name).toList()
+                        + repmgrdLastWords());
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
@@ -319,6 +364,20 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** The ids of the nodes {@code repmgr.nodes} on {@code primary} marks active; empty if it does not answer. */
+    static List<Integer> activeNodeIds(LabNode primary) {
+        try (Connection c = NodeProbe.connect(primary, "repmgr"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT node_id FROM repmgr.nodes WHERE active ORDER BY node_id")) {
+            List<Integer> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+            return ids;
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
     static int streamingStandbys(LabNode primary) {
         try (Connection c = NodeProbe.connect(primary, "postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
@@ -327,6 +386,12 @@ public final class Lab implements AutoCloseable {
         } catch (SQLException e) {
             return -1;
         }
+    }
+
+    /** The last warning or notice of each node's repmgrd, for a failure message: why repmgrd did not act. */
+    private String repmgrdLastWords() {
+        return nodes().stream().map(n -> n.name() + ": " + RepmgrdLog.lastWarningOrNotice(n.repmgrdLog()).orElse("-"))
+                .collect(Collectors.joining(" | ", "; repmgrd's last words: ", ""));
     }
 
     public boolean repmgrdRunning(int id) {

@@ -21,6 +21,10 @@ public record LabNode(int id, String name, String address, int pgPort, Path dir)
         return dir.resolve("postgresql.log");
     }
 
+    public Path repmgrdLog() {
+        return dir.resolve("repmgrd.log");
+    }
+
     public Path repmgrdPidFile() {
         return dir.resolve("repmgrd.pid");
     }

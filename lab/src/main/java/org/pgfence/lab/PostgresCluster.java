@@ -180,7 +180,7 @@ final class PostgresCluster {
                 priority=100
 
                 log_level=INFO
-                log_file='%7$s/repmgrd.log'
+                log_file='%7$s'
                 repmgrd_pid_file='%8$s'
 
                 failover=automatic
@@ -200,7 +200,7 @@ final class PostgresCluster {
                 event_notifications='%13$s'
                 ssh_options='-q -F %12$s'
                 """.formatted(node.id(), node.name(), node.conninfo(), node.dataDir(), LabLayout.BINDIR, node.log(),
-                node.dir(), node.repmgrdPidFile(), hooks.promoteScript(node), hooks.followScript(node),
+                node.repmgrdLog(), node.repmgrdPidFile(), hooks.promoteScript(node), hooks.followScript(node),
                 hooks.eventScript(node), layout.sshConfig(), RepmgrEvent.EVENT_NOTIFICATIONS));
     }
 

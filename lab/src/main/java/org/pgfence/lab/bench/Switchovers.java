@@ -50,8 +50,7 @@ final class Switchovers {
         LabNode to = lab.node(from.id() % lab.nodes().size() + 1);
         int before = lab.probe(from.id()).map(NodeProbe::timeline).orElse(0);
         Instant start = clock.instant();
-        lab.switchover(to.id());
-        long switchoverMillis = Duration.between(start, clock.instant()).toMillis();
+        long switchoverMillis = lab.switchover(to.id()).toMillis(); // the repmgr command, not repmgrd settling after it
         watch.await(WAIT, () -> announcements(before, to).size() > 0);
         List<BenchWatch.Promotion> announced = announcements(before, to);
         if (announced.isEmpty()) {
