@@ -78,6 +78,7 @@ public final class Lab implements AutoCloseable {
             String bootstrap = steps.call("kafka", () -> startKafka(layout));
             Lab ready = new Lab(layout, bootstrap);
             steps.run("replication", () -> ready.awaitStreaming(Duration.ofSeconds(60)));
+            steps.run("repmgrd watching", () -> ready.awaitRepmgrdWatching(primary.id(), SETTLE));
             ready.saveState();
             return ready;
         } catch (IOException e) {

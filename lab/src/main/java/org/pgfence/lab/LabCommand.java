@@ -89,9 +89,11 @@ public final class LabCommand {
     }
 
     @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = "Crash the current primary and wait until repmgrd has promoted exactly one other node.")
+            description = "Wait until repmgrd watches the current primary everywhere, crash it, and wait until repmgrd "
+                    + "has promoted exactly one other node.")
     static final class Failover extends Sub {
-        @Option(names = "--timeout", description = "seconds to wait for the new primary (default ${DEFAULT-VALUE})")
+        @Option(names = "--timeout", description = "seconds to wait for repmgrd, then for the new primary "
+                + "(default ${DEFAULT-VALUE})")
         int timeoutSeconds = 15;
 
         @Override
@@ -100,6 +102,8 @@ public final class LabCommand {
             LabNode old = lab.currentPrimary().orElseThrow(() ->
                     new LabException(ExitCode.CHECK_FAILED, "no node answers as primary; nothing to fail over"));
             PrintStream out = out();
+            // a primary lost while repmgrd is not watching it (just after a switchover or failover) stays lost
+            lab.awaitRepmgrdWatching(old.id(), Duration.ofSeconds(timeoutSeconds));
             Instant start = Clock.systemUTC().instant();
             lab.stopNode(old.id());
             out.printf("crashed %s (pg_ctl stop -m immediate)%n", old.name());
