@@ -111,7 +111,26 @@ class PgbouncerAuthIT {
         try (PgbouncerAdmin admin = admin(ADDRESS, me, null)) {
             // refused before any password is asked for, with pgbouncer's own words (and its SQLSTATE 08P01)
             assertThatThrownBy(admin::showDatabases).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("login rejected");
+                    .hasMessageContaining("pgbouncer refused the login of '" + me + "': ERROR: login rejected")
+                    .hasMessageContaining("auth_hba_file")
+                    .satisfies(e -> assertThat(Failures.retriable(e)).as("an hba refusal is not retried").isFalse());
+        }
+    }
+
+    /**
+     * The most common slip with the admin console: the agent's user is not in admin_users. pgbouncer says only
+     * "not allowed", before it asks for a password, as 08P01; the agent names the setting and does not retry.
+     */
+    @org.junit.jupiter.api.Test
+    void aUserMissingFromAdminUsersIsToldSoAndNotRetried() throws Exception {
+        start("scram-sha-256", "admin", PASSWORD, null);
+        for (String host : new String[] {ADDRESS, dir.toString()}) {
+            try (PgbouncerAdmin admin = admin(host, "pgfence", PASSWORD)) {
+                assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("refused the login of 'pgfence': ERROR: not allowed (SQLSTATE 08P01)")
+                        .hasMessageContaining("admin_users")
+                        .satisfies(e -> assertThat(Failures.retriable(e)).as(host + " not retried").isFalse());
+            }
         }
     }
 
@@ -145,8 +164,10 @@ class PgbouncerAuthIT {
 
     private void start(String authType, String adminUser, String adminSecret, String hba) throws IOException {
         dir = Files.createTempDirectory("pgfence-pgbouncer-auth");
-        // pgbouncer 1.18 rejects even a peer login of a user its auth_file does not list; the password is unused
+        // pgbouncer 1.18 rejects even a peer login of a user its auth_file does not list; the password is unused.
+        // "pgfence" is a known user outside admin_users (an unknown one fails the password check, whatever it is).
         Files.writeString(dir.resolve("userlist.txt"), "\"admin\" \"" + adminSecret + "\"\n"
+                + "\"pgfence\" \"" + PASSWORD + "\"\n"
                 + (adminUser.equals("admin") ? "" : "\"" + adminUser + "\" \"\"\n"));
         Files.writeString(dir.resolve("hba.conf"), hba == null ? "" : hba);
         Files.writeString(dir.resolve("pgbouncer.ini"), """

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A minimal PostgreSQL protocol v3 client for the simple query protocol only, as pgbouncer's admin
@@ -156,7 +157,8 @@ public final class SimpleQueryClient implements AutoCloseable {
             in.readFully(body);
             ByteBuffer b = ByteBuffer.wrap(body);
             if (type == 'E') {
-                throw answered ? refused(user, error(b)) : error(b);
+                SQLException e = error(b);
+                throw answered ? refused(user, e, "28P01", "") : refusedByConfiguration(user, e).orElse(e);
             } else if (type == 'R') {
                 answered |= authenticate(b, user, password);
             } else if (type == 'Z') {
@@ -171,9 +173,30 @@ public final class SimpleQueryClient implements AutoCloseable {
      * pgbouncer 1.18 says 08P01 (protocol violation), which would read as retriable connection trouble; a wrong
      * password is not, so it becomes 28P01 (invalid_password) with pgbouncer's own words and code kept.
      */
-    private static SQLException refused(String user, SQLException e) {
+    private static SQLException refused(String user, SQLException e, String sqlState, String hint) {
         return new SQLInvalidAuthorizationSpecException("pgbouncer refused the login of '" + user + "': "
-                + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"), "28P01");
+                + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")") + hint,
+                sqlState);
+    }
+
+    /**
+     * An error before any password is asked for is a refusal by pgbouncer's configuration when it is one of the
+     * reasons pgbouncer 1.18 gives for that (client.c and admin.c, all as 08P01); retrying cannot change the answer,
+     * so it becomes 28000 (invalid_authorization_specification) with a hint at the setting. Anything else (too many
+     * clients, shutting down) stays as pgbouncer said it.
+     */
+    private static Optional<SQLException> refusedByConfiguration(String user, SQLException e) {
+        String hint = switch (e.getMessage()) {
+            case "ERROR: not allowed" -> "; the admin console admits only the users in pgbouncer's admin_users "
+                    + "(or stats_users, which cannot RELOAD)";
+            case "ERROR: login rejected" -> "; pgbouncer's auth_hba_file has no line that lets '" + user
+                    + "' in to database pgbouncer this way, or a reject line";
+            case "ERROR: unix socket login rejected" -> "; peer authentication: the agent's OS user must be '"
+                    + user + "'";
+            case "ERROR: \"trust\" authentication failed", "ERROR: certificate authentication failed" -> "";
+            default -> null;
+        };
+        return Optional.ofNullable(hint).map(h -> refused(user, e, "28000", h));
     }
 
     /** Answers one authentication request; true when that answer carried the password or a proof of it. */
