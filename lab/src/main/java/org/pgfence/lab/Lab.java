@@ -13,12 +13,10 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 import org.pgfence.lab.kafka.KafkaProcess;
 import org.pgfence.process.ExitCode;
 
@@ -288,26 +286,7 @@ public final class Lab implements AutoCloseable {
      * primary it watches {@code primaryId} as its upstream and saw it within two monitoring intervals.
      */
     public void awaitRepmgrdWatching(int primaryId, Duration timeout) {
-        Instant end = Clock.systemUTC().instant().plus(timeout);
-        while (true) {
-            List<Integer> active = activeNodeIds(node(primaryId));
-            List<String> notYet = new ArrayList<>();
-            for (LabNode n : nodes()) {
-                Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
-                boolean ready = r.map(p -> n.id() == primaryId ? p.active() : p.watches(primaryId, 2)).orElse(false);
-                if (!ready && (active.isEmpty() || active.contains(n.id()))) {
-                    notYet.add(n.name() + " " + r.map(Object::toString).orElse("(no answer)"));
-                }
-            }
-            if (notYet.isEmpty()) {
-                return;
-            }
-            if (Clock.systemUTC().instant().isAfter(end)) {
-                throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + node(primaryId).name()
-                        + " everywhere after " + timeout.toSeconds() + " s: " + notYet + repmgrdLastWords());
-            }
-            LockSupport.parkNanos(POLL.toNanos());
-        }
+        RepmgrdWatch.await(nodes(), node(primaryId), timeout);
     }
 
     /** {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}. */
@@ -334,7 +313,7 @@ public final class Lab implements AutoCloseable {
             if (Clock.systemUTC().instant().isAfter(end)) {
                 throw new LabException(ExitCode.CHECK_FAILED, "expected exactly one primary within "
                         + timeout.toSeconds() + " s, found " + primaries.stream().map(LabNode::name).toList()
-                        + repmgrdLastWords());
+                        + RepmgrdWatch.lastWords(nodes()));
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
@@ -365,20 +344,6 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** The ids of the nodes {@code repmgr.nodes} on {@code primary} marks active; empty if it does not answer. */
-    static List<Integer> activeNodeIds(LabNode primary) {
-        try (Connection c = NodeProbe.connect(primary, "repmgr"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT node_id FROM repmgr.nodes WHERE active ORDER BY node_id")) {
-            List<Integer> ids = new ArrayList<>();
-            while (rs.next()) {
-                ids.add(rs.getInt(1));
-            }
-            return ids;
-        } catch (SQLException e) {
-            return List.of();
-        }
-    }
-
     static int streamingStandbys(LabNode primary) {
         try (Connection c = NodeProbe.connect(primary, "postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
@@ -387,12 +352,6 @@ public final class Lab implements AutoCloseable {
         } catch (SQLException e) {
             return -1;
         }
-    }
-
-    /** The last warning or notice of each node's repmgrd, for a failure message: why repmgrd did not act. */
-    private String repmgrdLastWords() {
-        return nodes().stream().map(n -> n.name() + ": " + RepmgrdLog.lastWarningOrNotice(n.repmgrdLog()).orElse("-"))
-                .collect(Collectors.joining(" | ", "; repmgrd's last words: ", ""));
     }
 
     public boolean repmgrdRunning(int id) {

@@ -1,0 +1,74 @@
+package org.pgfence.lab;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.pgfence.process.ExitCode;
+
+/** Whether repmgrd on the lab's nodes would fail over a lost primary, and what it said when it did not. */
+final class RepmgrdWatch {
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** Seconds: two monitoring intervals of the lab's repmgr.conf (monitor_interval_secs=1). */
+    private static final int SEEN_WITHIN = 2;
+
+    private RepmgrdWatch() {
+    }
+
+    /**
+     * Waits until repmgrd runs unpaused on every active node (as {@code repmgr.nodes} on the primary says; a node
+     * marked failed is left out), and on every active node but the primary watches it as its upstream and saw it
+     * within two monitoring intervals.
+     */
+    static void await(List<LabNode> nodes, LabNode primary, Duration timeout) {
+        Instant end = Clock.systemUTC().instant().plus(timeout);
+        while (true) {
+            List<Integer> active = activeNodeIds(primary);
+            List<String> notYet = new ArrayList<>();
+            for (LabNode n : nodes) {
+                Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
+                boolean ready = r.map(p -> n.id() == primary.id() ? p.active() : p.watches(primary.id(), SEEN_WITHIN))
+                        .orElse(false);
+                if (!ready && (active.isEmpty() || active.contains(n.id()))) {
+                    notYet.add(n.name() + " " + r.map(Object::toString).orElse("(no answer)"));
+                }
+            }
+            if (notYet.isEmpty()) {
+                return;
+            }
+            if (Clock.systemUTC().instant().isAfter(end)) {
+                throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + primary.name()
+                        + " everywhere after " + timeout.toSeconds() + " s: " + notYet + lastWords(nodes));
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    /** The ids of the nodes {@code repmgr.nodes} on {@code primary} marks active; empty if it does not answer. */
+    static List<Integer> activeNodeIds(LabNode primary) {
+        try (Connection c = NodeProbe.connect(primary, "repmgr"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT node_id FROM repmgr.nodes WHERE active ORDER BY node_id")) {
+            List<Integer> ids = new ArrayList<>();
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+            return ids;
+        } catch (SQLException e) {
+            return List.of();
+        }
+    }
+
+    /** The last warning or notice of each node's repmgrd, for a failure message: why repmgrd did not act. */
+    static String lastWords(List<LabNode> nodes) {
+        return nodes.stream().map(n -> n.name() + ": " + RepmgrdLog.lastWarningOrNotice(n.repmgrdLog()).orElse("-"))
+                .collect(Collectors.joining(" | ", "; repmgrd's last words: ", ""));
+    }
+}
