@@ -12,14 +12,14 @@ final class LabStatus {
         StringBuilder out = new StringBuilder();
         out.append("lab ").append(lab.dir()).append("  kafka ").append(lab.kafkaBootstrap() == null ? "-" : lab.kafkaBootstrap())
                 .append('\n');
-        out.append(String.format("%-6s %-13s %-8s %-4s %-8s %-8s%n", "node", "address", "role", "tli", "ckpt_tli", "repmgrd"));
+        out.append(String.format("%-6s %-13s %-8s %-4s %-8s %s%n", "node", "address", "role", "tli", "ckpt_tli", "repmgrd"));
         for (LabNode n : lab.nodes()) {
             var probe = lab.probe(n.id());
-            out.append(String.format("%-6s %-13s %-8s %-4s %-8s %-8s%n", n.name(), n.address(),
+            out.append(String.format("%-6s %-13s %-8s %-4s %-8s %s%n", n.name(), n.address(),
                     probe.map(p -> p.inRecovery() ? "standby" : "primary").orElse("down"),
                     probe.map(p -> Integer.toString(p.timeline())).orElse("-"),
                     probe.map(p -> Integer.toString(p.checkpointTimeline())).orElse("-"),
-                    lab.repmgrdRunning(n.id()) ? "running" : "stopped"));
+                    lab.repmgrdRunning(n.id()) ? repmgrd(n, probe.map(NodeProbe::inRecovery).orElse(false)) : "stopped"));
         }
         out.append(String.format("%-6s %-13s %-8s %s%n", "pgb", "address", "state", "databases"));
         for (LabPgbouncer p : lab.pgbouncers()) {
@@ -35,5 +35,22 @@ final class LabStatus {
                     lab.pgbouncerRunning(p.id()) ? "running" : "stopped", dbs));
         }
         return out.toString();
+    }
+
+    /**
+     * What a running repmgrd says it does; on a standby, which upstream it watches (a primary's repmgrd may still
+     * name the upstream it had before its promotion).
+     */
+    private static String repmgrd(LabNode n, boolean standby) {
+        return RepmgrdProbe.of(n).map(r -> describe(r, standby)).orElse("running");
+    }
+
+    private static String describe(RepmgrdProbe r, boolean standby) {
+        if (!r.running()) {
+            return "running (not yet monitoring)";
+        }
+        String state = r.paused() ? "paused" : "running";
+        return !standby || r.upstreamNodeId() < 0 ? state
+                : state + ", watches node" + r.upstreamNodeId() + " (seen " + r.upstreamLastSeenSeconds() + " s ago)";
     }
 }

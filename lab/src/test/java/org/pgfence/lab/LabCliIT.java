@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pgfence.cli.Main;
 
-/** {@code pgfence lab up && pgfence lab failover && pgfence lab down}, twice in a row, through the real CLI. */
+/**
+ * {@code pgfence lab up && pgfence lab failover && pgfence lab failover && pgfence lab down}, twice in a row, through
+ * the real CLI.
+ */
 class LabCliIT {
 
     @Test
@@ -21,8 +24,12 @@ class LabCliIT {
         env.put("PGFENCE_LAB_DIR", dir.toString());
         env.put("PGFENCE_LAB_NET", System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET));
         for (int round = 1; round <= 2; round++) {
-            assertThat(pgfence(env, "lab", "up")).contains("lab up in").contains("node1  " + env.get("PGFENCE_LAB_NET") + ".11");
+            assertThat(pgfence(env, "lab", "up")).contains("lab up in").contains("node1  " + env.get("PGFENCE_LAB_NET") + ".11")
+                    .containsPattern("node2 +\\S+ +standby .* running, watches node1 \\(seen [0-2] s ago\\)")
+                    .containsPattern("node3 +\\S+ +standby .* running, watches node1 \\(seen [0-2] s ago\\)");
             assertThat(pgfence(env, "lab", "failover")).containsPattern("node[23] is the only primary \\d+ ms after the crash \\(timeline 2\\)");
+            // at once: 'failover' first waits until the last standby's repmgrd watches the new primary
+            assertThat(pgfence(env, "lab", "failover")).containsPattern("node[23] is the only primary \\d+ ms after the crash \\(timeline 3\\)");
             assertThat(pgfence(env, "lab", "status")).containsPattern("node1 +\\S+ +down");
             assertThat(pgfence(env, "lab", "down")).contains("removed");
             assertThat(dir).doesNotExist();
