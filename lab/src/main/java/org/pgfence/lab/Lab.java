@@ -270,11 +270,8 @@ public final class Lab implements AutoCloseable {
      */
     public Duration switchover(int id) {
         Instant start = Clock.systemUTC().instant();
-        Exec.Result switched = postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file");
-        if (!switched.ok()) { // --log-to-file: repmgr said why in the node's repmgrd log, not on its output
-            throw new LabException(ExitCode.ENVIRONMENT, "repmgr standby switchover to " + node(id).name() + " failed (exit "
-                    + switched.exitCode() + "): " + RepmgrdLog.lastWarningOrNotice(node(id).repmgrdLog()).orElse("-"));
-        }
+        postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file")
+                .orThrow("repmgr standby switchover to " + node(id).name());
         Duration took = Duration.between(start, Clock.systemUTC().instant());
         awaitRepmgrdWatching(id, SETTLE);
         return took;

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.pgfence.process.ExitCode;
 import org.pgfence.producer.repmgr.RepmgrEvent;
 
@@ -155,7 +156,13 @@ final class PostgresCluster {
         argv[1] = "-f";
         argv[2] = node.repmgrConf().toString();
         System.arraycopy(args, 0, argv, 3, args.length);
-        return Exec.asPostgres(Duration.ofSeconds(120), argv);
+        Exec.Result result = Exec.asPostgres(Duration.ofSeconds(120), argv);
+        if (result.ok() || !List.of(args).contains("--log-to-file")) {
+            return result;
+        }
+        // repmgr wrote why into the node's repmgrd log, not on its output: a failure message should say it
+        return new Exec.Result(result.argv(), result.exitCode(), result.output().strip() + "\nrepmgrd log: "
+                + RepmgrdLog.lastWarningOrNotice(node.repmgrdLog()).orElse("-"));
     }
 
     private void writeNodeConf(LabNode node) {

@@ -34,10 +34,11 @@ final class RepmgrdWatch {
             List<Integer> active = activeNodeIds(primary);
             List<String> notYet = new ArrayList<>();
             for (LabNode n : nodes) {
+                if (!active.isEmpty() && !active.contains(n.id())) {
+                    continue; // marked failed: nothing of it is waited for
+                }
                 Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
-                boolean ready = r.map(p -> n.id() == primary.id() ? p.active() : p.watches(primary.id(), SEEN_WITHIN))
-                        .orElse(false);
-                if (!ready && (active.isEmpty() || active.contains(n.id()))) {
+                if (!r.map(p -> n.id() == primary.id() ? p.active() : p.watches(primary.id(), SEEN_WITHIN)).orElse(false)) {
                     notYet.add(n.name() + " " + r.map(Object::toString).orElse("(no answer)"));
                 }
             }

@@ -90,7 +90,7 @@ final class Bench {
                 Files.copy(p.log(), to.resolve("pgbouncer-" + p.host() + ".log"), StandardCopyOption.REPLACE_EXISTING);
             }
             for (LabNode n : lab.nodes()) {
-                Path repmgrd = n.dir().resolve("repmgrd.log");
+                Path repmgrd = n.repmgrdLog();
                 if (Files.exists(repmgrd)) {
                     Files.copy(repmgrd, to.resolve("repmgrd-" + n.name() + ".log"), StandardCopyOption.REPLACE_EXISTING);
                 }
