@@ -169,9 +169,9 @@ public final class SimpleQueryClient implements AutoCloseable {
     }
 
     /**
-     * An error after we answered a password request is a refused login, whatever SQLState the server gave:
-     * pgbouncer 1.18 says 08P01 (protocol violation), which would read as retriable connection trouble; a wrong
-     * password is not, so it becomes 28P01 (invalid_password) with pgbouncer's own words and code kept.
+     * A refused login as {@code sqlState} (28xxx, never retried), with pgbouncer's own words and code kept: pgbouncer
+     * 1.18 says 08P01 (protocol violation), which would read as retriable connection trouble. An error after we
+     * answered a password request is a wrong password (28P01, invalid_password), whatever SQLState it came with.
      */
     private static SQLException refused(String user, SQLException e, String sqlState, String hint) {
         return new SQLInvalidAuthorizationSpecException("pgbouncer refused the login of '" + user + "': "
