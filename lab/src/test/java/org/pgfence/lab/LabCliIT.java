@@ -10,11 +10,14 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.pgfence.cli.Main;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code pgfence lab up && pgfence lab failover && pgfence lab failover && pgfence lab down}, twice in a row, through
  * the real CLI.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class LabCliIT {
 
     @Test
@@ -23,6 +26,7 @@ class LabCliIT {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("PGFENCE_LAB_DIR", dir.toString());
         env.put("PGFENCE_LAB_NET", System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET));
+        Thread hook = LabExtension.downOnExit(LabSpec.defaults(env));
         try {
             for (int round = 1; round <= 2; round++) {
                 assertThat(pgfence(env, "lab", "up")).contains("lab up in").contains("node1  " + env.get("PGFENCE_LAB_NET") + ".11")
@@ -39,6 +43,7 @@ class LabCliIT {
             if (Files.exists(dir)) {
                 Main.run(new String[] {"lab", "down"}, env, System.out, System.err);
             }
+            Runtime.getRuntime().removeShutdownHook(hook);
         }
     }
 

@@ -24,6 +24,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
     public void beforeAll(ExtensionContext context) {
         LabSpec spec = spec(context.getRequiredTestClass());
         System.out.println("lab for " + context.getRequiredTestClass().getSimpleName() + " in " + spec.dir());
+        context.getStore(NS).put(Thread.class, downOnExit(spec));
         context.getStore(NS).put(Lab.class, Lab.up(spec, System.out));
     }
 
@@ -33,6 +34,21 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
         if (lab != null) {
             lab.close();
         }
+        Thread hook = context.getStore(NS).remove(Thread.class, Thread.class);
+        if (hook != null) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    /**
+     * Takes the lab in {@code spec.dir()} down when the test JVM is stopped before the test's own teardown ran
+     * (failsafe's forkedProcessTimeoutInSeconds, a Ctrl-C): no postmaster, repmgrd, pgbouncer, broker or agent of
+     * a killed run stays on the lab's addresses. Returns the hook, for removeShutdownHook after a normal teardown.
+     */
+    public static Thread downOnExit(LabSpec spec) {
+        Thread hook = new Thread(() -> Lab.down(spec), "lab-down-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     @Override

@@ -31,6 +31,8 @@ import org.pgfence.consumer.config.PgbouncerConfig;
 import org.pgfence.consumer.internal.Failures;
 import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
 import org.pgfence.consumer.pgbouncer.PoolerDatabase;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's admin client against a real pgbouncer 1.18 that asks for a password: {@code auth_type} md5 and
@@ -39,6 +41,7 @@ import org.pgfence.consumer.pgbouncer.PoolerDatabase;
  * with the right password, and fail with pgbouncer's own reason, not retried, with a wrong one. A standalone
  * pgbouncer on a spare lab address; no cluster needed.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class PgbouncerAuthIT {
     private static final String ADDRESS =
             System.getenv().getOrDefault("PGFENCE_LAB_NET", LabExtension.TEST_NET) + ".240";

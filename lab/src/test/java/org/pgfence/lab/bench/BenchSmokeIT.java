@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.pgfence.cli.Main;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.TestKafka;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /** {@code pgfence bench} in miniature (N=3, K=2, 3 warm-up reconciles, one classic run), through the real CLI on a real lab. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class BenchSmokeIT {
 
     @Test

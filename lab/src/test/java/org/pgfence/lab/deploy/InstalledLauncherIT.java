@@ -13,12 +13,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * docs/deployment.md's install steps on this host, in a temporary /opt/pgfence: copy the distribution, run the
  * class-data training line exactly as documented, and check that the installed launcher
  * (deploy/docker/pgfence.sh) maps pgfence's classes from the archive, for `promote` and with the agent's options.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class InstalledLauncherIT {
     private static final Path DISTRIBUTION = Path.of("target", "pgfence", "lib");
 

@@ -32,6 +32,8 @@ import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.NodeProbe;
 import org.pgfence.lab.Sql;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fail closed on a real split brain, made deterministically with repmgrd stopped and {@code pg_promote()}:
@@ -44,6 +46,7 @@ import org.pgfence.lab.Sql;
 @ExtendWith(LabExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class AgentFailClosedIT {
     /** Long, so that every change below is made by an event or by the fail-closed re-check, not the timer. */
     private static final Duration RECONCILE = Duration.ofSeconds(30);

@@ -40,6 +40,8 @@ import org.pgfence.lab.LabOptions;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.NodeProbe;
 import org.pgfence.lab.drill.Fencing;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 4 on the real lab, one story on one lab: a crash of node1 moves every pgbouncer to node2; a late
@@ -51,6 +53,7 @@ import org.pgfence.lab.drill.Fencing;
 @LabOptions(extraPgbouncers = 1)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class AgentFailoverIT {
     private static final Duration RECONCILE = Duration.ofSeconds(3);
     private AgentStage stage;

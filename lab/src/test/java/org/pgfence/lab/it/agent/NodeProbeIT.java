@@ -28,6 +28,8 @@ import org.pgfence.consumer.discovery.TimelineSource;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's node probe on real nodes, for the one reading that used to cost a connection per switchover: the
@@ -41,6 +43,7 @@ import org.pgfence.lab.LabNode;
 @ExtendWith(LabExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class NodeProbeIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String PLAIN_ROLE = "probe_plain";

@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code pgfence audit} on the real lab: the store is the lab's separate PostgreSQL, Kafka is real, the three
@@ -57,6 +59,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class AuditFencingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLUSTER = "audit-it";

@@ -23,6 +23,8 @@ import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.drill.DrillReport;
 import org.pgfence.lab.drill.FailoverDrill;
 import org.pgfence.lab.drill.Fencing;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The safety check (issue 6 §2) as a test: the demo's {@link FailoverDrill} on a real lab (writers through
@@ -31,6 +33,7 @@ import org.pgfence.lab.drill.Fencing;
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class DrillSafetyIT {
     private static final ByteArrayOutputStream TIMELINE = new ByteArrayOutputStream();
     private static Fencing fencing;

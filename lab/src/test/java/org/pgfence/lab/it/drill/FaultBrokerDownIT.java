@@ -20,6 +20,8 @@ import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabOptions;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.drill.Fencing;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fault-matrix row "broker down during the failover": the lab has its own broker (a child JVM at the lab's
@@ -29,6 +31,7 @@ import org.pgfence.lab.drill.Fencing;
  */
 @ExtendWith(LabExtension.class)
 @LabOptions(ownBroker = true)
+@Timeout(value = 240, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class FaultBrokerDownIT {
     private static Fencing fencing;
 

@@ -37,6 +37,8 @@ import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.PgbouncerAdmin;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fault-matrix rows about what reaches the agents, on one lab and one real failover (node1 crashed, node2
@@ -45,6 +47,7 @@ import org.pgfence.lab.drill.Fencing;
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class FaultEventsIT {
     private static Fencing fencing;
     private static KafkaProducer<String, byte[]> producer;

@@ -16,6 +16,8 @@ import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.drill.Fencing;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fault-matrix row "flapping": three promotions back to back through {@code repmgr standby switchover}
@@ -24,6 +26,7 @@ import org.pgfence.lab.drill.Fencing;
  * promotion is audited complete with an ack recorded for every host.
  */
 @ExtendWith(LabExtension.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class FaultFlappingIT {
     private static Fencing fencing;
 

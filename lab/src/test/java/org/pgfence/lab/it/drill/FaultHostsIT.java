@@ -27,6 +27,8 @@ import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fault-matrix rows about pgbouncer hosts, all during ONE real failover (node1 crashed, repmgrd promotes
@@ -41,6 +43,7 @@ import org.pgfence.lab.drill.Fencing;
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class FaultHostsIT {
     private static Fencing fencing;
     private static CutOff cut;

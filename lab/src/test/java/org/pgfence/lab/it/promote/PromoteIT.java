@@ -34,6 +34,8 @@ import org.pgfence.lab.LabSpec;
 import org.pgfence.lab.NodeProbe;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.EventWatch;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code pgfence promote} and {@code pgfence notify} wired into repmgrd exactly as {@link DrillConfigs#wireRepmgrd()}
@@ -43,6 +45,7 @@ import org.pgfence.lab.drill.EventWatch;
  * The class runs its own broker process so it can stop it and bring it back at the same address.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class PromoteIT {
     private static final String CLUSTER = "promote-it";
     private static final Duration EVENT = Duration.ofSeconds(60);
