@@ -18,17 +18,31 @@ final class RepmgrdLog {
 
     /** The last line at level ERROR, WARNING or NOTICE, without its timestamp; empty if none or unreadable. */
     static Optional<String> lastWarningOrNotice(Path log) {
+        return lastWarningOrNotice(tail(log));
+    }
+
+    /**
+     * The last {@code n} lines at level ERROR, WARNING or NOTICE, with their timestamps: the sequence of what repmgrd
+     * decided, for a failure message that must say why it did not act (one line says too little).
+     */
+    static List<String> lastEvents(Path log, int n) {
+        List<String> events = tail(log).stream().filter(l -> l.contains("[ERROR] ") || l.contains("[WARNING] ")
+                || l.contains("[NOTICE] ")).toList();
+        return events.subList(Math.max(0, events.size() - n), events.size());
+    }
+
+    private static List<String> tail(Path log) {
         if (!Files.isRegularFile(log)) {
-            return Optional.empty();
+            return List.of();
         }
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long from = Math.max(0, f.length() - TAIL_BYTES);
             byte[] tail = new byte[(int) (f.length() - from)];
             f.seek(from);
             f.readFully(tail);
-            return lastWarningOrNotice(new String(tail, StandardCharsets.UTF_8).lines().toList());
+            return new String(tail, StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            return Optional.empty();
+            return List.of();
         }
     }
 

@@ -33,6 +33,7 @@ final class RepmgrdWatch {
         while (true) {
             List<Integer> active = activeNodeIds(primary);
             List<String> notYet = new ArrayList<>();
+            List<LabNode> lagging = new ArrayList<>();
             for (LabNode n : nodes) {
                 if (!active.isEmpty() && !active.contains(n.id())) {
                     continue; // marked failed: nothing of it is waited for
@@ -40,6 +41,7 @@ final class RepmgrdWatch {
                 Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
                 if (!r.map(p -> n.id() == primary.id() ? p.active() : p.watches(primary.id(), SEEN_WITHIN)).orElse(false)) {
                     notYet.add(n.name() + " " + r.map(Object::toString).orElse("(no answer)"));
+                    lagging.add(n);
                 }
             }
             if (notYet.isEmpty()) {
@@ -47,7 +49,10 @@ final class RepmgrdWatch {
             }
             if (Clock.systemUTC().instant().isAfter(end)) {
                 throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + primary.name()
-                        + " everywhere after " + timeout.toSeconds() + " s: " + notYet + lastWords(nodes));
+                        + " everywhere after " + timeout.toSeconds() + " s: " + notYet + lastWords(nodes)
+                        + lagging.stream().map(n -> "\n" + n.name() + "'s repmgrd, last events:\n  "
+                                + String.join("\n  ", RepmgrdLog.lastEvents(n.repmgrdLog(), 15)))
+                        .collect(Collectors.joining()));
             }
             LockSupport.parkNanos(POLL.toNanos());
         }

@@ -46,4 +46,14 @@ class RepmgrdLogTest {
     void aMissingLogHasNothingToQuote(@TempDir Path dir) {
         assertThat(RepmgrdLog.lastWarningOrNotice(dir.resolve("absent.log"))).isEmpty();
     }
+
+    @Test
+    void lastEventsKeepTheSequenceWithTimestampsAndOnlyTheNewest(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("repmgrd.log");
+        Files.writeString(log, String.join("\n", STUCK) + "\n");
+        assertThat(RepmgrdLog.lastEvents(log, 15)).containsExactly(
+                "[2026-11-26 09:20:43] [WARNING] no notification received from new primary after 20 seconds");
+        Files.writeString(log, "[1] [NOTICE] a\n[2] [INFO] b\n[3] [ERROR] c\n[4] [WARNING] d\n");
+        assertThat(RepmgrdLog.lastEvents(log, 2)).containsExactly("[3] [ERROR] c", "[4] [WARNING] d");
+    }
 }
