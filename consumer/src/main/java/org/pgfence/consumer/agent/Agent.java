@@ -71,8 +71,10 @@ public final class Agent implements AutoCloseable {
                 config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
         http = config.http().enabled() ? new StatusServer(config.http().bind(), config.http().port(), metrics,
                 config.host(), status::all) : null;
+        FloorRebuild floorRebuild = new FloorRebuild(config, () -> new KafkaConsumer<>(floorReaderProperties(config,
+                clientId)), epochs, clock);
         loop = new AgentLoop(config, consumer, reconciler, publisher, new Heartbeats(config, agentId, version, clock),
-                acks, metrics, clock);
+                acks, metrics, clock, floorRebuild);
     }
 
     /**
@@ -85,6 +87,13 @@ public final class Agent implements AutoCloseable {
         if (!config.kafka().clientProperties().containsKey(IDLE_FETCH_WAIT_KEY)) {
             p.put(IDLE_FETCH_WAIT_KEY, IDLE_FETCH_WAIT_MS);
         }
+        return p;
+    }
+
+    /** The reader of the whole promotions topic for the epoch floor: no group, nothing committed. */
+    static java.util.Properties floorReaderProperties(AgentConfig config, String clientId) {
+        java.util.Properties p = config.kafka().consumer(clientId + "-floor", Topics.agentGroup(config.host()));
+        p.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG);
         return p;
     }
 

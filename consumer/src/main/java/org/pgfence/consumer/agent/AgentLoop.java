@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's one loop; its thread owns the Kafka consumer. Each round: heartbeat if due, reconcile the
+ * The agent's one loop; its thread owns the Kafka consumer. It starts by raising the epoch floor from the
+ * promotions topic (again each round while the floor is unknown). Each round: heartbeat if due, reconcile the
  * clusters that are due (on start, every reconcileInterval, fenced-closed ones with backoff), then poll
  * promotions and handle each record in its own try/catch: ack published first, offset committed after.
  * An ack Kafka does not take leaves the record uncommitted: the partition is rewound and paused with
@@ -46,6 +47,7 @@ public final class AgentLoop implements Runnable {
     private final Metrics metrics;
     private final Clock clock;
     private final Schedule schedule;
+    private final FloorRebuild floorRebuild;
     private final Backoff publishBackoff;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean reconcileRequested = new AtomicBoolean();
@@ -54,8 +56,10 @@ public final class AgentLoop implements Runnable {
     private Instant resumeAt;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
-                     EventPublisher publisher, Heartbeats heartbeats, Acks acks, Metrics metrics, Clock clock) {
+                     EventPublisher publisher, Heartbeats heartbeats, Acks acks, Metrics metrics, Clock clock,
+                     FloorRebuild floorRebuild) {
         this.config = config;
+        this.floorRebuild = floorRebuild;
         this.consumer = consumer;
         this.reconciler = reconciler;
         this.publisher = publisher;
@@ -69,6 +73,7 @@ public final class AgentLoop implements Runnable {
 
     @Override
     public void run() {
+        floorRebuild.run(); // before the first decision: a floor lost with the state file is read back from the topic
         consumer.subscribe(List.of(config.kafka().topics().promotions()));
         LOG.info("agent on {} consuming {} as group {}", config.host(), config.kafka().topics().promotions(),
                 org.pgfence.events.kafka.Topics.agentGroup(config.host()));
@@ -109,6 +114,7 @@ public final class AgentLoop implements Runnable {
                 LOG.info("reconcile requested (SIGHUP): reconciling every cluster now");
                 schedule.allDue();
             }
+            floorRebuild.runIfUnknown();
             reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
             heartbeatIfDue();
             resumeIfDue();

@@ -1,6 +1,5 @@
 package org.pgfence.consumer.agent;
 
-import java.util.Optional;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.ClusterConfig;
 import org.pgfence.consumer.decision.ClusterPlan;
@@ -29,14 +28,11 @@ public final class Planner {
     /** The snapshot and the plan; {@code event} may be null (reconcile). */
     public Planned plan(ClusterConfig cluster, MasterPromoted event) throws InterruptedException {
         ClusterSnapshot snapshot = discovery.discover(cluster, event == null ? null : event.newPrimary());
-        Epoch applied = epochs.applied(cluster.name()).orElse(null);
-        ClusterPlan plan = decider.decide(new DecisionInput(cluster.name(), snapshot.observations(), applied,
-                event == null ? null : event.epoch(), config.databasesOf(cluster.name()), config.localNode()));
+        Epoch floor = epochs.floor(cluster.name()).orElse(null);
+        ClusterPlan plan = decider.decide(new DecisionInput(cluster.name(), snapshot.observations(), floor,
+                epochs.unknown().orElse(null), event == null ? null : event.epoch(), config.databasesOf(cluster.name()),
+                config.localNode()));
         return new Planned(snapshot, plan);
-    }
-
-    public Optional<Epoch> applied(String cluster) {
-        return epochs.applied(cluster);
     }
 
     /** A plan and the snapshot it was made from. */

@@ -30,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One trigger for one cluster, end to end except publishing: stale check, plan, render the whole ini
- * (this cluster's new plan, the others' latest), apply, persist the epoch, and build the ack.
+ * One trigger for one cluster, end to end except publishing: stale check, raise the epoch floor to what an event
+ * announces, plan (bounded by the floor), render the whole ini (this cluster's new plan, the others' latest), apply,
+ * raise the floor to the applied epoch, and build the ack.
  * Owned by the agent loop thread; never throws except on interruption.
  */
 public final class Reconciler {
@@ -79,12 +80,13 @@ public final class Reconciler {
     private FencingAck run(ClusterConfig cluster, MasterPromoted event, Instant receivedAt)
             throws InterruptedException {
         try (Mdc mdc = Mdc.of(cluster.name(), event == null ? null : event.eventId(), config.host())) {
-            Epoch applied = epochs.applied(cluster.name()).orElse(null);
-            if (event != null && stale(event.epoch(), applied)) {
-                LOG.info("event announces {} below applied {}: rejected as stale", event.epoch(), applied);
-                return finish(acks.ack(cluster.name(), event, AckStatus.REJECTED_STALE, applied, null, null,
+            Epoch floor = epochs.floor(cluster.name()).orElse(null);
+            if (event != null && stale(event.epoch(), floor)) {
+                LOG.info("event announces {} below the epoch floor {}: rejected as stale", event.epoch(), floor);
+                return finish(acks.ack(cluster.name(), event, AckStatus.REJECTED_STALE, floor, null, null,
                         Acks.timings(event, receivedAt, 0, 0, clock.instant()), null), receivedAt, null);
             }
+            String floorError = event == null ? null : raiseFloor(cluster.name(), event.epoch());
             Instant start = clock.instant();
             Planner.Planned planned = planner.plan(cluster, event);
             long discoverMillis = planned.snapshot().took().toMillis();
@@ -93,7 +95,7 @@ public final class Reconciler {
             metrics.staleWriters(cluster.name(), plan.staleWriters());
             latest.put(cluster.name(), new RenderedCluster(plan, event == null ? null : event.eventId(),
                     clock.instant()));
-            return apply(cluster, event, plan, receivedAt, start, discoverMillis);
+            return apply(cluster, event, plan, receivedAt, start, discoverMillis, floorError);
         } catch (RuntimeException e) {
             LOG.error("trigger failed unexpectedly", e);
             return finish(acks.ack(cluster.name(), event, AckStatus.FAILED, null, null, null,
@@ -101,27 +103,45 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * Raises the floor to what an event announces, before anything is decided or acked: every later trigger (timer,
+     * SIGHUP, start) is bounded by it. Returns why it could not be persisted (the floor still holds in memory), or null.
+     */
+    private String raiseFloor(String cluster, Epoch announced) {
+        try {
+            if (epochs.raise(cluster, announced)) {
+                LOG.info("epoch floor raised to {} (announced)", announced);
+            }
+            return null;
+        } catch (IOException e) {
+            LOG.error("epoch floor {} not persisted in {} (held in memory only): {}", announced, epochs.file(),
+                    e.getMessage());
+            return "cannot persist the epoch floor " + announced + " in " + epochs.file() + ": " + e.getMessage();
+        }
+    }
+
     private FencingAck apply(ClusterConfig cluster, MasterPromoted event, ClusterPlan plan, Instant receivedAt,
-                             Instant start, long discoverMillis) throws InterruptedException {
+                             Instant start, long discoverMillis, String floorError) throws InterruptedException {
         Instant applyStart = clock.instant();
         Epoch epoch = plan.rw().epoch();
         try {
             RenderedIni ini = renderer.render(all());
             ApplyResult result = applier.apply(ini);
             long applyMillis = Duration.between(applyStart, clock.instant()).toMillis();
-            AckStatus outcome = plan.fencedClosed() ? AckStatus.FENCED_CLOSED
+            AckStatus outcome = floorError != null ? AckStatus.FAILED : plan.fencedClosed() ? AckStatus.FENCED_CLOSED
                     : result.unchanged() ? AckStatus.UNCHANGED : AckStatus.APPLIED;
             if (plan.fencedClosed()) {
                 LOG.warn("fenced closed: {}; actions {}", plan.rw().reason(), result.actions());
             } else {
-                epochs.advance(cluster.name(), epoch);
-                metrics.epoch(cluster.name(), epochs.applied(cluster.name()).map(Epoch::timeline).orElse(0));
+                epochs.raise(cluster.name(), epoch);
+                metrics.epoch(cluster.name(), epochs.floor(cluster.name()).map(Epoch::timeline).orElse(0));
                 LOG.info("{}: {}; written={} actions={}", outcome, plan.rw().reason(), result.written(),
                         result.actions());
             }
+            String error = floorError != null ? floorError : plan.fencedClosed() ? plan.rw().reason() : null;
             return finish(acks.ack(cluster.name(), event, outcome, epoch, plan, result.sha256(),
-                    Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()), 
-                    plan.fencedClosed() ? plan.rw().reason() : null), receivedAt, plan);
+                    Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()), error),
+                    receivedAt, plan);
         } catch (ApplyException | IOException | RuntimeException e) {
             long applyMillis = Duration.between(applyStart, clock.instant()).toMillis();
             LOG.warn("apply failed (acked FAILED, re-checked with backoff): {}", e.getMessage());
@@ -131,9 +151,9 @@ public final class Reconciler {
         }
     }
 
-    static boolean stale(Epoch announced, Epoch applied) {
-        return applied != null && announced.systemIdentifier().equals(applied.systemIdentifier())
-                && announced.timeline() < applied.timeline();
+    static boolean stale(Epoch announced, Epoch floor) {
+        return floor != null && announced.systemIdentifier().equals(floor.systemIdentifier())
+                && announced.timeline() < floor.timeline();
     }
 
     /** Every cluster's latest plan; a cluster not planned yet is planned now. */
@@ -148,11 +168,11 @@ public final class Reconciler {
 
     private FencingAck finish(FencingAck ack, Instant receivedAt, ClusterPlan plan) {
         metrics.applied(ack.status(), Duration.between(receivedAt, ack.timings().completedAt()));
-        Epoch applied = epochs.applied(ack.cluster()).orElse(null);
+        Epoch floor = epochs.floor(ack.cluster()).orElse(null);
         RenderedCluster current = latest.get(ack.cluster());
         List<org.pgfence.events.DatabaseTarget> targets = plan != null || current == null ? ack.targets()
                 : acks.targets(current.plan());
-        status.put(new ClusterStatus(ack.cluster(), applied, targets, ack.status(), ack.timings().completedAt(),
+        status.put(new ClusterStatus(ack.cluster(), floor, targets, ack.status(), ack.timings().completedAt(),
                 current != null && current.plan().fencedClosed(), ack.error()));
         return ack;
     }

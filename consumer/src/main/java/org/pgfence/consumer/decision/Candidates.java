@@ -21,12 +21,12 @@ final class Candidates {
     }
 
     /**
-     * The system identifier the cluster is: the applied epoch's if any, else the one most reachable
+     * The system identifier the cluster is: the epoch floor's if any, else the one most reachable
      * nodes report (ties: the announced one if among them, else the smallest). Null if none reachable.
      */
-    static String referenceSystem(List<NodeObservation> observations, Epoch applied, Epoch announced) {
-        if (applied != null) {
-            return applied.systemIdentifier();
+    static String referenceSystem(List<NodeObservation> observations, Epoch floor, Epoch announced) {
+        if (floor != null) {
+            return floor.systemIdentifier();
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         observations.stream().filter(NodeObservation::reachable).filter(o -> o.systemIdentifier() != null)

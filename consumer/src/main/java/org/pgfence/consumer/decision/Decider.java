@@ -13,8 +13,9 @@ import org.pgfence.events.Epoch;
  *
  * <p>rw goes to the single writable node on the highest timeline whose own repmgr.nodes lists it as the
  * active primary. Fenced closed: nothing reachable; two writable nodes on the top timeline; no writable
- * node there, or one that does not claim to be primary, or one whose values are unsafe for the ini; the
- * top timeline below the epoch this agent already applied; an announced epoch above every reachable node.
+ * node there, or one that does not claim to be primary, or one whose values are unsafe for the ini; an
+ * unknown epoch floor; the top timeline below the floor (the highest epoch this agent has seen, on any trigger);
+ * an announced epoch above every reachable node.
  */
 public final class Decider {
     /** How a warning about a writable node below the top timeline (a returning old primary) begins. */
@@ -22,7 +23,7 @@ public final class Decider {
 
     public ClusterPlan decide(DecisionInput in) {
         List<String> warnings = new ArrayList<>();
-        String system = Candidates.referenceSystem(in.observations(), in.applied(), in.announced());
+        String system = Candidates.referenceSystem(in.observations(), in.floor(), in.announced());
         List<Candidate> candidates = system == null ? List.of() : Candidates.of(in.observations(), system, warnings);
         int top = candidates.stream().mapToInt(Candidate::timeline).max().orElse(0);
         Epoch epoch = top > 0 ? new Epoch(top, system) : null;
@@ -72,9 +73,14 @@ public final class Decider {
         if (!primary.routable()) {
             return RwDecision.fenced(epoch, "primary unusable: " + primary.unusable());
         }
-        if (in.applied() != null && top < in.applied().timeline()) {
-            return RwDecision.fenced(epoch, "top timeline " + top + " is below the applied epoch " + in.applied()
-                    + "; refusing to go back");
+        if (in.floorUnknown() != null) {
+            return RwDecision.fenced(epoch, "the epoch floor of cluster " + in.cluster() + " is unknown ("
+                    + in.floorUnknown() + "): rw stays closed until the promotions topic has been read");
+        }
+        if (in.floor() != null && top < in.floor().timeline()) {
+            return RwDecision.fenced(epoch, "the highest reachable timeline " + top + " is below the epoch floor "
+                    + in.floor() + " (a newer primary exists out of this host's sight): rw stays closed until a node"
+                    + " at or above it verifies");
         }
         if (in.announced() != null && system.equals(in.announced().systemIdentifier())
                 && in.announced().timeline() > top) {

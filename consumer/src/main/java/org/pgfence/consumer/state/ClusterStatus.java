@@ -7,7 +7,7 @@ import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 
 /** What {@code /status} says about one cluster. */
-public record ClusterStatus(String cluster, Epoch appliedEpoch, List<DatabaseTarget> targets, AckStatus lastStatus,
+public record ClusterStatus(String cluster, Epoch epochFloor, List<DatabaseTarget> targets, AckStatus lastStatus,
                             Instant lastAckAt, boolean fencedClosed, String lastError) {
     public ClusterStatus {
         targets = targets == null ? List.of() : List.copyOf(targets);

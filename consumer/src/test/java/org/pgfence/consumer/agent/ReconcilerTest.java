@@ -86,12 +86,26 @@ class ReconcilerTest {
     void staleEventIsRejectedWithoutTouchingAnything() throws Exception {
         Path ini = dir.resolve("db.ini");
         Reconciler r = reconciler(ini);
-        epochs.advance("main", new Epoch(3, "73"));
+        epochs.raise("main", new Epoch(3, "73"));
         FencingAck ack = r.onEvent(AcksTest.event(2), clock.instant());
         assertThat(ack.status()).isEqualTo(AckStatus.REJECTED_STALE);
         assertThat(ack.epoch()).isEqualTo(new Epoch(3, "73"));
         assertThat(ini).doesNotExist();
         assertThat(metrics.prometheus()).contains("pgfence_agent_applies_total{status=\"REJECTED_STALE\"} 1");
+    }
+
+    @Test
+    void anAnnouncedEpochBecomesTheFloorOfEveryLaterReconcileAndSurvivesARestart() throws Exception {
+        Path ini = dir.resolve("db.ini");
+        Reconciler r = reconciler(ini);
+        epochs.rebuilt();
+        r.onEvent(AcksTest.event(2), clock.instant());
+        assertThat(epochs.floor("main")).as("raised by the event, though nothing was applied")
+                .contains(AcksTest.event(2).epoch());
+        assertThat(EpochStore.open(dir.resolve("state")).floor("main")).as("persisted before the ack")
+                .contains(AcksTest.event(2).epoch());
+        FencingAck stale = r.onEvent(AcksTest.event(1), clock.instant());
+        assertThat(stale.status()).isEqualTo(AckStatus.REJECTED_STALE);
     }
 
     @Test

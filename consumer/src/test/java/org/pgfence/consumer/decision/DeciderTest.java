@@ -32,10 +32,31 @@ class DeciderTest {
 
     private final Decider decider = new Decider();
 
-    private ClusterPlan decide(List<NodeObservation> nodes, Epoch applied, Epoch announced, String local,
+    private ClusterPlan decide(List<NodeObservation> nodes, Epoch floor, Epoch announced, String local,
                                DatabaseConfig... dbs) {
         List<DatabaseConfig> list = dbs.length == 0 ? List.of(RW, RO) : List.of(dbs);
-        return decider.decide(new DecisionInput("main", nodes, applied, announced, list, local));
+        return decider.decide(new DecisionInput("main", nodes, floor, null, announced, list, local));
+    }
+
+    @Test
+    void aFloorAboveTheOnlyReachablePrimaryKeepsRwClosedOnAReconcileWithoutAnyEvent() {
+        // the partition: the old primary alive and reachable, the promoted node2 (tli 2) out of sight; the event
+        // that announced tli 2 is gone, only the floor it raised remains
+        ClusterPlan plan = decide(list(writable(1, 1, initialView()), down(2), down(3)), new Epoch(2, SYS), null,
+                "node1");
+        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().reason()).contains("below the epoch floor tli 2@" + SYS);
+        assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
+        assertThat(target(plan, "appdb-ro")).as("never read from a writable node below the floor").isEqualTo("closed");
+    }
+
+    @Test
+    void anUnknownFloorKeepsRwClosedEvenOnAHealthyCluster() {
+        ClusterPlan plan = decider.decide(new DecisionInput("main", list(writable(1, 1, initialView()),
+                standby(2, 1, initialView())), null, "state file lost", null, List.of(RW, RO), "node2"));
+        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().reason()).contains("epoch floor of cluster main is unknown (state file lost)");
+        assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
     }
 
     private static String target(ClusterPlan plan, String db) {
@@ -121,7 +142,7 @@ class DeciderTest {
         ClusterPlan plan = decide(list(writable(1, 1, initialView()), standby(2, 1, initialView())),
                 new Epoch(2, SYS), null, "node2");
         assertThat(plan.fencedClosed()).isTrue();
-        assertThat(plan.rw().reason()).contains("below the applied epoch tli 2");
+        assertThat(plan.rw().reason()).contains("below the epoch floor tli 2");
         assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
     }
 

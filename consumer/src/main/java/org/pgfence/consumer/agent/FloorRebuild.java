@@ -1,0 +1,112 @@
+package org.pgfence.consumer.agent;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.pgfence.consumer.config.AgentConfig;
+import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.events.kafka.Decoded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raises the epoch floor from the promotions topic, read from its start to its current end with a consumer of
+ * its own (no group, nothing committed): at start, so a floor lost with the state file, or announced while the
+ * agent was down, bounds the first decision; and again, with backoff, while the store is {@link EpochStore#unknown()}.
+ * Per cluster, the system identifier of the newest promotion wins, and the floor is the highest timeline
+ * announced for it. Never throws: a topic it could not read leaves the store as it was.
+ */
+final class FloorRebuild {
+    private static final Logger LOG = LoggerFactory.getLogger(FloorRebuild.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private final AgentConfig config;
+    private final Supplier<Consumer<String, Decoded>> consumers;
+    private final EpochStore epochs;
+    private final Clock clock;
+    private final Duration bound;
+    private final Backoff backoff;
+    private Instant retryAt;
+
+    FloorRebuild(AgentConfig config, Supplier<Consumer<String, Decoded>> consumers, EpochStore epochs, Clock clock) {
+        this.config = config;
+        this.consumers = consumers;
+        this.epochs = epochs;
+        this.clock = clock;
+        this.bound = config.applyTimeout().multipliedBy(2);
+        this.backoff = new Backoff(Duration.ofSeconds(1), config.reconcileInterval());
+    }
+
+    /** Reads the topic now; returns whether it was read to its end. */
+    boolean run() {
+        try (Consumer<String, Decoded> consumer = consumers.get()) {
+            Map<String, Epoch> newest = read(consumer);
+            for (Map.Entry<String, Epoch> e : newest.entrySet()) {
+                if (epochs.raise(e.getKey(), e.getValue())) {
+                    LOG.info("epoch floor of {} raised to {} from the promotions topic", e.getKey(), e.getValue());
+                }
+            }
+            epochs.rebuilt();
+            backoff.reset();
+            retryAt = null;
+            return true;
+        } catch (KafkaException | IOException e) {
+            retryAt = clock.instant().plus(backoff.next());
+            LOG.warn("promotions topic not read for the epoch floor{}: {}", epochs.unknown()
+                    .map(u -> " (unknown: " + u + "; rw stays closed until it is read)").orElse(""), e.toString());
+            return false;
+        }
+    }
+
+    /** While the floor is unknown, reads the topic again when the backoff allows. */
+    void runIfUnknown() {
+        if (epochs.unknown().isPresent() && (retryAt == null || !clock.instant().isBefore(retryAt))) {
+            run();
+        }
+    }
+
+    private Map<String, Epoch> read(Consumer<String, Decoded> consumer) {
+        String topic = config.kafka().topics().promotions();
+        Instant end = clock.instant().plus(bound);
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, bound);
+        List<TopicPartition> partitions = infos == null ? List.of()
+                : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, bound);
+        Map<String, Epoch> newest = new HashMap<>();
+        Map<String, Epoch> highest = new HashMap<>();
+        while (!reached(consumer, ends)) {
+            if (clock.instant().isAfter(end)) {
+                throw new KafkaException("the promotions topic " + topic + " was not read to its end within "
+                        + bound.toMillis() + "ms");
+            }
+            for (ConsumerRecord<String, Decoded> r : consumer.poll(POLL)) {
+                MasterPromoted m = r.value() == null ? null : r.value().as(MasterPromoted.class).orElse(null);
+                if (m != null && config.cluster(m.cluster()).isPresent()) {
+                    newest.put(m.cluster(), m.epoch());
+                    highest.merge(m.cluster() + "@" + m.epoch().systemIdentifier(), m.epoch(),
+                            (a, b) -> a.timeline() >= b.timeline() ? a : b);
+                }
+            }
+        }
+        Map<String, Epoch> floors = new HashMap<>();
+        newest.forEach((cluster, e) -> floors.put(cluster, highest.get(cluster + "@" + e.systemIdentifier())));
+        return floors;
+    }
+
+    private boolean reached(Consumer<String, Decoded> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), bound) >= e.getValue());
+    }
+}
