@@ -76,6 +76,31 @@ public record ProducerConfig(
                 spool, local);
     }
 
+    /**
+     * The promotion a config that failed to load still names: {@code promote.command} or the default one from
+     * {@code repmgr.config} and {@code repmgr.bindir}, as far as the file says them validly; else
+     * {@code <default bindir>/repmgr standby promote --log-to-file}, where repmgr finds its own repmgr.conf. A broken
+     * config must never block a failover (DESIGN rule 8), so this never throws.
+     */
+    public static List<String> fallbackPromoteCommand(Path file, Map<String, String> env) {
+        try {
+            ConfigReader r = ConfigReader.load(file, env);
+            ConfigReader repmgr = r.section("repmgr");
+            Path repmgrConfig = repmgr.path("config", null);
+            Path bindir = repmgr.path("bindir", DEFAULT_BINDIR);
+            ConfigReader promote = r.section("promote");
+            if (promote.has("command") || repmgrConfig != null) {
+                List<String> argv = promoteCommand(promote, bindir == null ? DEFAULT_BINDIR : bindir, repmgrConfig);
+                if (!argv.isEmpty() && Path.of(argv.get(0)).isAbsolute()) {
+                    return argv;
+                }
+            }
+        } catch (ConfigException | RuntimeException e) {
+            // unreadable or not YAML: nothing in it can be trusted
+        }
+        return List.of(DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "--log-to-file");
+    }
+
     /** The default promotion: {@code <bindir>/repmgr standby promote -f <repmgr.config> --log-to-file}. */
     public static List<String> defaultPromoteCommand(Path bindir, Path repmgrConfig) {
         return List.of(bindir.resolve("repmgr").toString(), "standby", "promote", "-f",

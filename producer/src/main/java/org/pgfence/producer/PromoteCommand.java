@@ -3,10 +3,13 @@ package org.pgfence.producer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.pgfence.events.Trigger;
+import org.pgfence.process.ConfigException;
 import org.pgfence.producer.promotion.PromotionRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +19,18 @@ import picocli.CommandLine.Option;
 /**
  * {@code pgfence promote}: repmgr's promote_command. Flushes the spool, runs the promotion, and on
  * success announces it. Exits with the promotion's own code: a failed promotion publishes nothing,
- * and nothing after a successful one (database or Kafka trouble) can make it look failed.
+ * and nothing after a successful one (database or Kafka trouble) can make it look failed. Nothing before it can
+ * prevent it either: a config that does not load, or a runtime that cannot be built, is logged, and the promotion
+ * runs all the same ({@link ProducerConfig#fallbackPromoteCommand}); it is never killed.
  */
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {"repmgr promote_command: promote this standby, then publish master-promoted.",
-                "Exits with the promotion's exit code (124 if it timed out, 127 if it could not start)."})
+                "Exits with the promotion's exit code (127 if it could not start). A broken config or environment",
+                "is logged and the promotion still runs; a slow promotion is waited for, never killed."})
 public final class PromoteCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(PromoteCommand.class);
+    /** promote.timeout's default: when a promotion without a readable config is reported as slow. */
+    private static final Duration FALLBACK_WARN_AFTER = Duration.ofSeconds(60);
     private final Map<String, String> env;
     private final Clock clock;
     private final PromotionRunner runner = new PromotionRunner();
@@ -46,24 +54,48 @@ public final class PromoteCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {
-            ProducerConfig c = rt.config;
+    public Integer call() {
+        ProducerConfig c;
+        try {
+            c = ProducerConfig.load(config, env);
+        } catch (ConfigException e) {
+            List<String> argv = ProducerConfig.fallbackPromoteCommand(config, env);
+            LOG.error("promote: {}; running the promotion anyway as {}, and announcing nothing (the agents' timer "
+                    + "reconcile still converges; fix the file, then run pgfence notify)", e.getMessage(), argv);
+            return runner.run(argv, FALLBACK_WARN_AFTER);
+        }
+        ProducerRuntime rt;
+        try {
+            rt = new ProducerRuntime(c, clock);
+        } catch (RuntimeException e) {
+            LOG.error("promote: cannot set up ({}); running the promotion anyway, announcing nothing", e.toString());
+            return runner.run(c.promoteCommand(), c.promoteTimeout());
+        }
+        try (rt) {
             LOG.info("promote: effective config {}", c.masked());
-            Deadline overall = rt.overall(c.promoteTimeout(), c.verifyTimeout());
-            rt.publishing.flush(overall);
-            Warmup.start();
-            rt.localNode.connectEarly(overall);
-            if (c.publishPrepare()) {
-                rt.publishing.prepare();
-            }
-            int rc = runner.run(c.promoteCommand(), overall.slice(c.promoteTimeout()));
+            prepare(rt, c);
+            int rc = runner.run(c.promoteCommand(), c.promoteTimeout());
             if (rc != 0) {
                 LOG.error("Promotion failed with exit code {}; nothing published", rc);
                 return rc;
             }
-            announce(rt, clock.instant(), overall);
+            // the announcement's own budget starts now: a slow promotion must not leave it none
+            announce(rt, clock.instant(), rt.overall(c.verifyTimeout()));
             return 0;
+        }
+    }
+
+    /** What is done before the promotion, within its own deadline; any failure is logged, never in the way. */
+    private static void prepare(ProducerRuntime rt, ProducerConfig c) {
+        try {
+            rt.publishing.flush(rt.overall());
+            Warmup.start();
+            rt.localNode.connectEarly(rt.overall(c.promoteTimeout(), c.verifyTimeout()));
+            if (c.publishPrepare()) {
+                rt.publishing.prepare();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("promote: preparing failed ({}); the promotion runs all the same", e.toString());
         }
     }
 

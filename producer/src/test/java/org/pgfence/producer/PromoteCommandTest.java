@@ -24,10 +24,12 @@ class PromoteCommandTest {
     }
 
     @Test
-    void timedOutPromotionExits124() throws Exception {
-        CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "sleep 30"));
+    void aPromotionSlowerThanItsTimeoutIsWaitedForNeverKilled() throws Exception {
+        CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "sleep 2; touch " + dir.resolve("done")
+                + "; exit 0"));
         Files.writeString(f.config, Files.readString(f.config).replace("timeout: 10s", "timeout: 1s"));
-        assertThat(f.run(new PromoteCommand(Map.of()), "--config", f.config.toString())).isEqualTo(124);
+        assertThat(f.run(new PromoteCommand(Map.of()), "--config", f.config.toString())).isZero();
+        assertThat(dir.resolve("done")).as("the promotion ran to its end").exists();
     }
 
     @Test
@@ -52,13 +54,29 @@ class PromoteCommandTest {
     }
 
     @Test
-    void invalidConfigIsAConfigExceptionAndNoPromotion() throws Exception {
-        CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "touch " + dir.resolve("ran")));
+    void anInvalidConfigStillRunsThePromotionItNamesAndReturnsItsExitCode() throws Exception {
+        CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "touch " + dir.resolve("ran") + "; exit 4"));
         Files.writeString(f.config, Files.readString(f.config).replace("cluster: lab", "clustr: lab"));
-        int rc = new picocli.CommandLine(new PromoteCommand(Map.of()))
-                .setExecutionExceptionHandler((e, cl, pr) -> e instanceof org.pgfence.process.ConfigException ? 3 : 70)
-                .execute("--config", f.config.toString());
-        assertThat(rc).isEqualTo(3);
-        assertThat(dir.resolve("ran")).doesNotExist();
+        assertThat(f.run(new PromoteCommand(Map.of()), "--config", f.config.toString())).isEqualTo(4);
+        assertThat(dir.resolve("ran")).as("the failover is not blocked by the config").exists();
+        assertThat(new Spool(f.spool).hasPending()).as("nothing announced from a config that did not load").isFalse();
+    }
+
+    @Test
+    void aConfigThatIsNotEvenYamlFallsBackToRepmgrsOwnDefaultPromotion() throws Exception {
+        Path broken = dir.resolve("promote.yaml");
+        Files.writeString(broken, "cluster: [unclosed\n");
+        assertThat(ProducerConfig.fallbackPromoteCommand(broken, Map.of())).containsExactly(
+                ProducerConfig.DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "--log-to-file");
+        assertThat(ProducerConfig.fallbackPromoteCommand(dir.resolve("absent.yaml"), Map.of())).hasSize(4);
+    }
+
+    @Test
+    void aConfigWithOnlyItsRepmgrConfigValidStillPromotesWithIt() throws Exception {
+        Path partial = dir.resolve("promote.yaml");
+        Files.writeString(partial, "clustr: lab\nrepmgr: {config: /etc/repmgr/15/repmgr.conf}\n");
+        assertThat(ProducerConfig.fallbackPromoteCommand(partial, Map.of())).containsExactly(
+                ProducerConfig.DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "-f",
+                "/etc/repmgr/15/repmgr.conf", "--log-to-file");
     }
 }

@@ -4,22 +4,20 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.pgfence.producer.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the promotion command (argv, no shell) with its output passed through, under a deadline.
- * Returns its exit code; {@value #TIMED_OUT} if it outlived the deadline (it and its children are
- * killed), {@value #NOT_STARTED} if it could not be started.
+ * Runs the promotion command (argv, no shell) with its output passed through, and returns its exit code, or
+ * {@value #NOT_STARTED} if it could not be started. It is never killed: once started, PostgreSQL may already have
+ * been told to promote, and a killed {@code repmgr standby promote} leaves a writable node whose repmgr metadata
+ * still says standby. A promotion still running after {@code warnAfter} is logged at ERROR, and waited for.
  */
 public final class PromotionRunner {
-    public static final int TIMED_OUT = 124;
     public static final int NOT_STARTED = 127;
     private static final Logger LOG = LoggerFactory.getLogger(PromotionRunner.class);
-    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
-    public int run(List<String> argv, Deadline deadline) {
+    public int run(List<String> argv, Duration warnAfter) {
         Process process;
         try {
             process = new ProcessBuilder(argv).inheritIO().start();
@@ -27,30 +25,27 @@ public final class PromotionRunner {
             LOG.error("Cannot start the promotion command {}: {}", argv, e.getMessage());
             return NOT_STARTED;
         }
-        try {
-            if (process.waitFor(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
-                return process.exitValue();
+        boolean interrupted = false;
+        boolean warned = false;
+        while (true) {
+            try {
+                if (warned) {
+                    return process.waitFor();
+                }
+                if (process.waitFor(warnAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return process.exitValue();
+                }
+                LOG.error("The promotion command {} is still running after {} ms; waiting for it (a promotion that"
+                        + " may have started is never killed)", argv, warnAfter.toMillis());
+                warned = true;
+            } catch (InterruptedException e) {
+                interrupted = true; // repmgrd waits for our exit code: keep waiting, restore the flag after
+                warned = true;
+            } finally {
+                if (interrupted && !process.isAlive()) {
+                    Thread.currentThread().interrupt();
+                }
             }
-            LOG.error("The promotion command {} did not finish in time; killing it", argv);
-            kill(process);
-            return TIMED_OUT;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill(process);
-            return TIMED_OUT;
-        }
-    }
-
-    private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
