@@ -51,10 +51,12 @@ class InstalledLauncherIT {
         Path launcher = root.resolve("deploy/docker/pgfence.sh");
         Map<String, String> env = Map.of("PGFENCE_LIB", lib.toString(), "JAVA_TOOL_OPTIONS",
                 "-Xlog:class+load=info:file=" + tmp.resolve("classes-%p.log"));
+        // a config that does not load still runs the promotion it names, and returns that promotion's exit code
+        Path broken = Files.writeString(tmp.resolve("broken.yaml"), "clustr: lab\npromote: {command: [/bin/sh, -c, 'exit 7']}\n");
         HostTools.Result promote = HostTools.run(Duration.ofMinutes(1), tmp,
-                HostTools.argv("sh", launcher, "promote", "--config", tmp.resolve("missing.yaml")), env);
-        assertThat(promote.exitCode()).as(promote.describe()).isEqualTo(3);
-        assertThat(promote.output()).contains("missing.yaml");
+                HostTools.argv("sh", launcher, "promote", "--config", broken), env);
+        assertThat(promote.exitCode()).as(promote.describe()).isEqualTo(7);
+        assertThat(promote.output()).contains("clustr").contains("running the promotion anyway");
         HostTools.Result agent = HostTools.run(Duration.ofMinutes(1), tmp,
                 HostTools.argv("sh", launcher, "agent", "--help"), env);
         assertThat(agent.exitCode()).as(agent.describe()).isZero();
