@@ -94,6 +94,37 @@ final class Candidates {
         return out;
     }
 
+    /**
+     * One sentence per repmgr node id that two different running servers of the system claim as themselves (each
+     * its own postmaster, by start time): a clone started elsewhere, or a copied data directory. Which of them is
+     * the node cannot be told, so the decision fails closed (DESIGN rule 4). The same server reached at two
+     * addresses is one claimant.
+     */
+    static List<String> impostors(List<NodeObservation> observations, String system) {
+        Map<Integer, List<NodeObservation>> servers = new java.util.TreeMap<>();
+        observations.stream().filter(NodeObservation::reachable).filter(o -> system.equals(o.systemIdentifier()))
+                .sorted(Comparator.comparing(NodeObservation::address)).forEach(o -> o.self().ifPresent(self -> {
+                    List<NodeObservation> seen = servers.computeIfAbsent(self.nodeId(), id -> new ArrayList<>());
+                    if (seen.stream().noneMatch(s -> s.sameServer(o) || unknownStart(s, o))) {
+                        seen.add(o);
+                    }
+                }));
+        List<String> out = new ArrayList<>();
+        servers.forEach((id, claimants) -> {
+            if (claimants.size() > 1) {
+                out.add("node " + id + " is claimed by " + claimants.size() + " running servers ("
+                        + claimants.stream().map(c -> c.address() + " started " + c.postmasterStart())
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+        });
+        return out;
+    }
+
+    /** Without both start times the two cannot be told apart: counted as one server, as before they were known. */
+    private static boolean unknownStart(NodeObservation a, NodeObservation b) {
+        return a.postmasterStart() == null || b.postmasterStart() == null;
+    }
+
     private static String subject(RepmgrNode r) {
         return "node " + r.nodeId() + " (" + IniValues.printable(r.name()) + ") field conninfo";
     }

@@ -12,10 +12,10 @@ import org.pgfence.events.Epoch;
  * fenced closed. No I/O, no clock; everything comes in {@link DecisionInput}.
  *
  * <p>rw goes to the single writable node on the highest timeline whose own repmgr.nodes lists it as the
- * active primary. Fenced closed: nothing reachable; two writable nodes on the top timeline; no writable
- * node there, or one that does not claim to be primary, or one whose values are unsafe for the ini; an
- * unknown epoch floor; the top timeline below the floor (the highest epoch this agent has seen, on any trigger);
- * an announced epoch above every reachable node.
+ * active primary. Fenced closed: nothing reachable; two running servers claiming one node id; two writable nodes
+ * on the top timeline; no writable node there, or one that does not claim to be primary, or one whose values are
+ * unsafe for the ini; an unknown epoch floor; the top timeline below the floor (the highest epoch this agent
+ * has seen, on any trigger); an announced epoch above every reachable node.
  */
 public final class Decider {
     /** How a warning about a writable node below the top timeline (a returning old primary) begins. */
@@ -55,6 +55,10 @@ public final class Decider {
                                  Epoch epoch, String system) {
         if (candidates.isEmpty() || epoch == null) {
             return RwDecision.fenced(epoch, "no node of cluster " + in.cluster() + " is reachable");
+        }
+        List<String> impostors = Candidates.impostors(in.observations(), system);
+        if (!impostors.isEmpty()) {
+            return RwDecision.fenced(epoch, String.join("; ", impostors) + ": which one is the node cannot be told");
         }
         List<Candidate> writers = writersOnTop(candidates, top);
         if (writers.size() > 1) {

@@ -297,6 +297,25 @@ class DeciderTest {
     }
 
     @Test
+    void twoRunningServersClaimingOneNodeIdFailClosed() {
+        // a clone of node2 (same system, its own postmaster) answering at another address, both writable on tli 2
+        NodeObservation node2 = new NodeObservation(addr(2), null, false, 2, TimelineSource.WAL_FILE, SYS, 2,
+                1_795_670_000_000_001L, afterFailoverView());
+        NodeObservation impostor = new NodeObservation(new Address("127.0.0.99", 5432), null, false, 2,
+                TimelineSource.WAL_FILE, SYS, 2, 1_795_670_999_000_002L, afterFailoverView());
+        ClusterPlan plan = decide(list(node2, impostor, standby(3, 2, afterFailoverView())), new Epoch(2, SYS), null,
+                "node3");
+        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().reason()).contains("node 2 is claimed by 2 running servers")
+                .contains("127.0.0.12:5432").contains("127.0.0.99:5432");
+        assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
+        NodeObservation standbyImpostor = new NodeObservation(new Address("127.0.0.99", 5432), null, true, 2,
+                TimelineSource.WAL_RECEIVER, SYS, 2, 1_795_670_999_000_002L, afterFailoverView());
+        assertThat(decide(list(node2, standbyImpostor), new Epoch(2, SYS), null, "node3").rw().verdict())
+                .as("even when the second claimant is a standby").isEqualTo(Verdict.FENCED_CLOSED);
+    }
+
+    @Test
     void theDecisionDoesNotDependOnTheOrderOfObservations() {
         List<NodeObservation> nodes = list(Nodes.writable(1, 1, initialView()), writable(2, 2, afterFailoverView()),
                 standby(3, 2, afterFailoverView()), down(4));
