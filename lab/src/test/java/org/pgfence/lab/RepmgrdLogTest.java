@@ -52,7 +52,8 @@ class RepmgrdLogTest {
         Path log = dir.resolve("repmgrd.log");
         Files.writeString(log, String.join("\n", STUCK) + "\n");
         assertThat(RepmgrdLog.lastEvents(log, 15)).containsExactly(
-                "[2026-11-26 09:20:43] [WARNING] no notification received from new primary after 20 seconds");
+                "[2026-11-26 09:20:43] [WARNING] no notification received from new primary after 20 seconds",
+                "[2026-11-26 09:20:43] [DETAIL] PQping() returned \"PQPING_NO_RESPONSE\"");
         Files.writeString(log, "[1] [NOTICE] a\n[2] [INFO] b\n[3] [ERROR] c\n[4] [WARNING] d\n");
         assertThat(RepmgrdLog.lastEvents(log, 2)).containsExactly("[3] [ERROR] c", "[4] [WARNING] d");
     }
