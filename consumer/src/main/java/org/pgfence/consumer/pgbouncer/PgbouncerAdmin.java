@@ -41,6 +41,15 @@ public final class PgbouncerAdmin implements AutoCloseable {
         return out;
     }
 
+    /** Every server connection pgbouncer holds now, whatever its state (active, idle, used, tested, login). */
+    public List<PoolerServer> showServers() throws SQLException {
+        List<PoolerServer> out = new ArrayList<>();
+        for (Map<String, String> r : run("SHOW SERVERS")) {
+            out.add(new PoolerServer(r.get("database"), r.get("addr"), integer(r.get("port"))));
+        }
+        return out;
+    }
+
     /** Runs an admin command ({@link AdminCommands}); the connection is dropped on any failure. */
     public void execute(String command) throws SQLException {
         run(command);

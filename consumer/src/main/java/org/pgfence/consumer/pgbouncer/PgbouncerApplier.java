@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the local pgbouncer serve a rendered ini (DESIGN rule 7): skip the write when the body is
  * unchanged; otherwise write atomically and RELOAD. Then always verify with SHOW DATABASES (one more
- * RELOAD if pgbouncer disagrees), fix DISABLE/ENABLE state, and KILL + RESUME every rw database whose
- * host or port changed, so no session stays on the old primary (lab facts P11-P13).
+ * RELOAD if pgbouncer disagrees; if that does not take either, close the rw databases it still serves
+ * otherwise and fail), fix DISABLE/ENABLE state, and KILL + RESUME every rw database whose host or port
+ * changed and every managed database with a server connection (SHOW SERVERS) off its target, so no
+ * session stays on a node that is not its verified target (lab facts P11-P13).
  */
 public final class PgbouncerApplier {
     private static final Logger LOG = LoggerFactory.getLogger(PgbouncerApplier.class);
@@ -27,6 +29,7 @@ public final class PgbouncerApplier {
     private final boolean backups;
     private final PgbouncerAdmin admin;
     private final Retry retry;
+    private final HostAddresses addresses = new HostAddresses();
 
     public PgbouncerApplier(Path ini, boolean backups, PgbouncerAdmin admin, Retry retry) {
         this.ini = ini;
@@ -56,11 +59,13 @@ public final class PgbouncerApplier {
             run(AdminCommands.enable(db), actions);
         }
         List<String> paused = new ArrayList<>(Verification.paused(rendered.entries(), after));
-        for (IniEntry e : rendered.entries()) {
-            if (e.role() == Role.RW && targetChanged(e, before)) {
-                run(AdminCommands.kill(e.name()), actions);
-                paused.add(e.name());
-            }
+        List<String> cut = new ArrayList<>(rendered.entries().stream()
+                .filter(e -> e.role() == Role.RW && targetChanged(e, before)).map(IniEntry::name).toList());
+        cut.addAll(Verification.stranded(rendered.entries(), call("SHOW SERVERS", admin::showServers),
+                addresses::of));
+        for (String db : cut.stream().distinct().toList()) {
+            run(AdminCommands.kill(db), actions);
+            paused.add(db);
         }
         for (String db : paused.stream().distinct().toList()) {
             run(AdminCommands.resume(db), actions);
@@ -94,10 +99,35 @@ public final class PgbouncerApplier {
         rows = call("SHOW DATABASES", admin::showDatabases);
         wrong = Verification.mismatches(rendered.entries(), rendered.omitted(), rows);
         if (!wrong.isEmpty()) {
+            String closed = closeUnloaded(rendered, rows, actions);
             throw new ApplyException("pgbouncer did not load " + ini + " (RELOAD said OK; see the pgbouncer log): "
-                    + String.join("; ", wrong), null);
+                    + String.join("; ", wrong) + closed, null);
         }
         return rows;
+    }
+
+    /**
+     * A reload that did not take leaves pgbouncer routing as before, possibly to a node that is no longer the
+     * primary: every rw database it serves otherwise than the ini says is closed through the console (DISABLE, then
+     * KILL, then RESUME so the pause KILL leaves does not outlive it), until a reload takes. Says what it did.
+     */
+    private String closeUnloaded(RenderedIni rendered, List<PoolerDatabase> rows, List<String> actions) {
+        List<String> closed = new ArrayList<>();
+        for (IniEntry e : rendered.entries()) {
+            boolean servedOtherwise = rows.stream().anyMatch(r -> r.name().equals(e.name())
+                    && (!e.host().equals(r.host()) || e.port() != r.port()));
+            if (e.role() == Role.RW && servedOtherwise) {
+                try {
+                    run(AdminCommands.disable(e.name()), actions);
+                    run(AdminCommands.kill(e.name()), actions);
+                    run(AdminCommands.resume(e.name()), actions);
+                    closed.add(e.name());
+                } catch (ApplyException x) {
+                    LOG.error("could not close {} after a reload that did not take: {}", e.name(), x.getMessage());
+                }
+            }
+        }
+        return closed.isEmpty() ? "" : "; closed through the console until a reload takes: " + closed;
     }
 
     private static boolean targetChanged(IniEntry e, List<PoolerDatabase> before) {

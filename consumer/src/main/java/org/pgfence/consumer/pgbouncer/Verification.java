@@ -50,6 +50,21 @@ public final class Verification {
                 .map(IniEntry::name).toList();
     }
 
+    /**
+     * Managed entries with a server connection that is not on their target (DESIGN rule 7: sessions never outlive a
+     * move): a closed entry's every connection, a routed entry's connections to another address. Read from
+     * {@code SHOW SERVERS}, not from a diff of configs, so a retried apply, an agent restarted between RELOAD and
+     * KILL, or an ro entry moved off a node, still cuts them. {@code addresses} gives the addresses a target host
+     * stands for (itself for an IP); a target on a Unix socket cannot be compared and is left alone.
+     */
+    public static List<String> stranded(List<IniEntry> expected, List<PoolerServer> servers,
+                                        Function<String, Set<String>> addresses) {
+        return expected.stream().filter(e -> servers.stream().filter(s -> e.name().equals(s.database()))
+                .anyMatch(s -> e.closed() || (!e.host().startsWith("/")
+                        && (s.port() != e.port() || !addresses.apply(e.host()).contains(s.addr())))))
+                .map(IniEntry::name).toList();
+    }
+
     /** Managed entries left paused (e.g. an agent that died between KILL and RESUME). */
     public static List<String> paused(List<IniEntry> expected, List<PoolerDatabase> rows) {
         return expected.stream()

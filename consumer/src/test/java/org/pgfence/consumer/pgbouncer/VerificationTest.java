@@ -76,4 +76,35 @@ class VerificationTest {
         assertThat(AdminCommands.enable("appdb-rw")).isEqualTo("ENABLE \"appdb-rw\"");
         assertThatThrownBy(() -> AdminCommands.kill("x\"; SHUTDOWN; --")).hasMessageContaining("a quote");
     }
+
+    private static java.util.Set<String> ipOnly(String host) {
+        return java.util.Set.of(host);
+    }
+
+    @Test
+    void aSessionLeftOnTheOldNodeIsStrandedWhateverTheConfigDiffSays() {
+        // the ini and SHOW DATABASES already agree on node2 (a retried apply): only SHOW SERVERS shows node1
+        List<PoolerServer> servers = List.of(new PoolerServer("appdb-rw", "127.0.0.11", 5432),
+                new PoolerServer("appdb-rw", "127.0.0.12", 5432), new PoolerServer("other", "127.0.0.11", 5432));
+        assertThat(Verification.stranded(List.of(RW, RO), servers, VerificationTest::ipOnly)).containsExactly("appdb-rw");
+    }
+
+    @Test
+    void roSessionsMovingOffANodeAndEverySessionOfAClosedEntryAreStranded() {
+        List<PoolerServer> servers = List.of(new PoolerServer("appdb-ro", "127.0.0.11", 5432),
+                new PoolerServer("appdb-rw", "127.0.0.12", 5432));
+        assertThat(Verification.stranded(List.of(CLOSED, RO), servers, VerificationTest::ipOnly))
+                .containsExactly("appdb-rw", "appdb-ro");
+    }
+
+    @Test
+    void sessionsOnTheTargetAreLeftAloneAndANameIsComparedByItsAddresses() {
+        IniEntry named = new IniEntry("appdb-rw", Role.RW, "db2.example", 5432, "appdb", false);
+        List<PoolerServer> servers = List.of(new PoolerServer("appdb-rw", "10.0.0.2", 5432));
+        assertThat(Verification.stranded(List.of(named), servers, h -> java.util.Set.of("10.0.0.2"))).isEmpty();
+        assertThat(Verification.stranded(List.of(named), servers, h -> java.util.Set.of())).as("unresolvable: cut")
+                .containsExactly("appdb-rw");
+        assertThat(Verification.stranded(List.of(RW), List.of(new PoolerServer("appdb-rw", "127.0.0.12", 5433)),
+                VerificationTest::ipOnly)).as("another port is another server").containsExactly("appdb-rw");
+    }
 }
