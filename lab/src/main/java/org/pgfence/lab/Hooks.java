@@ -44,9 +44,22 @@ public final class Hooks {
                     echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow_command START upstream=$1" >> "$log"
                     %3$s/repmgr standby follow -f %4$s --log-to-file --upstream-node-id="$1" >> %1$s/hooks.log 2>&1
                     rc=$?
+                    if [ $rc -ne 0 ]; then
+                        # repmgr refuses a standby that received WAL past the new primary's fork point (the old
+                        # primary crashed with a record in flight, and this node got more of it): it must be rewound
+                        # onto the new primary, as an operator does after "this node cannot attach to follow target"
+                        case "$1" in
+                    %5$s
+                        esac
+                        echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow refused (rc=$rc): node rejoin --force-rewind" >> "$log"
+                        %3$s/pg_ctl -D %6$s -m fast -w -t 30 stop >> %1$s/hooks.log 2>&1
+                        %3$s/repmgr node rejoin -f %4$s -d "$upstream" --force-rewind --config-files=lab-node.conf --log-to-file >> %1$s/hooks.log 2>&1
+                        rc=$?
+                    fi
                     echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow_command END rc=$rc" >> "$log"
                     exit $rc
-                    """.formatted(layout.dir(), node.id(), LabLayout.BINDIR, node.repmgrConf()));
+                    """.formatted(layout.dir(), node.id(), LabLayout.BINDIR, node.repmgrConf(), upstreams(),
+                    node.dataDir()));
             writeScript(eventScript(node), """
                     #!/bin/bash
                     echo "$(date +%%s%%3N) node%2$d n=$1 e=$2 s=$3 t=$4 d=$5 p=$6 c=$7 a=$8" >> %1$s/events.log
@@ -55,6 +68,15 @@ public final class Hooks {
                     exit 0
                     """.formatted(layout.dir(), node.id(), expand(eventTemplate, node)));
         }
+    }
+
+    /** The case arms that name each node's conninfo by its id (the follow hook gets the upstream's id). */
+    private String upstreams() {
+        StringBuilder b = new StringBuilder();
+        for (LabNode n : layout.nodes()) {
+            b.append("        ").append(n.id()).append(") upstream='").append(n.conninfo()).append("' ;;\n");
+        }
+        return b.toString().stripTrailing();
     }
 
     Path promoteScript(LabNode node) {

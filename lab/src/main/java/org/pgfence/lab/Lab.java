@@ -253,6 +253,26 @@ public final class Lab implements AutoCloseable {
         postgres.stopRepmgrd(node(id));
     }
 
+    public void startRepmgrd(int id) {
+        postgres.startRepmgrd(node(id));
+    }
+
+    /** {@code repmgr standby promote} on node {@code id}, as an operator runs it (no repmgrd involved). */
+    public void promoteByHand(int id) {
+        postgres.repmgr(node(id), "standby", "promote", "--log-to-file").orThrow("repmgr standby promote " + node(id).name());
+    }
+
+    /** Waits until node {@code standbyId} streams from node {@code upstreamId} ({@code pg_stat_replication}). */
+    public void awaitAttached(int standbyId, int upstreamId, Duration timeout) {
+        PostgresCluster.awaitAttached(node(standbyId), node(upstreamId), timeout);
+    }
+
+    /** {@code repmgr standby follow} of node {@code id} onto {@code upstreamId}, as an operator runs it. */
+    public void follow(int id, int upstreamId) {
+        postgres.repmgr(node(id), "standby", "follow", "--upstream-node-id=" + upstreamId, "--log-to-file")
+                .orThrow("repmgr standby follow " + node(id).name());
+    }
+
     public void stopPgbouncer(int id) {
         pgbouncers.stop(pgbouncer(id));
     }

@@ -98,7 +98,7 @@ final class PostgresCluster {
         repmgr(node, "standby", "register", "--wait-sync=30").orThrow("repmgr standby register " + node.name());
     }
 
-    private static void awaitAttached(LabNode standby, LabNode upstream, Duration timeout) {
+    static void awaitAttached(LabNode standby, LabNode upstream, Duration timeout) {
         java.time.Instant end = java.time.Clock.systemUTC().instant().plus(timeout);
         while (!attached(standby, upstream)) {
             if (java.time.Clock.systemUTC().instant().isAfter(end)) {

@@ -22,12 +22,13 @@ final class RepmgrdLog {
     }
 
     /**
-     * The last {@code n} lines at level ERROR, WARNING or NOTICE, with their timestamps: the sequence of what repmgrd
-     * decided, for a failure message that must say why it did not act (one line says too little).
+     * The last {@code n} lines at level ERROR, WARNING, NOTICE, DETAIL or HINT, with their timestamps: the sequence
+     * of what repmgrd decided and why, for a failure message that must say why it did not act (one line says too
+     * little).
      */
     static List<String> lastEvents(Path log, int n) {
         List<String> events = tail(log).stream().filter(l -> l.contains("[ERROR] ") || l.contains("[WARNING] ")
-                || l.contains("[NOTICE] ")).toList();
+                || l.contains("[NOTICE] ") || l.contains("[DETAIL] ") || l.contains("[HINT] ")).toList();
         return events.subList(Math.max(0, events.size() - n), events.size());
     }
 

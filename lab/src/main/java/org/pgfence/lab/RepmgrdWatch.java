@@ -51,7 +51,7 @@ final class RepmgrdWatch {
                 throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + primary.name()
                         + " everywhere after " + timeout.toSeconds() + " s: " + notYet + lastWords(nodes)
                         + lagging.stream().map(n -> "\n" + n.name() + "'s repmgrd, last events:\n  "
-                                + String.join("\n  ", RepmgrdLog.lastEvents(n.repmgrdLog(), 15)))
+                                + String.join("\n  ", RepmgrdLog.lastEvents(n.repmgrdLog(), 40)))
                         .collect(Collectors.joining()));
             }
             LockSupport.parkNanos(POLL.toNanos());
