@@ -1,20 +1,19 @@
-package org.pgfence.lab.it.drill;
+package org.pgfence.lab;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.pgfence.lab.LabNode;
 
 /**
- * A one-way network cut on loopback: {@code iptables -I OUTPUT -o lo -d <node> -p tcp --dport <port>
+ * A one-way network cut on loopback: {@code iptables -I OUTPUT -o lo -d <address> -p tcp --dport <port>
  * -m owner --gid-owner <group> --suppl-groups -j REJECT}. Only processes with {@code group} among their
- * groups are cut (an agent started with {@code runuser -G group}), only towards that one node of this
- * lab's net; everything else, repmgr's replication and the other agents included, still gets through.
+ * groups are cut (an agent started with {@code runuser -G group}), only towards that one address and port of
+ * this lab's net; everything else, repmgr's replication and the other agents included, still gets through.
  * REJECT (not DROP) makes the cut immediate and deterministic: each connect is refused at once.
  */
-final class CutOff implements AutoCloseable {
-    static final String GROUP = "nogroup";
+public final class CutOff implements AutoCloseable {
+    public static final String GROUP = "nogroup";
     private final List<String> rule;
     private boolean active;
 
@@ -22,13 +21,24 @@ final class CutOff implements AutoCloseable {
         this.rule = rule;
     }
 
-    static CutOff from(String group, LabNode node) {
-        CutOff c = new CutOff(List.of("OUTPUT", "-o", "lo", "-d", node.address(), "-p", "tcp", "--dport",
-                Integer.toString(node.pgPort()), "-m", "owner", "--gid-owner", group, "--suppl-groups", "-j", "REJECT",
+    /** Cuts {@code group} off from {@code node}'s PostgreSQL. */
+    public static CutOff from(String group, LabNode node) {
+        return from(group, node.address(), node.pgPort());
+    }
+
+    /** Cuts {@code group} off from {@code address:port} (a node, a broker). */
+    public static CutOff from(String group, String address, int port) {
+        CutOff c = new CutOff(List.of("OUTPUT", "-o", "lo", "-d", address, "-p", "tcp", "--dport",
+                Integer.toString(port), "-m", "owner", "--gid-owner", group, "--suppl-groups", "-j", "REJECT",
                 "--reject-with", "tcp-reset"));
         c.iptables("-I");
         c.active = true;
         return c;
+    }
+
+    /** Creates {@code group} if it does not exist yet ({@code groupadd -f}), for agents that are cut one by one. */
+    public static void ensureGroup(String group) {
+        run(List.of("groupadd", "-f", group), "groupadd " + group);
     }
 
     @Override
@@ -42,13 +52,17 @@ final class CutOff implements AutoCloseable {
     private void iptables(String op) {
         List<String> argv = new ArrayList<>(List.of("iptables", "-w", "5", op));
         argv.addAll(rule);
+        run(argv, "iptables " + op);
+    }
+
+    private static void run(List<String> argv, String what) {
         try {
             Process p = new ProcessBuilder(argv).inheritIO().start();
             if (!p.waitFor(Duration.ofSeconds(15).toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("iptables " + op + " failed: " + argv);
+                throw new IllegalStateException(what + " failed: " + argv);
             }
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot run iptables: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot run " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 import org.pgfence.cli.CommandPlugin;
 import org.pgfence.lab.bench.BenchCommand;
+import org.pgfence.lab.torture.TortureCommand;
 
 /** Adds the lab's commands to {@code pgfence}. */
 public final class LabPlugin implements CommandPlugin {
     @Override
     public List<Object> commands(Map<String, String> env) {
-        return List.of(new LabCommand(env), new DemoCommand(env), new BenchCommand(env));
+        return List.of(new LabCommand(env), new DemoCommand(env), new BenchCommand(env), new TortureCommand(env));
     }
 }

@@ -68,6 +68,21 @@ public final class PgfenceProcesses implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /** SIGKILL to the process tree, as a crash: no shutdown hook, no clean close of anything. */
+    public synchronized void kill(String name) {
+        Process p = running.remove(name);
+        if (p == null) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM to the process tree, then SIGKILL after 15 s. */
     public synchronized void stop(String name) {
         Process p = running.remove(name);

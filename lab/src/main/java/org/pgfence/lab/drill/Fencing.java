@@ -96,6 +96,11 @@ public final class Fencing implements AutoCloseable {
         return processes.isRunning(agentName(pgb));
     }
 
+    /** kill -9 of the agent of {@code pgb}. */
+    public void killAgent(LabPgbouncer pgb) {
+        processes.kill(agentName(pgb));
+    }
+
     public void stopAgent(LabPgbouncer pgb) {
         processes.stop(agentName(pgb));
     }

@@ -34,6 +34,7 @@ import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.CutOff;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;

@@ -1,0 +1,91 @@
+package org.pgfence.lab.torture;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.pgfence.events.AgentHeartbeat;
+import org.pgfence.events.FencingAck;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.drill.Fencing;
+
+/**
+ * I4: nothing lost between Kafka and the audit store. Every {@code master-promoted} the promotions topic carried
+ * is recorded as (or linked to) a promotion; every ack answering an event has its row (the store keeps the latest
+ * per promotion and host); every host that sent a heartbeat is a registered agent, last seen no earlier than its
+ * last heartbeat. The store is given {@link #DRAIN} to catch up before what is still missing is reported.
+ */
+final class AuditStoreCheck {
+    static final Duration DRAIN = Duration.ofSeconds(30);
+
+    private AuditStoreCheck() {
+    }
+
+    static List<String> missing(Fencing fencing, Lab lab, String cluster) {
+        Instant end = Instant.now().plus(DRAIN);
+        List<String> missing = check(fencing, lab, cluster);
+        while (!missing.isEmpty() && Instant.now().isBefore(end)) {
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // the store's ingest is asynchronous
+            missing = check(fencing, lab, cluster);
+        }
+        return missing;
+    }
+
+    private static List<String> check(Fencing fencing, Lab lab, String cluster) {
+        List<String> out = new ArrayList<>();
+        LabNode store = lab.store();
+        String url = "jdbc:postgresql://" + store.address() + ":" + store.pgPort() + "/pgfence_audit?user=pgfence"
+                + "&connectTimeout=3&socketTimeout=10";
+        try (Connection c = DriverManager.getConnection(url)) {
+            for (MasterPromoted m : fencing.watch().events(MasterPromoted.class, e -> e.cluster().equals(cluster))) {
+                if (!exists(c, "SELECT 1 FROM promotion_event WHERE event_id = ? UNION ALL"
+                        + " SELECT 1 FROM promotion WHERE first_event_id = ?", m.eventId(), m.eventId())) {
+                    out.add("I4: master-promoted " + m.eventId() + " (timeline " + m.epoch().timeline()
+                            + ") is not in the audit store");
+                }
+            }
+            for (FencingAck a : fencing.watch().events(FencingAck.class, e -> e.cluster().equals(cluster)
+                    && e.eventId() != null)) {
+                if (!exists(c, "SELECT 1 FROM ack WHERE host = ? AND (event_id = ? OR promotion_id = (SELECT"
+                        + " promotion_id FROM promotion_event WHERE event_id = ?))", a.host(), a.eventId(), a.eventId())) {
+                    out.add("I4: no ack row of " + a.host() + " for event " + a.eventId() + " (" + a.status() + ")");
+                }
+            }
+            Map<String, Instant> lastBeat = fencing.watch().events(AgentHeartbeat.class, h -> true).stream()
+                    .collect(Collectors.toMap(AgentHeartbeat::host, AgentHeartbeat::lastSeen,
+                            (x, y) -> x.isAfter(y) ? x : y));
+            for (Map.Entry<String, Instant> beat : lastBeat.entrySet()) {
+                if (!exists(c, "SELECT 1 FROM agent WHERE host = ? AND last_seen >= ?", beat.getKey(),
+                        java.sql.Timestamp.from(beat.getValue()))) {
+                    out.add("I4: agent " + beat.getKey() + "'s heartbeat of " + beat.getValue()
+                            + " is not in the audit store");
+                }
+            }
+        } catch (SQLException e) {
+            out.add("I4: the audit store could not be read: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i] instanceof UUID u ? u : args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

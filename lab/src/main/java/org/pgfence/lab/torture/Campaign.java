@@ -1,0 +1,130 @@
+package org.pgfence.lab.torture;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.drill.DrillConfigs;
+import org.pgfence.lab.drill.Fencing;
+
+/**
+ * A seeded, randomized fault campaign over a real lab (DESIGN rule 12): pgfence wired into repmgrd, an agent per
+ * pgbouncer host, the auditor, and a safety writer through every pgbouncer. Each step draws one applicable
+ * {@link Fault} from the seed, applies it, and dwells a seeded while; I1 and I2 are checked all along
+ * ({@link Observer}). After the last step every fault is repaired and I3 (every host converges on the verified
+ * primary within reconcileInterval + 5 s; every promotion complete or naming its overdue hosts) and I4 (nothing
+ * the topics carried is missing from the audit store) are checked. The same seed draws the same schedule.
+ */
+public final class Campaign {
+    static final String CLUSTER = "torture";
+    static final Duration RECONCILE = Duration.ofSeconds(2);
+    private static final Duration CONVERGE = RECONCILE.plusSeconds(5);
+    private final Lab lab;
+    private final long seed;
+    private final int steps;
+    private final PrintStream out;
+    private final Clock clock;
+
+    /** What a campaign found: every violation with its step, the faults applied and refused per kind. */
+    public record Result(long seed, int steps, List<String> violations, Map<Fault, Integer> applied,
+                         Map<Fault, Integer> refused, String observed) {
+        public boolean passed() {
+            return violations.isEmpty();
+        }
+    }
+
+    public Campaign(Lab lab, long seed, int steps, PrintStream out, Clock clock) {
+        this.lab = lab;
+        this.seed = seed;
+        this.steps = steps;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    public Result run() {
+        Random random = new Random(seed);
+        DrillConfigs configs = new DrillConfigs(lab, CLUSTER, "torture-" + Long.toHexString(seed), RECONCILE, false);
+        Map<Fault, Integer> applied = new EnumMap<>(Fault.class);
+        Map<Fault, Integer> refused = new EnumMap<>(Fault.class);
+        List<String> violations = new ArrayList<>();
+        try (Fencing fencing = new Fencing(lab, configs, clock).start(true)) {
+            Nemesis nemesis = new Nemesis(lab, fencing, random);
+            nemesis.startAgents();
+            if (!fencing.awaitRouted("appdb-rw", nemesis.primary(), Duration.ofSeconds(90))) {
+                throw new IllegalStateException("the agents did not route appdb-rw to the primary within 90 s");
+            }
+            try (TimelineLog timelines = new TimelineLog(lab.nodes(), clock);
+                 SafetyWriters writers = new SafetyWriters(lab.pgbouncers(), clock);
+                 Observer observer = new Observer(lab, fencing, timelines, writers, clock)) {
+                for (int step = 1; step <= steps && observer.violations().isEmpty(); step++) {
+                    List<Fault> can = nemesis.applicable();
+                    Fault fault = can.get(random.nextInt(can.size()));
+                    Duration dwell = Duration.ofMillis(1000 + random.nextInt(2000));
+                    observer.faultBegins("step " + step + " " + fault);
+                    Instant began = clock.instant();
+                    String what;
+                    try {
+                        what = nemesis.apply(fault);
+                        applied.merge(fault, 1, Integer::sum);
+                    } catch (RuntimeException e) {
+                        what = "NOT APPLIED: " + e.getMessage();
+                        refused.merge(fault, 1, Integer::sum);
+                    }
+                    out.printf("step %d/%d %s (%d ms): %s%n    %s%n", step, steps, fault,
+                            Duration.between(began, clock.instant()).toMillis(), oneLine(what), nemesis.state());
+                    dwell(dwell); // the schedule's pause between faults, drawn from the seed
+                }
+                observer.faultBegins("healing");
+                if (observer.violations().isEmpty()) {
+                    nemesis.healAll().forEach(h -> out.println("heal: " + h));
+                    violations.addAll(converged(nemesis, fencing, observer));
+                }
+                writers.close();
+                observer.checkNow();
+                violations.addAll(0, observer.violations());
+                violations.addAll(AuditStoreCheck.missing(fencing, lab, CLUSTER));
+                String observed = observer.counts() + "; timelines: " + timelines.describe() + "; client errors: "
+                        + writers.errors();
+                return new Result(seed, steps, violations, applied, refused, observed);
+            }
+        }
+    }
+
+    /** I3 after healing: every pgbouncer routes appdb-rw to the verified primary within {@link #CONVERGE}. */
+    private List<String> converged(Nemesis nemesis, Fencing fencing, Observer observer) {
+        List<String> out = new ArrayList<>();
+        LabNode primary = nemesis.primary();
+        Instant healed = clock.instant();
+        if (!fencing.awaitRouted("appdb-rw", primary, CONVERGE)) {
+            StringBuilder where = new StringBuilder();
+            for (LabPgbouncer p : lab.pgbouncers()) {
+                where.append(p.host()).append('=').append(Fencing.target(p, "appdb-rw")).append(' ');
+            }
+            out.add("I3: " + CONVERGE.toSeconds() + " s after healing not every host routes appdb-rw to "
+                    + primary.name() + ": " + where.toString().strip());
+        }
+        this.out.printf("converged on %s in %d ms%n", primary.name(), Duration.between(healed, clock.instant()).toMillis());
+        // the latest promotion is complete, or its hosts overdue, once its deadline has passed
+        fencing.awaitTrue(Duration.ofSeconds(15), () -> Invariants.i3Audit(observer.auditStatus()).isEmpty());
+        out.addAll(Invariants.i3Audit(observer.auditStatus()));
+        return out;
+    }
+
+    private static void dwell(Duration d) {
+        LockSupport.parkNanos(d.toNanos());
+    }
+
+    private static String oneLine(String s) {
+        String flat = s == null ? "" : s.replace('\n', ' ');
+        return flat.length() > 400 ? flat.substring(0, 400) + "..." : flat;
+    }
+}

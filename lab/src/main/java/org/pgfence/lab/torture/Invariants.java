@@ -1,0 +1,73 @@
+package org.pgfence.lab.torture;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The invariants of DESIGN rule 12 as pure checks over what the campaign observed; each returns the sentence that
+ * names a violation, or nothing.
+ */
+final class Invariants {
+    private Invariants() {
+    }
+
+    /**
+     * I1: no write through any pgbouncer lands on a node whose timeline is below the highest timeline that existed
+     * when the write began. {@code highestAt} says which timeline existed at an instant.
+     */
+    static Optional<String> i1(SafetyWriters.Write w, Function<Instant, Integer> highestAt) {
+        int highest = highestAt.apply(w.began());
+        if (w.timeline() < highest) {
+            return Optional.of("I1: a write through " + w.host() + " begun at " + w.began() + " landed on "
+                    + w.server() + " at timeline " + w.timeline() + ", below timeline " + highest
+                    + " which existed when it began");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * I2: a promotion the audit calls complete had, at that moment, every expected host routing rw to its new
+     * primary. {@code promotion} is one element of {@code audit status --json}'s promotions; {@code targets} is each
+     * host's {@code appdb-rw} as its pgbouncer said right after the completion was seen.
+     */
+    static List<String> i2(JsonNode promotion, Map<String, String> targets) {
+        List<String> out = new ArrayList<>();
+        String want = promotion.path("newPrimary").path("host").asText() + ":"
+                + promotion.path("newPrimary").path("port").asInt();
+        for (JsonNode host : promotion.path("expectedHosts")) {
+            String h = host.asText();
+            String got = targets.getOrDefault(h, "not looked at");
+            if (!got.equals(want)) {
+                out.add("I2: promotion #" + promotion.path("id").asLong() + " (timeline "
+                        + promotion.path("epoch").path("timeline").asInt() + ") is COMPLETE since "
+                        + promotion.path("completedAt").asText() + " but " + h + " routes appdb-rw to " + got
+                        + ", not " + want);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * I3 (the audit's half): after healing, every promotion is complete or names its overdue hosts, none is left
+     * silently incomplete.
+     */
+    static List<String> i3Audit(JsonNode status) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : status.path("promotions")) {
+            boolean namesOverdue = false;
+            for (JsonNode h : p.path("hosts")) {
+                namesOverdue |= "OVERDUE".equals(h.path("state").asText());
+            }
+            if (!p.path("complete").asBoolean() && !namesOverdue) {
+                out.add("I3: promotion #" + p.path("id").asLong() + " (timeline " + p.path("epoch").path("timeline")
+                        .asInt() + ") is neither complete nor names an overdue host");
+            }
+        }
+        return out;
+    }
+}

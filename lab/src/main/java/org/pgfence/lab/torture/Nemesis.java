@@ -1,0 +1,376 @@
+package org.pgfence.lab.torture;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.lab.CutOff;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.drill.Fencing;
+
+/**
+ * Applies {@link Fault}s to a lab running pgfence and remembers what is broken, so that each fault is drawn only
+ * when it can be applied and {@link #healAll()} can undo everything. Agents run each in a group of its own
+ * ({@code pgfence-torture-<host>}), so a partition can cut one agent or all of them.
+ */
+final class Nemesis {
+    private static final Duration SETTLE = Duration.ofSeconds(45);
+    private final Lab lab;
+    private final Fencing fencing;
+    private final Random random;
+    private final Set<Integer> down = new LinkedHashSet<>();
+    private final Set<Integer> crashedPrimaries = new LinkedHashSet<>();
+    private final Set<Integer> stale = new LinkedHashSet<>();
+    private final List<CutOff> cuts = new ArrayList<>();
+    private boolean kafkaCut;
+    private boolean brokerStopped;
+    private final Set<Integer> killedAgents = new LinkedHashSet<>();
+    private final Map<Integer, String> brokenIncludes = new LinkedHashMap<>();
+    private final Set<Integer> stoppedPgbouncers = new LinkedHashSet<>();
+
+    Nemesis(Lab lab, Fencing fencing, Random random) {
+        this.lab = lab;
+        this.fencing = fencing;
+        this.random = random;
+    }
+
+    static String group(LabPgbouncer p) {
+        return "pgft-" + p.host();
+    }
+
+    /** Starts every agent in its own group (replacing the ones {@link Fencing#start} started). */
+    void startAgents() {
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            CutOff.ensureGroup(group(p));
+            fencing.stopAgent(p);
+            fencing.startAgentInGroup(p, group(p));
+        }
+    }
+
+    /** The faults whose precondition holds now. */
+    List<Fault> applicable() {
+        List<Fault> out = new ArrayList<>();
+        boolean healthy = down.isEmpty() && stale.isEmpty();
+        if (healthy) {
+            out.addAll(List.of(Fault.CRASH_PRIMARY, Fault.SWITCHOVER, Fault.PROMOTE_BY_HAND));
+        }
+        if (down.stream().anyMatch(crashedPrimaries::contains)) {
+            out.add(Fault.RESTART_OLD_PRIMARY);
+        }
+        if (!healthy) {
+            out.add(Fault.REJOIN_NODE);
+        }
+        if (cuts.size() < 4) {
+            out.add(Fault.PARTITION_AGENTS_FROM_NODES);
+        }
+        if (!kafkaCut && !brokerStopped) {
+            out.add(Fault.PARTITION_AGENTS_FROM_KAFKA);
+        }
+        if (!cuts.isEmpty()) {
+            out.add(Fault.HEAL_PARTITIONS);
+        }
+        out.add(brokerStopped ? Fault.START_BROKER : Fault.STOP_BROKER);
+        if (killedAgents.size() < lab.pgbouncers().size()) {
+            out.addAll(List.of(Fault.KILL_AGENT, Fault.KILL_AGENT_LOSING_STATE));
+        }
+        if (!killedAgents.isEmpty()) {
+            out.add(Fault.RESTART_AGENT);
+        }
+        if (brokenIncludes.isEmpty() && stoppedPgbouncers.isEmpty()) {
+            out.add(Fault.BREAK_INCLUDE);
+        }
+        if (!brokenIncludes.isEmpty()) {
+            out.add(Fault.REPAIR_INCLUDE);
+        }
+        if (stoppedPgbouncers.isEmpty() && brokenIncludes.isEmpty()) {
+            out.add(Fault.STOP_PGBOUNCER);
+        }
+        if (!stoppedPgbouncers.isEmpty()) {
+            out.add(Fault.START_PGBOUNCER);
+        }
+        return out;
+    }
+
+    /** Applies {@code fault}; returns what it did, in words. Throws if the lab refused (not a violation). */
+    String apply(Fault fault) {
+        return switch (fault) {
+            case CRASH_PRIMARY -> crashPrimary();
+            case RESTART_OLD_PRIMARY -> restartOldPrimary();
+            case REJOIN_NODE -> rejoin(pickId(union(down, stale)));
+            case PARTITION_AGENTS_FROM_NODES -> partitionFromNodes();
+            case PARTITION_AGENTS_FROM_KAFKA -> partitionFromKafka();
+            case HEAL_PARTITIONS -> healPartitions();
+            case STOP_BROKER -> {
+                lab.stopBroker();
+                brokerStopped = true;
+                yield "broker stopped";
+            }
+            case START_BROKER -> {
+                lab.startBroker();
+                brokerStopped = false;
+                yield "broker started";
+            }
+            case KILL_AGENT -> killAgent(false);
+            case KILL_AGENT_LOSING_STATE -> killAgent(true);
+            case RESTART_AGENT -> restartAgent(pickId(killedAgents));
+            case BREAK_INCLUDE -> breakInclude();
+            case REPAIR_INCLUDE -> repairInclude(pickId(brokenIncludes.keySet()));
+            case STOP_PGBOUNCER -> {
+                int id = pickId(ids(lab.pgbouncers().size()));
+                lab.stopPgbouncer(id);
+                stoppedPgbouncers.add(id);
+                yield "pgbouncer " + lab.pgbouncer(id).host() + " stopped";
+            }
+            case START_PGBOUNCER -> startPgbouncer(pickId(stoppedPgbouncers));
+            case SWITCHOVER -> switchover();
+            case PROMOTE_BY_HAND -> promoteByHand();
+        };
+    }
+
+    private String crashPrimary() {
+        LabNode old = primary();
+        lab.awaitRepmgrdWatching(old.id(), SETTLE);
+        lab.stopNode(old.id());
+        down.add(old.id());
+        crashedPrimaries.add(old.id());
+        LabNode promoted = lab.awaitSinglePrimary(old.id(), SETTLE);
+        return "crashed " + old.name() + "; repmgrd promoted " + promoted.name() + settleStandbys(promoted);
+    }
+
+    private String restartOldPrimary() {
+        int id = pickId(down.stream().filter(crashedPrimaries::contains).toList());
+        lab.startNode(id);
+        down.remove(id);
+        stale.add(id);
+        return "started " + lab.node(id).name() + " as it was: a writable former primary on an old timeline";
+    }
+
+    private String rejoin(int id) {
+        LabNode primary = primary();
+        lab.rejoin(id, primary.id());
+        down.remove(id);
+        stale.remove(id);
+        crashedPrimaries.remove(id);
+        if (!lab.repmgrdRunning(id)) {
+            lab.startRepmgrd(id);
+        }
+        lab.awaitAttached(id, primary.id(), SETTLE);
+        return "rejoined " + lab.node(id).name() + " to " + primary.name();
+    }
+
+    /**
+     * repmgr 5.3 can leave a standby unable to follow the new primary ("this node cannot attach to follow target":
+     * it received WAL past the promoted node's fork point). An operator rejoins it; so does the campaign.
+     */
+    private String settleStandbys(LabNode primary) {
+        try {
+            lab.awaitRepmgrdWatching(primary.id(), Duration.ofSeconds(25));
+            return "";
+        } catch (RuntimeException e) {
+            List<String> rejoined = new ArrayList<>();
+            for (LabNode n : lab.nodes()) {
+                if (n.id() != primary.id() && !down.contains(n.id()) && !stale.contains(n.id())) {
+                    lab.rejoin(n.id(), primary.id());
+                    lab.awaitAttached(n.id(), primary.id(), SETTLE);
+                    rejoined.add(n.name());
+                }
+            }
+            return "; rejoined " + rejoined + " (repmgrd did not make them follow)";
+        }
+    }
+
+    private String partitionFromNodes() {
+        List<LabPgbouncer> agents = random.nextBoolean() ? lab.pgbouncers() : List.of(pick(lab.pgbouncers()));
+        List<LabNode> nodes = new ArrayList<>(lab.nodes());
+        java.util.Collections.shuffle(nodes, random);
+        nodes = nodes.subList(0, 1 + random.nextInt(2));
+        for (LabPgbouncer a : agents) {
+            for (LabNode n : nodes) {
+                cuts.add(CutOff.from(group(a), n));
+            }
+        }
+        return "agents " + agents.stream().map(LabPgbouncer::host).toList() + " cut off from "
+                + nodes.stream().map(LabNode::name).toList();
+    }
+
+    private String partitionFromKafka() {
+        List<LabPgbouncer> agents = random.nextBoolean() ? lab.pgbouncers() : List.of(pick(lab.pgbouncers()));
+        String[] hostPort = lab.kafkaBootstrap().split(":");
+        for (LabPgbouncer a : agents) {
+            cuts.add(CutOff.from(group(a), hostPort[0], Integer.parseInt(hostPort[1])));
+        }
+        kafkaCut = true;
+        return "agents " + agents.stream().map(LabPgbouncer::host).toList() + " cut off from Kafka";
+    }
+
+    private String healPartitions() {
+        int n = cuts.size();
+        cuts.forEach(CutOff::close);
+        cuts.clear();
+        kafkaCut = false;
+        return n + " cuts lifted";
+    }
+
+    private String killAgent(boolean losingState) {
+        LabPgbouncer p = lab.pgbouncer(pickId(ids(lab.pgbouncers().size()).stream()
+                .filter(i -> !killedAgents.contains(i)).toList()));
+        fencing.killAgent(p);
+        killedAgents.add(p.id());
+        if (losingState) {
+            try {
+                Files.deleteIfExists(fencing.configs().agentStateDir(p).resolve(EpochStore.FILE_NAME));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot delete the state file of " + p.host() + ": " + e, e);
+            }
+        }
+        return "agent " + p.host() + " killed (-9)" + (losingState ? ", its state file deleted" : "");
+    }
+
+    private String restartAgent(int id) {
+        LabPgbouncer p = lab.pgbouncer(id);
+        fencing.startAgentInGroup(p, group(p));
+        killedAgents.remove(id);
+        return "agent " + p.host() + " started";
+    }
+
+    private String breakInclude() {
+        int id = pickId(ids(lab.pgbouncers().size()));
+        Path ini = lab.pgbouncer(id).ini();
+        try {
+            String healthy = Files.readString(ini);
+            Files.writeString(ini, "%include " + lab.dir().resolve("no-such-" + id + ".ini") + "\n" + healthy);
+            brokenIncludes.put(id, healthy);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot edit " + ini + ": " + e, e);
+        }
+        return "pgbouncer " + lab.pgbouncer(id).host() + ": a missing %include first in pgbouncer.ini";
+    }
+
+    private String repairInclude(int id) {
+        Path ini = lab.pgbouncer(id).ini();
+        try {
+            Files.writeString(ini, brokenIncludes.remove(id));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot edit " + ini + ": " + e, e);
+        }
+        return "pgbouncer " + lab.pgbouncer(id).host() + ": pgbouncer.ini repaired";
+    }
+
+    private String startPgbouncer(int id) {
+        lab.startPgbouncer(id);
+        stoppedPgbouncers.remove(id);
+        return "pgbouncer " + lab.pgbouncer(id).host() + " started";
+    }
+
+    private String switchover() {
+        LabNode old = primary();
+        int to = pickId(lab.nodes().stream().map(LabNode::id).filter(i -> i != old.id()).toList());
+        lab.awaitRepmgrdWatching(old.id(), SETTLE);
+        Duration took = lab.switchover(to);
+        return "switchover " + old.name() + " -> " + lab.node(to).name() + " in " + took.toMillis() + " ms";
+    }
+
+    private String promoteByHand() {
+        LabNode old = primary();
+        List<Integer> standbys = lab.nodes().stream().map(LabNode::id).filter(i -> i != old.id()).toList();
+        int to = pickId(standbys);
+        lab.nodes().forEach(n -> lab.stopRepmgrd(n.id()));
+        lab.stopNode(old.id());
+        down.add(old.id());
+        crashedPrimaries.add(old.id());
+        lab.promoteByHand(to);
+        String followed = "";
+        for (int s : standbys) {
+            if (s != to) {
+                try {
+                    lab.follow(s, to);
+                } catch (RuntimeException e) { // e.g. it received WAL past the fork point: it must be rejoined
+                    down.add(s);
+                    followed = "; " + lab.node(s).name() + " could not follow (left for a rejoin): " + e.getMessage();
+                }
+            }
+        }
+        standbys.forEach(lab::startRepmgrd);
+        lab.startRepmgrd(old.id()); // a crashed node's repmgrd runs, as after a real crash
+        for (int s : standbys) {
+            if (s != to && !down.contains(s)) {
+                lab.awaitAttached(s, to, SETTLE);
+            }
+        }
+        return "repmgrd stopped; crashed " + old.name() + "; repmgr standby promote on " + lab.node(to).name()
+                + " by hand" + (followed.isEmpty() ? "; the other standby follows it" : followed);
+    }
+
+    /** Undoes every fault, in an order that lets each repair work, and leaves three nodes under one primary. */
+    List<String> healAll() {
+        List<String> done = new ArrayList<>();
+        while (!brokenIncludes.isEmpty()) {
+            done.add(repairInclude(brokenIncludes.keySet().iterator().next()));
+        }
+        while (!stoppedPgbouncers.isEmpty()) {
+            done.add(startPgbouncer(stoppedPgbouncers.iterator().next()));
+        }
+        if (!cuts.isEmpty()) {
+            done.add(healPartitions());
+        }
+        if (brokerStopped) {
+            done.add(apply(Fault.START_BROKER));
+        }
+        while (!killedAgents.isEmpty()) {
+            done.add(restartAgent(killedAgents.iterator().next()));
+        }
+        while (!down.isEmpty() || !stale.isEmpty()) {
+            done.add(rejoin(union(down, stale).get(0)));
+        }
+        return done;
+    }
+
+    /** What is broken now, for the step line. */
+    String state() {
+        return "down=" + names(down) + " stale=" + names(stale) + " cuts=" + cuts.size() + (kafkaCut ? "(kafka)" : "")
+                + " broker=" + (brokerStopped ? "stopped" : "up") + " killedAgents=" + killedAgents
+                + " brokenIncludes=" + brokenIncludes.keySet() + " stoppedPgbouncers=" + stoppedPgbouncers;
+    }
+
+    LabNode primary() {
+        return lab.currentPrimary().filter(n -> !stale.contains(n.id()))
+                .orElseThrow(() -> new IllegalStateException("no primary answers"));
+    }
+
+    private List<String> names(Set<Integer> ids) {
+        return ids.stream().map(i -> lab.node(i).name()).toList();
+    }
+
+    private static List<Integer> union(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> u = new LinkedHashSet<>(a);
+        u.addAll(b);
+        return new ArrayList<>(u);
+    }
+
+    private static List<Integer> ids(int n) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    private int pickId(java.util.Collection<Integer> from) {
+        List<Integer> list = new ArrayList<>(from);
+        return list.get(random.nextInt(list.size()));
+    }
+
+    private <T> T pick(List<T> from) {
+        return from.get(random.nextInt(from.size()));
+    }
+}
