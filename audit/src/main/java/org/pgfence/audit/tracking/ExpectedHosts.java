@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Which agents must ack a promotion: those registered for its cluster that were alive when it happened.
- *
- * <p>An agent counts when its last heartbeat lies within {@code ttl} of the promotion's occurredAt (either
- * side: a heartbeat processed after the promotion was first seen still counts), or when one run of it
- * spans the promotion (started before it, heard from after it). The set is a snapshot taken when the
- * promotion is first seen, grown by heartbeats that arrive later and qualify; it never shrinks.
+ * Which agents must ack a promotion: every agent registered for its cluster, however long it has been silent
+ * (DESIGN rule 10: a silent expected host is overdue, never dropped; a host whose agent died an hour before the
+ * failover still routes to the old primary, and the audit must say so). Only an agent whose run started more
+ * than {@code ttl} after the promotion is not expected for it (a host added later answers later promotions). The
+ * set is a snapshot taken when the promotion is first seen, grown by registrations that arrive later and
+ * qualify; it never shrinks.
  */
 public final class ExpectedHosts {
     private final Duration ttl;
@@ -25,13 +25,7 @@ public final class ExpectedHosts {
     }
 
     public boolean admits(AgentRecord agent, String cluster, Instant occurredAt) {
-        if (!agent.clusters().contains(cluster)) {
-            return false;
-        }
-        Duration gap = Duration.between(occurredAt, agent.lastSeen()).abs();
-        boolean recent = gap.compareTo(ttl) <= 0;
-        boolean spans = !agent.startedAt().isAfter(occurredAt) && !agent.lastSeen().isBefore(occurredAt);
-        return recent || spans;
+        return agent.clusters().contains(cluster) && !agent.startedAt().isAfter(occurredAt.plus(ttl));
     }
 
     /** The sorted hosts of {@code agents} that must ack a promotion of {@code cluster} at {@code occurredAt}. */

@@ -14,12 +14,13 @@ class ExpectedHostsTest {
     private final ExpectedHosts expected = new ExpectedHosts(Duration.ofSeconds(30));
 
     @Test
-    void agentsHeardFromWithinTheTtlBeforeThePromotionAreExpected() {
+    void everyRegisteredAgentIsExpectedHoweverLongItHasBeenSilent() {
         List<AgentRecord> agents = List.of(
                 agent("pgb3", T0.minusSeconds(600), T0.minusSeconds(30), "lab"),
                 agent("pgb1", T0.minusSeconds(600), T0.minusSeconds(1), "lab"),
-                agent("pgb2", T0.minusSeconds(600), T0.minusSeconds(31), "lab"));
-        assertThat(expected.snapshot(agents, "lab", T0)).containsExactly("pgb1", "pgb3");
+                agent("pgb2", T0.minusSeconds(7200), T0.minusSeconds(3600), "lab"));
+        assertThat(expected.snapshot(agents, "lab", T0)).as("pgb2 died an hour before: overdue, never dropped")
+                .containsExactly("pgb1", "pgb2", "pgb3");
     }
 
     @Test
@@ -30,17 +31,12 @@ class ExpectedHostsTest {
     }
 
     @Test
-    void aHeartbeatProcessedLaterButWithinTheTtlStillCounts() {
-        assertThat(expected.admits(agent("pgb1", T0.plusSeconds(5), T0.plusSeconds(29), "lab"), "lab", T0)).isTrue();
-        assertThat(expected.admits(agent("pgb1", T0.plusSeconds(5), T0.plusSeconds(31), "lab"), "lab", T0)).isFalse();
-    }
-
-    @Test
-    void aRunThatSpansThePromotionCountsEvenIfTheLatestHeartbeatIsMuchLater() {
+    void anAgentStartedShortlyAfterThePromotionCountsOneStartedWellAfterDoesNot() {
+        assertThat(expected.admits(agent("pgb1", T0.plusSeconds(5), T0.plusSeconds(3600), "lab"), "lab", T0)).isTrue();
         assertThat(expected.admits(agent("pgb1", T0.minusSeconds(3600), T0.plusSeconds(3600), "lab"), "lab", T0))
                 .isTrue();
         assertThat(expected.admits(agent("pgb1", T0.plusSeconds(60), T0.plusSeconds(3600), "lab"), "lab", T0))
-                .as("started well after the promotion").isFalse();
+                .as("started well after the promotion: a host added later").isFalse();
     }
 
     @Test
@@ -53,7 +49,10 @@ class ExpectedHostsTest {
         assertThat(expected.grow(q, agent("pgb2", T0.plusSeconds(999), T0.plusSeconds(999), "lab")))
                 .as("a stale heartbeat of an expected host does not remove it").containsExactly("pgb1", "pgb2");
         assertThat(expected.grow(q, agent("pgb9", T0.minusSeconds(999), T0.minusSeconds(999), "lab")))
-                .containsExactly("pgb1", "pgb2");
+                .as("a registration that arrives late, of an agent long silent, grows the set")
+                .containsExactly("pgb1", "pgb2", "pgb9");
+        assertThat(expected.grow(q, agent("pgb8", T0.plusSeconds(999), T0.plusSeconds(999), "lab")))
+                .as("an agent started long after").isSameAs(q.expectedHosts());
     }
 
     @Test
