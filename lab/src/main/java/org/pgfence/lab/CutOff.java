@@ -36,6 +36,32 @@ public final class CutOff implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Lifts every owner-matched cut towards an address of {@code net} ({@code 127.0.9} lifts {@code -d 127.0.9.*}):
+     * a lab's teardown calls it, so no cut outlives the test or campaign that made it, however that ended.
+     */
+    public static void liftAll(String net) {
+        try {
+            Process p = new ProcessBuilder("iptables", "-w", "5", "-S", "OUTPUT").redirectErrorStream(true).start();
+            String rules = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return;
+            }
+            for (String rule : rules.lines().toList()) {
+                if (rule.startsWith("-A OUTPUT -d " + net + ".") && rule.contains("--gid-owner")) {
+                    List<String> argv = new ArrayList<>(List.of("iptables", "-w", "5", "-D"));
+                    argv.addAll(List.of(rule.substring(3).split(" ")));
+                    run(argv, "iptables -D");
+                }
+            }
+        } catch (java.io.IOException e) {
+            return; // no iptables on this machine: nothing was cut either
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Creates {@code group} if it does not exist yet ({@code groupadd -f}), for agents that are cut one by one. */
     public static void ensureGroup(String group) {
         run(List.of("groupadd", "-f", group), "groupadd " + group);

@@ -121,6 +121,7 @@ public final class Lab implements AutoCloseable {
         Lab lab = new Lab(actual, null);
         // pgfence agents/auditor a drill left running (pgfence demo --keep) name this lab's config files
         Daemons.stopMatching(Duration.ofSeconds(15), "org.pgfence.cli.Main", actual.dir().toString() + "/");
+        CutOff.liftAll(actual.spec().net());
         actual.nodes().forEach(lab.postgres::stopRepmgrd);
         actual.nodes().forEach(lab.postgres::stop);
         lab.postgres.stop(actual.store());

@@ -44,10 +44,7 @@ final class AuditStoreCheck {
 
     private static List<String> check(Fencing fencing, Lab lab, String cluster) {
         List<String> out = new ArrayList<>();
-        LabNode store = lab.store();
-        String url = "jdbc:postgresql://" + store.address() + ":" + store.pgPort() + "/pgfence_audit?user=pgfence"
-                + "&connectTimeout=3&socketTimeout=10";
-        try (Connection c = DriverManager.getConnection(url)) {
+        try (Connection c = DriverManager.getConnection(url(lab))) {
             for (MasterPromoted m : fencing.watch().events(MasterPromoted.class, e -> e.cluster().equals(cluster))) {
                 if (!exists(c, "SELECT 1 FROM promotion_event WHERE event_id = ? UNION ALL"
                         + " SELECT 1 FROM promotion WHERE first_event_id = ?", m.eventId(), m.eventId())) {
@@ -76,6 +73,59 @@ final class AuditStoreCheck {
             out.add("I4: the audit store could not be read: " + e.getMessage());
         }
         return out;
+    }
+
+    /** The audit store as the observer reads it, over one connection reopened after a failure. */
+    static final class View implements AutoCloseable {
+        private final String url;
+        private Connection connection;
+
+        View(Lab lab) {
+            this.url = url(lab);
+        }
+
+        /** The promotions of {@code cluster} the store records as complete; empty if it cannot be read now. */
+        List<Invariants.Completion> completions(String cluster) {
+            List<Invariants.Completion> out = new ArrayList<>();
+            try {
+                if (connection == null || connection.isClosed()) {
+                    connection = DriverManager.getConnection(url);
+                }
+                try (PreparedStatement ps = connection.prepareStatement("SELECT id, timeline, completed_at,"
+                        + " new_primary_host || ':' || new_primary_port, expected_hosts FROM promotion"
+                        + " WHERE cluster = ? AND completed_at IS NOT NULL ORDER BY id")) {
+                    ps.setString(1, cluster);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Invariants.Completion(rs.getLong(1), rs.getInt(2),
+                                    rs.getTimestamp(3).toInstant(), rs.getString(4),
+                                    List.of((String[]) rs.getArray(5).getArray())));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                close();
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // reopened at the next look
+                }
+                connection = null;
+            }
+        }
+    }
+
+    static String url(Lab lab) {
+        LabNode store = lab.store();
+        return "jdbc:postgresql://" + store.address() + ":" + store.pgPort() + "/pgfence_audit?user=pgfence"
+                + "&connectTimeout=3&socketTimeout=10";
     }
 
     private static boolean exists(Connection c, String sql, Object... args) throws SQLException {

@@ -64,28 +64,19 @@ public final class Campaign {
             }
             try (TimelineLog timelines = new TimelineLog(lab.nodes(), clock);
                  SafetyWriters writers = new SafetyWriters(lab.pgbouncers(), clock);
-                 Observer observer = new Observer(lab, fencing, timelines, writers, clock)) {
+                 Observer observer = new Observer(lab, fencing, nemesis, timelines, writers, clock)) {
                 for (int step = 1; step <= steps && observer.violations().isEmpty(); step++) {
-                    List<Fault> can = nemesis.applicable();
-                    Fault fault = can.get(random.nextInt(can.size()));
-                    Duration dwell = Duration.ofMillis(1000 + random.nextInt(2000));
-                    observer.faultBegins("step " + step + " " + fault);
-                    Instant began = clock.instant();
-                    String what;
-                    try {
-                        what = nemesis.apply(fault);
-                        applied.merge(fault, 1, Integer::sum);
-                    } catch (RuntimeException e) {
-                        what = "NOT APPLIED: " + e.getMessage();
-                        refused.merge(fault, 1, Integer::sum);
-                    }
-                    out.printf("step %d/%d %s (%d ms): %s%n    %s%n", step, steps, fault,
-                            Duration.between(began, clock.instant()).toMillis(), oneLine(what), nemesis.state());
-                    dwell(dwell); // the schedule's pause between faults, drawn from the seed
+                    step(step, nemesis, observer, random, applied, refused);
                 }
                 observer.faultBegins("healing");
-                if (observer.violations().isEmpty()) {
+                boolean clean = observer.violations().isEmpty();
+                try {
                     nemesis.healAll().forEach(h -> out.println("heal: " + h));
+                } catch (RuntimeException e) { // the lab would not heal: the campaign cannot judge I3, and says so
+                    violations.add("campaign: healing failed, I3 not judged: " + oneLine(e.getMessage()));
+                    clean = false;
+                }
+                if (clean) {
                     violations.addAll(converged(nemesis, fencing, observer));
                 }
                 writers.close();
@@ -95,8 +86,30 @@ public final class Campaign {
                 String observed = observer.counts() + "; timelines: " + timelines.describe() + "; client errors: "
                         + writers.errors();
                 return new Result(seed, steps, violations, applied, refused, observed);
+            } finally {
+                nemesis.liftCuts(); // whatever happened, no cut outlives the campaign
             }
         }
+    }
+
+    private void step(int step, Nemesis nemesis, Observer observer, Random random, Map<Fault, Integer> applied,
+                      Map<Fault, Integer> refused) {
+        List<Fault> can = nemesis.applicable();
+        Fault fault = can.get(random.nextInt(can.size()));
+        Duration dwell = Duration.ofMillis(1000 + random.nextInt(2000));
+        observer.faultBegins("step " + step + " " + fault);
+        Instant began = clock.instant();
+        String what;
+        try {
+            what = nemesis.apply(fault);
+            applied.merge(fault, 1, Integer::sum);
+        } catch (RuntimeException e) {
+            what = "NOT APPLIED: " + e.getMessage();
+            refused.merge(fault, 1, Integer::sum);
+        }
+        out.printf("step %d/%d %s (%d ms): %s%n    %s%n", step, steps, fault,
+                Duration.between(began, clock.instant()).toMillis(), oneLine(what), nemesis.state());
+        dwell(dwell); // the schedule's pause between faults, drawn from the seed
     }
 
     /** I3 after healing: every pgbouncer routes appdb-rw to the verified primary within {@link #CONVERGE}. */
@@ -116,6 +129,7 @@ public final class Campaign {
         // the latest promotion is complete, or its hosts overdue, once its deadline has passed
         fencing.awaitTrue(Duration.ofSeconds(15), () -> Invariants.i3Audit(observer.auditStatus()).isEmpty());
         out.addAll(Invariants.i3Audit(observer.auditStatus()));
+        out.addAll(observer.honestAudit(observer.auditStatus()));
         return out;
     }
 

@@ -30,23 +30,22 @@ final class Invariants {
         return Optional.empty();
     }
 
+    /** A promotion the audit store records as complete: its new primary as host:port, and its expected hosts. */
+    record Completion(long id, int timeline, Instant completedAt, String newPrimary, List<String> expectedHosts) {
+    }
+
     /**
      * I2: a promotion the audit calls complete had, at that moment, every expected host routing rw to its new
-     * primary. {@code promotion} is one element of {@code audit status --json}'s promotions; {@code targets} is each
-     * host's {@code appdb-rw} as its pgbouncer said right after the completion was seen.
+     * primary. {@code targets} is each host's {@code appdb-rw} as its pgbouncer said right after the completion was
+     * seen.
      */
-    static List<String> i2(JsonNode promotion, Map<String, String> targets) {
+    static List<String> i2(Completion c, Map<String, String> targets) {
         List<String> out = new ArrayList<>();
-        String want = promotion.path("newPrimary").path("host").asText() + ":"
-                + promotion.path("newPrimary").path("port").asInt();
-        for (JsonNode host : promotion.path("expectedHosts")) {
-            String h = host.asText();
+        for (String h : c.expectedHosts()) {
             String got = targets.getOrDefault(h, "not looked at");
-            if (!got.equals(want)) {
-                out.add("I2: promotion #" + promotion.path("id").asLong() + " (timeline "
-                        + promotion.path("epoch").path("timeline").asInt() + ") is COMPLETE since "
-                        + promotion.path("completedAt").asText() + " but " + h + " routes appdb-rw to " + got
-                        + ", not " + want);
+            if (!got.equals(c.newPrimary())) {
+                out.add("I2: promotion #" + c.id() + " (timeline " + c.timeline() + ") is COMPLETE since "
+                        + c.completedAt() + " but " + h + " routes appdb-rw to " + got + ", not " + c.newPrimary());
             }
         }
         return out;

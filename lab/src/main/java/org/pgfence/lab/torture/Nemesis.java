@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +38,7 @@ final class Nemesis {
     private final Set<Integer> killedAgents = new LinkedHashSet<>();
     private final Map<Integer, String> brokenIncludes = new LinkedHashMap<>();
     private final Set<Integer> stoppedPgbouncers = new LinkedHashSet<>();
+    private final Map<String, List<Instant[]>> agentDown = new java.util.concurrent.ConcurrentHashMap<>();
 
     Nemesis(Lab lab, Fencing fencing, Random random) {
         this.lab = lab;
@@ -213,6 +215,11 @@ final class Nemesis {
         return "agents " + agents.stream().map(LabPgbouncer::host).toList() + " cut off from Kafka";
     }
 
+    /** Lifts every cut (also after an exception or a violation). */
+    void liftCuts() {
+        healPartitions();
+    }
+
     private String healPartitions() {
         int n = cuts.size();
         cuts.forEach(CutOff::close);
@@ -226,6 +233,8 @@ final class Nemesis {
                 .filter(i -> !killedAgents.contains(i)).toList()));
         fencing.killAgent(p);
         killedAgents.add(p.id());
+        agentDown.computeIfAbsent(p.host(), h -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Instant[] {Instant.now(), null});
         if (losingState) {
             try {
                 Files.deleteIfExists(fencing.configs().agentStateDir(p).resolve(EpochStore.FILE_NAME));
@@ -240,6 +249,8 @@ final class Nemesis {
         LabPgbouncer p = lab.pgbouncer(id);
         fencing.startAgentInGroup(p, group(p));
         killedAgents.remove(id);
+        agentDown.getOrDefault(p.host(), List.of()).stream().filter(d -> d[1] == null)
+                .forEach(d -> d[1] = Instant.now());
         return "agent " + p.host() + " started";
     }
 
@@ -300,8 +311,7 @@ final class Nemesis {
                 }
             }
         }
-        standbys.forEach(lab::startRepmgrd);
-        lab.startRepmgrd(old.id()); // a crashed node's repmgrd runs, as after a real crash
+        standbys.stream().filter(s -> !down.contains(s)).forEach(lab::startRepmgrd); // the crashed node's: at its rejoin
         for (int s : standbys) {
             if (s != to && !down.contains(s)) {
                 lab.awaitAttached(s, to, SETTLE);
@@ -333,6 +343,15 @@ final class Nemesis {
             done.add(rejoin(union(down, stale).get(0)));
         }
         return done;
+    }
+
+    /**
+     * Whether the agent of {@code host} was down at some moment between {@code from} and {@code to}: then nothing of
+     * pgfence on that host could act in that span, and its pgbouncer kept whatever it last routed.
+     */
+    boolean agentDownBetween(String host, Instant from, Instant to) {
+        return agentDown.getOrDefault(host, List.of()).stream()
+                .anyMatch(d -> d[0].isBefore(to) && (d[1] == null || d[1].isAfter(from)));
     }
 
     /** What is broken now, for the step line. */

@@ -42,11 +42,14 @@ class InvariantsTest {
     }
 
     @Test
-    void aCompletePromotionWithAHostRoutingElsewhereIsAnI2Violation() throws Exception {
-        assertThat(Invariants.i2(promotion(true), Map.of("pgb1", "127.0.0.12:5432", "pgb2", "127.0.0.11:5432")))
+    void aCompletePromotionWithAHostRoutingElsewhereIsAnI2Violation() {
+        Invariants.Completion c = new Invariants.Completion(7, 2, T2.plusSeconds(1), "127.0.0.12:5432",
+                java.util.List.of("pgb1", "pgb2"));
+        assertThat(Invariants.i2(c, Map.of("pgb1", "127.0.0.12:5432", "pgb2", "127.0.0.11:5432")))
                 .singleElement().asString().contains("promotion #7").contains("pgb2 routes appdb-rw to 127.0.0.11:5432");
-        assertThat(Invariants.i2(promotion(true), Map.of("pgb1", "127.0.0.12:5432", "pgb2", "127.0.0.12:5432")))
-                .isEmpty();
+        assertThat(Invariants.i2(c, Map.of("pgb1", "127.0.0.12:5432", "pgb2", "127.0.0.12:5432"))).isEmpty();
+        assertThat(Invariants.i2(c, Map.of("pgb1", "127.0.0.12:5432"))).as("a host not looked at is not routed")
+                .singleElement().asString().contains("pgb2 routes appdb-rw to not looked at");
     }
 
     @Test
