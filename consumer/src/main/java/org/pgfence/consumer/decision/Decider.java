@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.Role;
+import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.events.Epoch;
 
 /**
@@ -34,6 +35,11 @@ public final class Decider {
         RwDecision rw = rw(in, candidates, primary, top, epoch, system);
         Candidate verified = rw.routed() ? primary : null;
         ReadOnlyRouting ro = new ReadOnlyRouting(candidates, verified, top, in.localNode());
+        String localMissing = ro.localMissing();
+        in.databases().stream().filter(db -> db.role() == Role.RO && db.roPolicy() == RoPolicy.LOCAL)
+                .filter(db -> localMissing != null && !candidates.isEmpty())
+                .forEach(db -> warnings.add(db.name() + " (ro policy local): " + localMissing
+                        + "; it falls back to the primary"));
         List<PlannedEntry> entries = new ArrayList<>();
         for (DatabaseConfig db : in.databases()) {
             entries.add(new PlannedEntry(db, db.role() == Role.RW ? (verified == null ? null : verified.ref())

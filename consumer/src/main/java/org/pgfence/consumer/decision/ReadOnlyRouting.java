@@ -33,6 +33,19 @@ final class ReadOnlyRouting {
         return chosen.map(Candidate::ref).orElse(primary == null ? null : primary.ref());
     }
 
+    /**
+     * Why the {@code local} policy cannot use this host's own node, or null when it can: no reachable node of the
+     * cluster is called {@code localNode} (its node_name changed, or it is down), or it is there but not usable.
+     */
+    String localMissing() {
+        List<Candidate> named = candidates.stream().filter(c -> c.self() != null && c.self().name().equals(localNode))
+                .toList();
+        if (named.isEmpty()) {
+            return "no reachable node is called '" + localNode + "' (down, or its repmgr node_name changed)";
+        }
+        return named.stream().anyMatch(Candidate::routable) ? null : "node '" + localNode + "' is not usable";
+    }
+
     /** A routable standby receiving WAL on the top timeline, active in the authoritative metadata. */
     private boolean streaming(Candidate c) {
         return c.routable() && c.observation().inRecovery() && c.timeline() == topTimeline

@@ -171,7 +171,7 @@ class DeciderTest {
                 TimelineSource.WAL_FILE, "other", 1, null, initialView());
         NodeObservation f2 = new NodeObservation(new Address("10.9.9.2", 5432), null, true, 5,
                 TimelineSource.WAL_RECEIVER, "other", 2, null, initialView());
-        ClusterPlan plan = decide(list(f1, f2, writable(2, 2, afterFailoverView())), new Epoch(2, SYS), null, "x");
+        ClusterPlan plan = decide(list(f1, f2, writable(2, 2, afterFailoverView())), new Epoch(2, SYS), null, "node2");
         assertThat(plan.rw().primary().name()).isEqualTo("node2");
         assertThat(plan.warnings()).hasSize(2);
     }
@@ -313,6 +313,17 @@ class DeciderTest {
                 TimelineSource.WAL_RECEIVER, SYS, 2, 1_795_670_999_000_002L, afterFailoverView());
         assertThat(decide(list(node2, standbyImpostor), new Epoch(2, SYS), null, "node3").rw().verdict())
                 .as("even when the second claimant is a standby").isEqualTo(Verdict.FENCED_CLOSED);
+    }
+
+    @Test
+    void anInjectedNodeNameOnTheLocalNodeIsSaidWhenRoFallsBackToThePrimary() {
+        List<RepmgrNode> view = List.of(Nodes.primaryRow(1, true), Nodes.standbyRow(2, 1),
+                new RepmgrNode(3, "node3\n[databases]", "standby", true, "lab", 1, Nodes.conninfo(3)));
+        ClusterPlan plan = decide(list(writable(1, 1, view), standby(2, 1, view), standby(3, 1, view)), null, null,
+                "node3");
+        assertThat(target(plan, "appdb-ro")).isEqualTo("node1");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).startsWith("appdb-ro (ro policy local): ")
+                .contains("no reachable node is called 'node3'").contains("falls back to the primary"));
     }
 
     @Test
