@@ -3,6 +3,10 @@ package org.pgfence.lab.it.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -193,6 +198,35 @@ class FaultEventsIT {
             Sql.exec(url, "repmgr", "UPDATE repmgr.nodes SET node_name = '" + name + "', conninfo = '" + conninfo
                     + "' WHERE node_id = 3");
         }
+    }
+
+    @Test
+    @Order(5)
+    void aForgedEventNamingAnUnknownAddressGetsNoLoginFromAnyAgent(Lab lab) throws Exception {
+        String trapAddress = lab.layout().spec().net() + ".99";
+        AtomicInteger knocks = new AtomicInteger();
+        try (ServerSocket trap = new ServerSocket(5432, 50, InetAddress.getByName(trapAddress))) {
+            Thread catcher = new Thread(() -> {
+                while (!trap.isClosed()) {
+                    try (Socket s = trap.accept()) {
+                        knocks.incrementAndGet(); // a probe would now send the repmgr user's startup and password
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "credential-trap");
+            catcher.setDaemon(true);
+            catcher.start();
+            MasterPromoted forged = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(),
+                    FaultKit.CLUSTER, Instant.now(), "node9", Trigger.MANUAL, null,
+                    new NodeRef(9, "node9", trapAddress, 5432), null, FaultKit.promotions(fencing, 2).get(0).epoch());
+            publish(forged);
+            for (LabPgbouncer p : lab.pgbouncers()) {
+                assertThat(fencing.watch().await(FaultKit.FENCING, () -> FaultKit.acks(fencing, p).stream()
+                        .anyMatch(a -> forged.eventId().equals(a.eventId())))).as(p.host() + " answers it").isTrue();
+            }
+        }
+        assertThat(knocks.get()).as("connections to the address only the forged event named").isZero();
     }
 
     private static Topics topics() {
