@@ -27,7 +27,7 @@ public final class Planner {
 
     /** The snapshot and the plan; {@code event} may be null (reconcile). */
     public Planned plan(ClusterConfig cluster, MasterPromoted event) throws InterruptedException {
-        ClusterSnapshot snapshot = discovery.discover(cluster, event == null ? null : event.newPrimary());
+        ClusterSnapshot snapshot = discovery.discover(cluster);
         Epoch floor = epochs.floor(cluster.name()).orElse(null);
         ClusterPlan plan = decider.decide(new DecisionInput(cluster.name(), snapshot.observations(), floor,
                 epochs.unknown().orElse(null), event == null ? null : event.epoch(), config.databasesOf(cluster.name()),

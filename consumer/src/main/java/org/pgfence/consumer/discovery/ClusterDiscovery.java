@@ -15,12 +15,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.pgfence.consumer.config.ClusterConfig;
-import org.pgfence.events.NodeRef;
 
 /**
- * Probes every candidate node of a cluster in parallel, in at most two rounds: seeds, nodes remembered
- * from the last round's metadata and the event's new primary first; then any node the answers list that
- * was not probed yet. Each round is bounded by {@code 3 x connectTimeout}; a probe still running then is
+ * Probes every candidate node of a cluster in parallel, in at most two rounds: seeds and nodes remembered
+ * from the last round's metadata first; then any node the answers list that was not probed yet (never an
+ * address only an event names: {@link ProbeTargets}). Each round is bounded by {@code 3 x connectTimeout}; a probe still running then is
  * an unreachable node.
  */
 public final class ClusterDiscovery {
@@ -35,10 +34,9 @@ public final class ClusterDiscovery {
         this.clock = clock;
     }
 
-    public ClusterSnapshot discover(ClusterConfig cluster, NodeRef eventPrimary) throws InterruptedException {
+    public ClusterSnapshot discover(ClusterConfig cluster) throws InterruptedException {
         Instant start = clock.instant();
-        Set<Address> first = ProbeTargets.first(cluster.nodes(), known.getOrDefault(cluster.name(), Set.of()),
-                eventPrimary);
+        Set<Address> first = ProbeTargets.first(cluster.nodes(), known.getOrDefault(cluster.name(), Set.of()));
         List<NodeObservation> all = new ArrayList<>(round(cluster, first));
         Set<Address> more = ProbeTargets.listedButNotProbed(all);
         if (!more.isEmpty()) {

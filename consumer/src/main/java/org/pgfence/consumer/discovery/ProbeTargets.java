@@ -4,23 +4,21 @@ import java.util.Collection;
 import java.util.Set;
 import java.util.TreeSet;
 import org.pgfence.consumer.config.SeedNode;
-import org.pgfence.events.NodeRef;
 
-/** Which addresses a discovery round probes: seeds, what repmgr metadata lists, the event's new primary. */
+/**
+ * Which addresses a discovery round probes: the configured seeds, and what the repmgr metadata of reachable nodes
+ * lists. Never an address only an event names: the probe logs in with the repmgr credentials, and whoever can
+ * write the promotions topic could otherwise collect them with a forged event (DESIGN rule 1). An event's new
+ * primary is probed once a node the agent already trusts lists it, which repmgr does as it promotes.
+ */
 public final class ProbeTargets {
     private ProbeTargets() {
     }
 
-    public static Set<Address> first(Collection<SeedNode> seeds, Collection<Address> known, NodeRef eventPrimary) {
+    public static Set<Address> first(Collection<SeedNode> seeds, Collection<Address> known) {
         Set<Address> out = new TreeSet<>();
         seeds.forEach(s -> out.add(new Address(s.host(), s.port())));
         out.addAll(known);
-        if (eventPrimary != null) {
-            Address announced = new Address(eventPrimary.host(), eventPrimary.port());
-            if (announced.plainHost()) {
-                out.add(announced);
-            }
-        }
         return out;
     }
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.SeedNode;
-import org.pgfence.events.NodeRef;
 
 class CandidatesTest {
 
@@ -24,14 +23,6 @@ class CandidatesTest {
         assertThat(ProbeTargets.listedButNotProbed(List.of(o))).containsExactly(new Address("127.0.0.14", 5433));
     }
 
-    @Test
-    void anEventsNewPrimaryWithANonPlainHostIsNotProbed() {
-        Set<Address> first = ProbeTargets.first(List.of(), List.of(),
-                new NodeRef(2, "node2", "127.0.0.12/repmgr?sslfactory=x", 5432));
-        assertThat(first).isEmpty();
-        assertThat(ProbeTargets.first(List.of(), List.of(), new NodeRef(2, "node2", "db-2.example.org", 5432)))
-                .containsExactly(new Address("db-2.example.org", 5432));
-    }
 
     @Test
     void repmgrRowWithoutAParsableConninfoOrHostHasNoAddress() {
@@ -42,12 +33,10 @@ class CandidatesTest {
     }
 
     @Test
-    void candidatesAreSeedsKnownNodesAndTheEventsPrimaryWithoutDuplicates() {
+    void candidatesAreSeedsAndKnownNodesWithoutDuplicates() {
         Set<Address> first = ProbeTargets.first(List.of(new SeedNode("127.0.0.11", 5432)),
-                List.of(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432)),
-                new NodeRef(3, "node3", "127.0.0.13", 5432));
-        assertThat(first).containsExactly(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432),
-                new Address("127.0.0.13", 5432));
+                List.of(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432)));
+        assertThat(first).containsExactly(new Address("127.0.0.11", 5432), new Address("127.0.0.12", 5432));
     }
 
     @Test
