@@ -34,17 +34,7 @@ public final class LabCommand {
         CommandSpec commandSpec;
 
         PrintStream out() {
-            return new PrintStream(new java.io.OutputStream() {
-                @Override
-                public void write(int b) {
-                    commandSpec.commandLine().getOut().write(b);
-                }
-
-                @Override
-                public void flush() {
-                    commandSpec.commandLine().getOut().flush();
-                }
-            }, true);
+            return CommandOut.of(commandSpec);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.pgfence.lab.bench;
 
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pgfence.lab.CommandOut;
 import org.pgfence.lab.LabException;
 import org.pgfence.lab.LabSpec;
 import org.pgfence.process.ExitCode;
@@ -53,17 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                spec.commandLine().getOut().write(b);
-            }
-
-            @Override
-            public void flush() {
-                spec.commandLine().getOut().flush();
-            }
-        }, true);
+        PrintStream out = CommandOut.of(spec);
         if (hosts.stream().anyMatch(n -> n < 3 || n > 200) || promotions < 1 || classicRuns < 0 || warmup < 0) {
             spec.commandLine().getErr().println("pgfence bench: --hosts must be 3..200, --promotions >= 1, --classic-runs >= 0,"
                     + " --warmup >= 0");

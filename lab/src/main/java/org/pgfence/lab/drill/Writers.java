@@ -3,6 +3,7 @@ package org.pgfence.lab.drill;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,9 +17,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.pgfence.lab.LabPgbouncer;
 
 /**
- * Application load for the drill: one writer per pgbouncer host inserting continuously through that host's
- * {@code appdb-rw}, each row tagged with the host it went through ({@code t.via}). A writer keeps one session
- * (as a pooled application would) and reconnects after an error, counting it.
+ * Application load for the drill and the fault campaign: one writer per pgbouncer host inserting continuously
+ * through that host's {@code appdb-rw}, each row tagged with the host it went through ({@code t.via}). A writer
+ * keeps one session (as a pooled application would) and reconnects after an error, counting it. Every insert that
+ * succeeds returns what the server itself says, its timeline (computed by the server from its WAL insert position)
+ * and its address; with {@code recording} on, each success is kept with the instant the write began, for the
+ * campaign's invariant I1 ({@link #drain()}).
  */
 public final class Writers implements AutoCloseable {
     private static final Duration PACE = Duration.ofMillis(20);
@@ -33,8 +37,23 @@ public final class Writers implements AutoCloseable {
     public record Stats(String host, long inserted, long errors) {
     }
 
+    /** A write that succeeded: through {@code host}, begun at {@code began}, landed on {@code server} at {@code timeline}. */
+    public record Write(String host, Instant began, int timeline, String server) {
+    }
+
+    static final String INSERT = "INSERT INTO t(note, via) VALUES (?, ?) RETURNING"
+            + " ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int, host(inet_server_addr())";
+
+    private final ConcurrentLinkedQueue<Write> done = new ConcurrentLinkedQueue<>();
+    private final boolean recording;
+
     public Writers(List<LabPgbouncer> pgbouncers, Clock clock) {
+        this(pgbouncers, clock, false);
+    }
+
+    public Writers(List<LabPgbouncer> pgbouncers, Clock clock, boolean recording) {
         this.clock = clock;
+        this.recording = recording;
         for (LabPgbouncer p : pgbouncers) {
             Writer w = new Writer(p);
             writers.add(w);
@@ -46,6 +65,19 @@ public final class Writers implements AutoCloseable {
 
     public List<Stats> stats() {
         return writers.stream().map(w -> new Stats(w.pgb.host(), w.inserted.get(), w.errors.get())).toList();
+    }
+
+    /** The writes that succeeded since the last call, each returned once ({@code recording} writers only). */
+    public List<Write> drain() {
+        List<Write> out = new ArrayList<>();
+        for (Write w; (w = done.poll()) != null; ) {
+            out.add(w);
+        }
+        return out;
+    }
+
+    public long totalErrors() {
+        return writers.stream().mapToLong(w -> w.errors.get()).sum();
     }
 
     public long totalInserted() {
@@ -78,14 +110,20 @@ public final class Writers implements AutoCloseable {
         public void run() {
             Connection c = null;
             while (running.get()) {
+                Instant began = clock.instant();
                 try {
                     if (c == null) {
                         c = DriverManager.getConnection(pgb.jdbcUrl("appdb-rw", "app").replace("socketTimeout=10", "socketTimeout=3"));
                     }
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO t(note, via) VALUES (?, ?)")) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                         ps.setString(1, pgb.host() + "-" + (++seq));
                         ps.setString(2, pgb.host());
-                        ps.executeUpdate();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            if (recording) {
+                                done.add(new Write(pgb.host(), began, rs.getInt(1), rs.getString(2)));
+                            }
+                        }
                     }
                     inserted.incrementAndGet();
                 } catch (SQLException e) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
+import org.pgfence.lab.drill.Writers;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
@@ -63,7 +64,7 @@ public final class Campaign {
                 throw new IllegalStateException("the agents did not route appdb-rw to the primary within 90 s");
             }
             try (TimelineLog timelines = new TimelineLog(lab.nodes(), clock);
-                 SafetyWriters writers = new SafetyWriters(lab.pgbouncers(), clock);
+                 Writers writers = new Writers(lab.pgbouncers(), clock, true);
                  Observer observer = new Observer(lab, fencing, nemesis, timelines, writers, clock)) {
                 for (int step = 1; step <= steps && observer.violations().isEmpty(); step++) {
                     step(step, nemesis, observer, random, applied, refused);
@@ -84,7 +85,7 @@ public final class Campaign {
                 violations.addAll(0, observer.violations());
                 violations.addAll(AuditStoreCheck.missing(fencing, lab, CLUSTER));
                 String observed = observer.counts() + "; timelines: " + timelines.describe() + "; client errors: "
-                        + writers.errors();
+                        + writers.totalErrors();
                 return new Result(seed, steps, violations, applied, refused, observed);
             } finally {
                 nemesis.liftCuts(); // whatever happened, no cut outlives the campaign

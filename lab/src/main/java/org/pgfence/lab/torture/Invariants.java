@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.pgfence.lab.drill.Writers;
 
 /**
  * The invariants of DESIGN rule 12 as pure checks over what the campaign observed; each returns the sentence that
@@ -20,7 +21,7 @@ final class Invariants {
      * I1: no write through any pgbouncer lands on a node whose timeline is below the highest timeline that existed
      * when the write began. {@code highestAt} says which timeline existed at an instant.
      */
-    static Optional<String> i1(SafetyWriters.Write w, Function<Instant, Integer> highestAt) {
+    static Optional<String> i1(Writers.Write w, Function<Instant, Integer> highestAt) {
         int highest = highestAt.apply(w.began());
         if (w.timeline() < highest) {
             return Optional.of("I1: a write through " + w.host() + " begun at " + w.began() + " landed on "

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.pgfence.lab.drill.Writers;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.drill.Fencing;
@@ -32,7 +33,7 @@ final class Observer implements AutoCloseable {
     private final Lab lab;
     private final Fencing fencing;
     private final TimelineLog timelines;
-    private final SafetyWriters writers;
+    private final Writers writers;
     private final Clock clock;
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final Set<Long> judged = new HashSet<>();
@@ -48,7 +49,7 @@ final class Observer implements AutoCloseable {
     private final Thread thread;
     private volatile String step = "set-up";
 
-    Observer(Lab lab, Fencing fencing, Nemesis nemesis, TimelineLog timelines, SafetyWriters writers, Clock clock) {
+    Observer(Lab lab, Fencing fencing, Nemesis nemesis, TimelineLog timelines, Writers writers, Clock clock) {
         this.lab = lab;
         this.nemesis = nemesis;
         this.store = new AuditStoreCheck.View(lab);
@@ -105,7 +106,7 @@ final class Observer implements AutoCloseable {
 
     /** Judges whatever is pending now (the campaign's end calls it once more after stopping the writers). */
     void checkNow() {
-        for (SafetyWriters.Write w : writers.drain()) {
+        for (Writers.Write w : writers.drain()) {
             writesJudged.incrementAndGet();
             Invariants.i1(w, timelines::highestAt).ifPresent(v -> {
                 int newer = timelines.highestAt(w.began());

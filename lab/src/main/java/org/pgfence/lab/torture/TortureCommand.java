@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pgfence.lab.CommandOut;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabSpec;
 import org.pgfence.process.ExitCode;
@@ -42,17 +43,7 @@ public final class TortureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = new PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                spec.commandLine().getOut().write(b);
-            }
-
-            @Override
-            public void flush() {
-                spec.commandLine().getOut().flush();
-            }
-        }, true);
+        PrintStream out = CommandOut.of(spec);
         if (steps < 1) {
             spec.commandLine().getErr().println("pgfence torture: --steps must be >= 1, not " + steps);
             return ExitCode.USAGE.code();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.pgfence.lab.drill.Writers;
 
 class InvariantsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,16 +20,16 @@ class InvariantsTest {
 
     @Test
     void aWriteBegunAfterANewerTimelineExistedMustNotLandBelowIt() {
-        SafetyWriters.Write stale = new SafetyWriters.Write("pgb1", T2.plusMillis(5), 1, "127.0.0.11");
+        Writers.Write stale = new Writers.Write("pgb1", T2.plusMillis(5), 1, "127.0.0.11");
         assertThat(Invariants.i1(stale, InvariantsTest::highestAt)).get().asString()
                 .contains("I1").contains("pgb1").contains("127.0.0.11 at timeline 1, below timeline 2");
     }
 
     @Test
     void aWriteBegunBeforeThePromotionOrLandingOnTheNewTimelineIsFine() {
-        assertThat(Invariants.i1(new SafetyWriters.Write("pgb1", T2.minusMillis(1), 1, "127.0.0.11"),
+        assertThat(Invariants.i1(new Writers.Write("pgb1", T2.minusMillis(1), 1, "127.0.0.11"),
                 InvariantsTest::highestAt)).isEmpty();
-        assertThat(Invariants.i1(new SafetyWriters.Write("pgb1", T2.plusSeconds(1), 2, "127.0.0.12"),
+        assertThat(Invariants.i1(new Writers.Write("pgb1", T2.plusSeconds(1), 2, "127.0.0.12"),
                 InvariantsTest::highestAt)).isEmpty();
     }
 
