@@ -87,16 +87,20 @@ class FaultSessionsIT {
     @Order(2)
     void aSessionLeftOnTheOldPrimaryByAnApplyCutShortAfterItsReloadIsCutByTheNext(Lab lab) throws Exception {
         LabPgbouncer pgb1 = lab.pgbouncer(1);
-        LabNode old = lab.node(2);
-        LabNode next = lab.node(3);
+        LabNode old = lab.currentPrimary().orElseThrow(); // whichever node repmgrd promoted in the first test
+        LabNode next = lab.node(old.id() == 2 ? 3 : 2);
+        // the other standby must follow it first: promoted while still on timeline 1 it would fork a second
+        // timeline 2, and two writable nodes on the top timeline rightly fence everything closed
+        lab.awaitAttached(next.id(), old.id(), Duration.ofSeconds(60));
         lab.nodes().forEach(n -> lab.stopRepmgrd(n.id())); // nothing else acts
         fencing.stopAgent(pgb1);
         try (Connection held = DriverManager.getConnection(pgb1.jdbcUrl("appdb-rw", "app"))) {
-            assertThat(serverAddress(held)).as("the held session is on node2").isEqualTo(old.address());
+            assertThat(serverAddress(held)).as("the held session is on the primary").isEqualTo(old.address());
 
             Sql.exec(next.jdbcUrl("postgres"), "postgres", "SELECT pg_promote(true, 30)");
             Sql.exec(next.jdbcUrl("repmgr"), "repmgr", "UPDATE repmgr.nodes SET type = 'primary', upstream_node_id = NULL"
-                    + " WHERE node_id = 3; UPDATE repmgr.nodes SET active = false WHERE node_id = 2");
+                    + " WHERE node_id = " + next.id() + "; UPDATE repmgr.nodes SET active = false WHERE node_id = "
+                    + old.id());
             // what the stopped agent had done before it died: the new ini written and reloaded, no KILL yet
             Files.writeString(pgb1.databaseIni(), render(fencing.configs().agentConfig(pgb1).toString()));
             PgbouncerAdmin.command(pgb1, "RELOAD");
@@ -108,11 +112,11 @@ class FaultSessionsIT {
             assertThat(fencing.watch().await(FaultKit.FENCING, () -> FaultKit.acks(fencing, pgb1).stream()
                     .anyMatch(a -> a.status().isGood() && a.timings().receivedAt().isAfter(restarted))))
                     .as("the restarted agent reconciled").isTrue();
-            assertThatThrownBy(() -> serverAddress(held)).as("the session on node2 (a writable node below the top"
-                    + " timeline) is cut\n" + FaultKit.agentLog(fencing, pgb1)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> serverAddress(held)).as("the session on " + old.name() + " (a writable node below"
+                    + " the top timeline) is cut\n" + FaultKit.agentLog(fencing, pgb1)).isInstanceOf(SQLException.class);
         }
         try (Connection fresh = DriverManager.getConnection(pgb1.jdbcUrl("appdb-rw", "app"))) {
-            assertThat(serverAddress(fresh)).as("new sessions reach node3").isEqualTo(next.address());
+            assertThat(serverAddress(fresh)).as("new sessions reach " + next.name()).isEqualTo(next.address());
         }
     }
 
