@@ -304,7 +304,7 @@ public final class Lab implements AutoCloseable {
      * primary it watches {@code primaryId} as its upstream and saw it within two monitoring intervals.
      */
     public void awaitRepmgrdWatching(int primaryId, Duration timeout) {
-        RepmgrdWatch.await(nodes(), node(primaryId), timeout);
+        RepmgrdWatch.await(nodes(), node(primaryId), timeout, postgres::startRepmgrd);
     }
 
     /** {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}. */
@@ -334,6 +334,17 @@ public final class Lab implements AutoCloseable {
                         + RepmgrdWatch.lastWords(nodes()));
             }
             LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    /** Copies every log of this lab ({@code *.log} two levels deep) into {@code to}, before a teardown removes them. */
+    public void keepLogs(Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.walk(dir(), 2)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
+                String name = dir().relativize(log).toString().replace('/', '_');
+                Files.copy(log, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.pgfence.process.ExitCode;
@@ -28,10 +29,11 @@ final class RepmgrdWatch {
      * marked failed is left out), and on every active node but the primary watches it as its upstream and saw it
      * within two monitoring intervals.
      */
-    static void await(List<LabNode> nodes, LabNode primary, Duration timeout) {
+    static void await(List<LabNode> nodes, LabNode primary, Duration timeout, Consumer<LabNode> restart) {
         Instant end = Clock.systemUTC().instant().plus(timeout);
         while (true) {
             List<Integer> active = activeNodeIds(primary);
+            superviseRepmgrd(nodes, active, restart);
             List<String> notYet = new ArrayList<>();
             List<LabNode> lagging = new ArrayList<>();
             for (LabNode n : nodes) {
@@ -55,6 +57,21 @@ final class RepmgrdWatch {
                         .collect(Collectors.joining()));
             }
             LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    /**
+     * Restarts a repmgrd that has exited on an active node whose PostgreSQL runs, as its systemd unit would
+     * (Restart=on-failure). Seen under load: right after a successful 'standby follow', repmgrd 5.3 could not
+     * connect to the new primary once ("unable to connect to primary node") and terminated; nothing in the lab
+     * restarted it, so the node was never watched again.
+     */
+    private static void superviseRepmgrd(List<LabNode> nodes, List<Integer> active, Consumer<LabNode> restart) {
+        for (LabNode n : nodes) {
+            boolean isActive = active.isEmpty() || active.contains(n.id());
+            if (isActive && !Daemons.alive(n.repmgrdPidFile(), "repmgrd") && NodeProbe.of(n).isPresent()) {
+                restart.accept(n);
+            }
         }
     }
 

@@ -56,6 +56,14 @@ public final class TortureCommand implements Callable<Integer> {
         Campaign.Result result;
         try (Lab lab = Lab.up(labSpec, out)) {
             result = new Campaign(lab, s, steps, out, clock).run();
+            if (!result.passed()) {
+                java.nio.file.Path kept = labSpec.dir().resolveSibling("pgfence-torture-" + s + "-logs");
+                lab.keepLogs(kept);
+                out.println("the lab's logs are kept in " + kept);
+            }
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("pgfence torture: cannot keep the logs: " + e.getMessage());
+            return ExitCode.ENVIRONMENT.code();
         }
         out.println(report(result, Duration.between(start, clock.instant())));
         return result.passed() ? ExitCode.OK.code() : ExitCode.CHECK_FAILED.code();

@@ -29,13 +29,7 @@ final class AuditLabSteps {
 
     /** The lab directory goes with the lab: keep the pgfence processes' logs for a failure's post-mortem. */
     static void keepLogs(Lab lab, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var files = Files.walk(lab.dir(), 2)) {
-            for (Path log : files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).toList()) {
-                String name = lab.dir().relativize(log).toString().replace('/', '_');
-                Files.copy(log, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        lab.keepLogs(to);
     }
 
     /**
