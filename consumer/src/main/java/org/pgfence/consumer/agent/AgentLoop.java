@@ -49,6 +49,7 @@ public final class AgentLoop implements Runnable {
     private final Schedule schedule;
     private final FloorRebuild floorRebuild;
     private final Backoff publishBackoff;
+    private final BestEffort bestEffort;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean reconcileRequested = new AtomicBoolean();
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -69,6 +70,7 @@ public final class AgentLoop implements Runnable {
         this.clock = clock;
         this.schedule = new Schedule(clock, config.reconcileInterval(), config.heartbeatInterval());
         this.publishBackoff = new Backoff(Duration.ofSeconds(1), config.reconcileInterval());
+        this.bestEffort = new BestEffort(publisher, clock, config.reconcileInterval());
     }
 
     @Override
@@ -139,11 +141,7 @@ public final class AgentLoop implements Runnable {
             return;
         }
         schedule.heartbeatSent();
-        try {
-            publisher.publish(heartbeats.now());
-        } catch (EventPublisher.PublishException e) {
-            LOG.warn("heartbeat not published: {}", e.getMessage());
-        }
+        bestEffort.publish(heartbeats.now(), "heartbeat");
     }
 
     private void reconcileDue() throws InterruptedException {
@@ -151,12 +149,8 @@ public final class AgentLoop implements Runnable {
             if (running.get() && schedule.isDue(cluster)) {
                 FencingAck ack = reconciler.reconcile(cluster, clock.instant());
                 schedule.reconciled(cluster, reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED);
-                try {
-                    publisher.publish(ack);
-                } catch (EventPublisher.PublishException e) {
-                    try (Mdc mdc = Mdc.of(cluster, null, config.host())) {
-                        LOG.warn("reconcile ack not published (the next reconcile sends another): {}", e.getMessage());
-                    }
+                try (Mdc mdc = Mdc.of(cluster, null, config.host())) {
+                    bestEffort.publish(ack, "reconcile ack");
                 }
             }
         }
