@@ -142,7 +142,7 @@ final class Observer implements AutoCloseable {
             judged.add(c.id());
             Map<String, String> targets = new LinkedHashMap<>();
             for (LabPgbouncer pgb : lab.pgbouncers()) {
-                targets.put(pgb.host(), Fencing.target(pgb, "appdb-rw"));
+                targets.put(pgb.host(), routedOrWillRoute(pgb));
             }
             boolean superseded = timelines.highestAt(looked) > c.timeline();
             if (superseded || lastFault.get().isAfter(c.completedAt())) {
@@ -151,6 +151,24 @@ final class Observer implements AutoCloseable {
             }
             completionsJudged.incrementAndGet();
             Invariants.i2(c, targets).forEach(v -> violations.add("[" + step + "] " + v));
+        }
+    }
+
+    /**
+     * Where {@code appdb-rw} of {@code pgb} goes: what pgbouncer says, or, for a pgbouncer that is down, what its
+     * database ini says (all it would route to when started; while down it routes nothing).
+     */
+    private static String routedOrWillRoute(LabPgbouncer pgb) {
+        String target = Fencing.target(pgb, "appdb-rw");
+        if (!"unreachable".equals(target)) {
+            return target;
+        }
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^appdb-rw = host=(\\S+) port=(\\d+)")
+                    .matcher(java.nio.file.Files.readString(pgb.databaseIni()));
+            return m.find() ? m.group(1) + ":" + m.group(2) : "absent from the ini of a stopped pgbouncer";
+        } catch (IOException e) {
+            return "unreadable ini of a stopped pgbouncer: " + e.getMessage();
         }
     }
 
