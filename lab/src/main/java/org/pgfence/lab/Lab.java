@@ -263,6 +263,11 @@ public final class Lab implements AutoCloseable {
         postgres.repmgr(node(id), "standby", "promote", "--log-to-file").orThrow("repmgr standby promote " + node(id).name());
     }
 
+    /** A fresh clone of node {@code primaryId} over node {@code id} (stopped first), started and registered again. */
+    public void reclone(int id, int primaryId) {
+        postgres.recloneStandby(node(id), node(primaryId));
+    }
+
     /** Waits until node {@code standbyId} streams from node {@code upstreamId} ({@code pg_stat_replication}). */
     public void awaitAttached(int standbyId, int upstreamId, Duration timeout) {
         PostgresCluster.awaitAttached(node(standbyId), node(upstreamId), timeout);

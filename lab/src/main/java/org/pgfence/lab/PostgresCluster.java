@@ -88,14 +88,35 @@ final class PostgresCluster {
     void cloneStandby(LabNode node, LabNode upstream) {
         mkdirs(node);
         writeRepmgrConf(node);
-        Exec.asPostgres(PG_CTL, layout.bin("repmgr"), "-h", upstream.address(), "-p", Integer.toString(upstream.pgPort()),
-                "-U", "repmgr", "-d", "repmgr", "-f", node.repmgrConf().toString(), "standby", "clone", "--fast-checkpoint")
-                .orThrow("repmgr standby clone " + node.name());
+        clone(node, upstream, false);
+    }
+
+    /**
+     * A fresh copy of {@code upstream} over a stopped node's data directory ({@code standby clone --force}), started
+     * and registered again: what an operator does when {@code node rejoin} cannot repair a data directory.
+     */
+    void recloneStandby(LabNode node, LabNode upstream) {
+        stop(node);
+        clone(node, upstream, true);
+    }
+
+    private void clone(LabNode node, LabNode upstream, boolean force) {
+        List<String> argv = new java.util.ArrayList<>(List.of(layout.bin("repmgr"), "-h", upstream.address(), "-p",
+                Integer.toString(upstream.pgPort()), "-U", "repmgr", "-d", "repmgr", "-f", node.repmgrConf().toString(),
+                "standby", "clone", "--fast-checkpoint"));
+        if (force) {
+            argv.add("--force");
+        }
+        Exec.asPostgres(PG_CTL, argv.toArray(String[]::new)).orThrow("repmgr standby clone " + node.name());
         writeNodeConf(node); // the clone copied the upstream's (facts P5)
         start(node);
         // register checks pg_stat_replication at once: on a loaded box the walreceiver may not be attached yet
         awaitAttached(node, upstream, Duration.ofSeconds(60));
-        repmgr(node, "standby", "register", "--wait-sync=30").orThrow("repmgr standby register " + node.name());
+        List<String> register = new java.util.ArrayList<>(List.of("standby", "register", "--wait-sync=30"));
+        if (force) {
+            register.add("--force");
+        }
+        repmgr(node, register.toArray(String[]::new)).orThrow("repmgr standby register " + node.name());
     }
 
     static void awaitAttached(LabNode standby, LabNode upstream, Duration timeout) {

@@ -159,7 +159,13 @@ final class Nemesis {
 
     private String rejoin(int id) {
         LabNode primary = primary();
-        lab.rejoin(id, primary.id());
+        String how = "rejoined";
+        try {
+            lab.rejoin(id, primary.id());
+        } catch (RuntimeException e) { // a data directory a rewind cannot repair (one cut short): clone it afresh
+            lab.reclone(id, primary.id());
+            how = "recloned (rejoin failed: " + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
         down.remove(id);
         stale.remove(id);
         crashedPrimaries.remove(id);
@@ -167,7 +173,7 @@ final class Nemesis {
             lab.startRepmgrd(id);
         }
         lab.awaitAttached(id, primary.id(), SETTLE);
-        return "rejoined " + lab.node(id).name() + " to " + primary.name();
+        return how + " " + lab.node(id).name() + " to " + primary.name();
     }
 
     /**
