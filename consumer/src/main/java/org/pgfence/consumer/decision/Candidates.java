@@ -83,7 +83,7 @@ final class Candidates {
             for (RepmgrNode r : o.view()) {
                 Optional<Address> a = r.address();
                 if (a.isEmpty()) {
-                    out.add("not probing " + subject(r) + ": '" + IniValues.printable(r.conninfo())
+                    out.add("not probing " + subject(r) + ": '" + IniValues.printable(r.maskedConninfo())
                             + "' names no usable host");
                 } else if (!a.get().plainHost()) {
                     out.add("not probing " + subject(r) + ": host '" + IniValues.printable(a.get().host())

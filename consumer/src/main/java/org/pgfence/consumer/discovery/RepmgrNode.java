@@ -22,6 +22,23 @@ public record RepmgrNode(int nodeId, String name, String type, boolean active, S
         return "primary".equals(type) && active;
     }
 
+    /**
+     * The conninfo as it may be logged, acked and stored: its passwords masked, also when it cannot be parsed (a
+     * password in a conninfo with no usable host was logged in clear, and remediation errors carry log text to Kafka
+     * and the audit store).
+     */
+    public String maskedConninfo() {
+        if (conninfo == null) {
+            return null;
+        }
+        try {
+            return Conninfo.parse(conninfo).toString();
+        } catch (RuntimeException e) {
+            return conninfo.replaceAll("(?i)((?:ssl)?password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|\\S+)", "$1****")
+                    .replaceAll("(?i)(postgres(?:ql)?://[^:/@\\s]*:)[^@\\s]*@", "$1****@");
+        }
+    }
+
     /** Host and port of the conninfo, or empty if it cannot be parsed or names no host. */
     public Optional<Address> address() {
         if (conninfo == null) {

@@ -327,6 +327,16 @@ class DeciderTest {
     }
 
     @Test
+    void aPasswordInAConninfoWithNoUsableHostIsNeverInAWarning() {
+        List<RepmgrNode> view = List.of(Nodes.primaryRow(1, true),
+                new RepmgrNode(2, "node2", "standby", true, "lab", 1, "dbname=repmgr user=repmgr password=s3cret"),
+                new RepmgrNode(3, "node3", "standby", true, "lab", 1, "host=a,b password='s3 cret' port=x=y"));
+        ClusterPlan plan = decide(list(writable(1, 1, view)), null, null, "node1");
+        assertThat(plan.warnings()).anySatisfy(w -> assertThat(w).contains("node 2 (node2) field conninfo"));
+        assertThat(String.join(" ", plan.warnings())).doesNotContain("s3cret").doesNotContain("s3 cret");
+    }
+
+    @Test
     void theDecisionDoesNotDependOnTheOrderOfObservations() {
         List<NodeObservation> nodes = list(Nodes.writable(1, 1, initialView()), writable(2, 2, afterFailoverView()),
                 standby(3, 2, afterFailoverView()), down(4));
