@@ -70,7 +70,7 @@ public final class AgentLoop implements Runnable {
         this.clock = clock;
         this.schedule = new Schedule(clock, config.reconcileInterval(), config.heartbeatInterval());
         this.publishBackoff = new Backoff(Duration.ofSeconds(1), config.reconcileInterval());
-        this.bestEffort = new BestEffort(publisher, clock, config.reconcileInterval());
+        this.bestEffort = new BestEffort(publisher, clock, config.reconcileInterval().multipliedBy(4));
     }
 
     @Override

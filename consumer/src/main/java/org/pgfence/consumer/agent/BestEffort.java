@@ -3,6 +3,8 @@ package org.pgfence.consumer.agent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.EventPublisher;
 import org.slf4j.Logger;
@@ -10,20 +12,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes what nothing waits for (reconcile acks and heartbeats: the next reconcile or heartbeat sends a fresh
- * one) without letting an unreachable Kafka stretch the agent's timer. Each publish may block up to applyTimeout,
- * and the loop publishes a reconcile ack and a heartbeat every round: with the broker down, a reconcile due every
- * 2 s ran every ~20 s, so a pgbouncer kept routing to a primary that had crashed and came back stale (found by the
- * fault campaign). After a failure the next publishes are skipped until a backoff (1 s, doubling up to the
- * reconcile interval) has passed; the first success resets it. Event acks do not go through here: their offset is
- * committed only once Kafka took them.
+ * one) without letting an unreachable Kafka stretch the agent's timer. Waiting for each such send (up to
+ * applyTimeout) made a reconcile due every 2 s run every ~20 s while the broker was down or cut off, so a pgbouncer
+ * kept routing to a primary that had crashed and came back stale (found by the fault campaign). Now they are handed
+ * to the producer and not waited for; a failure reported later, or a send that could not even be handed over (no
+ * metadata: it blocks up to max.block.ms), makes the next ones skipped until a backoff (1 s doubling to {@code cap})
+ * has passed. Event acks do not go through here: their offset is committed only once Kafka took them.
  */
 final class BestEffort {
     private static final Logger LOG = LoggerFactory.getLogger(BestEffort.class);
     private final EventPublisher publisher;
     private final Clock clock;
     private final Backoff backoff;
-    private Instant quietUntil = Instant.MIN;
-    private long skipped;
+    private final AtomicReference<Instant> quietUntil = new AtomicReference<>(Instant.MIN);
+    private final AtomicLong skipped = new AtomicLong();
 
     BestEffort(EventPublisher publisher, Clock clock, Duration cap) {
         this.publisher = publisher;
@@ -31,33 +33,42 @@ final class BestEffort {
         this.backoff = new Backoff(Duration.ofSeconds(1), cap);
     }
 
-    /** Publishes {@code event} (an ack or a heartbeat) unless Kafka failed recently; returns whether it was sent. */
-    boolean publish(PgfenceEvent event, String what) throws InterruptedException {
-        Instant now = clock.instant();
-        if (now.isBefore(quietUntil)) {
-            skipped++;
+    /** Hands {@code event} (an ack or a heartbeat) over unless Kafka failed recently; returns whether it did. */
+    boolean publish(PgfenceEvent event, String what) {
+        if (clock.instant().isBefore(quietUntil.get())) {
+            skipped.incrementAndGet();
             return false;
         }
         try {
-            if (event instanceof org.pgfence.events.FencingAck ack) {
-                publisher.publish(ack);
-            } else if (event instanceof org.pgfence.events.AgentHeartbeat heartbeat) {
-                publisher.publish(heartbeat);
-            } else {
-                throw new IllegalArgumentException("not an ack or a heartbeat: " + event);
-            }
-            if (skipped > 0) {
-                LOG.info("Kafka takes {}s again ({} skipped while it did not)", what, skipped);
-            }
-            backoff.reset();
-            skipped = 0;
+            publisher.publishAsync(event, e -> {
+                if (e == null) {
+                    succeeded(what);
+                } else {
+                    failed(what, e.toString());
+                }
+            });
             return true;
         } catch (EventPublisher.PublishException e) {
-            Duration quiet = backoff.next();
-            quietUntil = clock.instant().plus(quiet);
-            LOG.warn("{} not published (the next one replaces it); skipping them for {}ms: {}", what, quiet.toMillis(),
-                    e.getMessage());
+            failed(what, e.getMessage());
             return false;
         }
+    }
+
+    private synchronized void succeeded(String what) {
+        long missed = skipped.getAndSet(0);
+        if (missed > 0) {
+            LOG.info("Kafka takes {}s again ({} skipped while it did not)", what, missed);
+        }
+        backoff.reset();
+    }
+
+    private synchronized void failed(String what, String why) {
+        if (clock.instant().isBefore(quietUntil.get())) {
+            return; // one of several sends in flight when Kafka went away: the quiet period is already set
+        }
+        Duration quiet = backoff.next();
+        quietUntil.set(clock.instant().plus(quiet));
+        LOG.warn("{} not published (the next one replaces it); skipping them for {}ms ({} skipped so far): {}", what,
+                quiet.toMillis(), skipped.get(), why);
     }
 }

@@ -36,6 +36,28 @@ public final class EventPublisher implements AutoCloseable {
                 "heartbeat of " + heartbeat.host());
     }
 
+    /**
+     * Hands {@code event} (an ack or a heartbeat) to the producer without waiting for the broker: for what nothing
+     * waits for. {@code onDone} is told (on the producer's thread) null once Kafka took it, or why it did not; the
+     * call itself blocks only while the producer has no metadata for the topic (at most {@code max.block.ms}), and
+     * throws then.
+     */
+    public void publishAsync(PgfenceEvent event, java.util.function.Consumer<Exception> onDone) throws PublishException {
+        ProducerRecord<String, PgfenceEvent> record;
+        if (event instanceof FencingAck ack) {
+            record = new ProducerRecord<>(topics.acks(), Topics.ackKey(ack.cluster(), ack.host()), ack);
+        } else if (event instanceof AgentHeartbeat heartbeat) {
+            record = new ProducerRecord<>(topics.agents(), Topics.agentKey(heartbeat.host()), heartbeat);
+        } else {
+            throw new IllegalArgumentException("only acks and heartbeats are published: " + event);
+        }
+        try {
+            producer.send(record, (metadata, e) -> onDone.accept(e));
+        } catch (RuntimeException e) {
+            throw new PublishException("publishing to " + record.topic() + " failed: " + e, e);
+        }
+    }
+
     private void send(ProducerRecord<String, PgfenceEvent> record, String what)
             throws PublishException, InterruptedException {
         try {
