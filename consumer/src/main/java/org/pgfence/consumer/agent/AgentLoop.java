@@ -90,6 +90,7 @@ public final class AgentLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            bestEffort.close();
             LOG.info("agent loop stopped");
         }
     }

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
  * Publishes what nothing waits for (reconcile acks and heartbeats: the next reconcile or heartbeat sends a fresh
  * one) without letting an unreachable Kafka stretch the agent's timer. Waiting for each such send (up to
  * applyTimeout) made a reconcile due every 2 s run every ~20 s while the broker was down or cut off, so a pgbouncer
- * kept routing to a primary that had crashed and came back stale (found by the fault campaign). Now they are handed
- * to the producer and not waited for; a failure reported later, or a send that could not even be handed over (no
- * metadata: it blocks up to max.block.ms), makes the next ones skipped until a backoff (1 s doubling to {@code cap})
- * has passed. Event acks do not go through here: their offset is committed only once Kafka took them.
+ * kept routing to a primary that had crashed and came back stale (found by the fault campaign). Even handing a
+ * record to the producer blocks up to max.block.ms once the producer has dropped the topic's metadata (it does after
+ * a disconnect), so the hand-over runs on a thread of its own, one at a time: while one is stuck, the next ones are
+ * skipped. A failure Kafka reports later makes them skipped until a backoff (1 s doubling to {@code cap}) has passed;
+ * a success resets it. Event acks do not go through here: their offset is committed only once Kafka took them.
  */
 final class BestEffort {
     private static final Logger LOG = LoggerFactory.getLogger(BestEffort.class);
@@ -26,6 +27,13 @@ final class BestEffort {
     private final Backoff backoff;
     private final AtomicReference<Instant> quietUntil = new AtomicReference<>(Instant.MIN);
     private final AtomicLong skipped = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean handingOver = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "pgfence-best-effort-publish");
+                t.setDaemon(true);
+                return t;
+            });
 
     BestEffort(EventPublisher publisher, Clock clock, Duration cap) {
         this.publisher = publisher;
@@ -33,25 +41,41 @@ final class BestEffort {
         this.backoff = new Backoff(Duration.ofSeconds(1), cap);
     }
 
-    /** Hands {@code event} (an ack or a heartbeat) over unless Kafka failed recently; returns whether it did. */
+    /** Whether no hand-over is under way (for tests). */
+    boolean idle() {
+        return !handingOver.get();
+    }
+
+    /** Stops the hand-over thread (a record it holds is dropped, as a failed one would be). */
+    void close() {
+        sender.shutdownNow();
+    }
+
+    /**
+     * Hands {@code event} (an ack or a heartbeat) over unless Kafka failed recently or a hand-over is still stuck;
+     * never blocks. Returns whether it was handed on.
+     */
     boolean publish(PgfenceEvent event, String what) {
-        if (clock.instant().isBefore(quietUntil.get())) {
+        if (clock.instant().isBefore(quietUntil.get()) || !handingOver.compareAndSet(false, true)) {
             skipped.incrementAndGet();
             return false;
         }
-        try {
-            publisher.publishAsync(event, e -> {
-                if (e == null) {
-                    succeeded(what);
-                } else {
-                    failed(what, e.toString());
-                }
-            });
-            return true;
-        } catch (EventPublisher.PublishException e) {
-            failed(what, e.getMessage());
-            return false;
-        }
+        sender.execute(() -> {
+            try {
+                publisher.publishAsync(event, e -> {
+                    if (e == null) {
+                        succeeded(what);
+                    } else {
+                        failed(what, e.toString());
+                    }
+                });
+            } catch (EventPublisher.PublishException e) {
+                failed(what, e.getMessage());
+            } finally {
+                handingOver.set(false);
+            }
+        });
+        return true;
     }
 
     private synchronized void succeeded(String what) {

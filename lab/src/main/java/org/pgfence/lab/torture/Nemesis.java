@@ -38,6 +38,15 @@ final class Nemesis {
     private final Set<Integer> killedAgents = new LinkedHashSet<>();
     private final Map<Integer, String> brokenIncludes = new LinkedHashMap<>();
     private final Set<Integer> stoppedPgbouncers = new LinkedHashSet<>();
+    /**
+     * How long a crashed primary stays down at least before RESTART_OLD_PRIMARY: the agents' timer bound
+     * (reconcileInterval, 2 s) plus slack. With the event path cut, an agent learns of a promotion only from its next
+     * reconcile; an old primary back sooner than that takes the writes of pgbouncers that still point at it. That
+     * window is pgfence's documented bound (README, "The fault campaign"); only fencing on the database node itself
+     * could close it, so the campaign models a crash that takes at least this long to come back.
+     */
+    static final Duration MIN_DOWN = Campaign.RECONCILE.plusSeconds(3);
+    private final Map<Integer, Instant> crashedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<Instant[]>> agentDown = new java.util.concurrent.ConcurrentHashMap<>();
 
     Nemesis(Lab lab, Fencing fencing, Random random) {
@@ -143,6 +152,7 @@ final class Nemesis {
         LabNode old = primary();
         lab.awaitRepmgrdWatching(old.id(), SETTLE);
         lab.stopNode(old.id());
+        crashedAt.put(old.id(), Instant.now());
         down.add(old.id());
         crashedPrimaries.add(old.id());
         LabNode promoted = lab.awaitSinglePrimary(old.id(), SETTLE);
@@ -151,6 +161,10 @@ final class Nemesis {
 
     private String restartOldPrimary() {
         int id = pickId(down.stream().filter(crashedPrimaries::contains).toList());
+        Duration downFor = Duration.between(crashedAt.getOrDefault(id, Instant.EPOCH), Instant.now());
+        if (downFor.compareTo(MIN_DOWN) < 0) { // the model: a crashed primary takes at least MIN_DOWN to come back
+            java.util.concurrent.locks.LockSupport.parkNanos(MIN_DOWN.minus(downFor).toNanos());
+        }
         lab.startNode(id);
         down.remove(id);
         stale.add(id);
@@ -292,6 +306,7 @@ final class Nemesis {
         int to = pickId(standbys);
         lab.nodes().forEach(n -> lab.stopRepmgrd(n.id()));
         lab.stopNode(old.id());
+        crashedAt.put(old.id(), Instant.now());
         down.add(old.id());
         crashedPrimaries.add(old.id());
         lab.promoteByHand(to);

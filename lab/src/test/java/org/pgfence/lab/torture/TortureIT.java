@@ -25,11 +25,14 @@ class TortureIT {
     static final int STEPS = 14;
 
     @Test
-    void aSeededScheduleOfFaultsBreaksNoFencingInvariant(Lab lab) {
+    void aSeededScheduleOfFaultsBreaksNoFencingInvariant(Lab lab) throws Exception {
         long seed = Long.parseLong(System.getenv().getOrDefault("PGFENCE_TORTURE_SEED", Long.toString(SEED)));
         long start = System.nanoTime();
         Campaign.Result r = new Campaign(lab, seed, STEPS, System.out, Clock.systemUTC()).run();
         System.out.println(TortureCommand.report(r, Duration.ofNanos(System.nanoTime() - start)));
+        if (!r.passed()) {
+            lab.keepLogs(java.nio.file.Path.of("target", "torture-it-logs"));
+        }
         assertThat(r.violations()).as("violations of seed " + seed).isEmpty();
         assertThat(r.applied().values().stream().mapToInt(Integer::intValue).sum()).as("faults applied")
                 .isGreaterThanOrEqualTo(STEPS / 2);
