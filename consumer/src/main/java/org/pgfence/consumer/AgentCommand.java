@@ -54,7 +54,9 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             agent = new Agent(cfg, Clock.systemUTC(), version());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("pgfence: cannot use stateDir " + cfg.stateDir() + ": " + e.getMessage());
+            spec.commandLine().getErr().println("pgfence: " + (e.getMessage() != null && e.getMessage()
+                    .startsWith("cannot listen on http") ? e.getMessage() : "cannot use stateDir " + cfg.stateDir()
+                    + ": " + e.getMessage()));
             return ExitCode.ENVIRONMENT.code();
         }
         CountDownLatch stopped = new CountDownLatch(1);

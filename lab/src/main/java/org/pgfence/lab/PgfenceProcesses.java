@@ -3,6 +3,7 @@ package org.pgfence.lab;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,31 +75,45 @@ public final class PgfenceProcesses implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        try {
-            p.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(tree, Duration.ofSeconds(5));
     }
 
-    /** SIGTERM to the process tree, then SIGKILL after 15 s. */
+    /**
+     * SIGTERM to the process tree, then SIGKILL after 15 s; returns once every process of the tree is gone (the JVM
+     * under runuser too: a process started again under the same name would otherwise find its port still bound).
+     */
     public synchronized void stop(String name) {
         Process p = running.remove(name);
         if (p == null) {
             return;
         }
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-        try {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        if (!awaitGone(tree, Duration.ofSeconds(15))) {
+            tree.forEach(ProcessHandle::destroyForcibly);
+            awaitGone(tree, Duration.ofSeconds(5));
         }
+    }
+
+    private static boolean awaitGone(List<ProcessHandle> tree, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                continue; // gone either way
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -69,12 +69,20 @@ public final class Agent implements AutoCloseable {
         consumer = new KafkaConsumer<>(consumerProperties(config, clientId));
         publisher = new EventPublisher(new KafkaProducer<String, PgfenceEvent>(
                 config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
-        http = config.http().enabled() ? new StatusServer(config.http().bind(), config.http().port(), metrics,
-                config.host(), status::all) : null;
+        http = config.http().enabled() ? statusServer(config) : null;
         FloorRebuild floorRebuild = new FloorRebuild(config, () -> new KafkaConsumer<>(floorReaderProperties(config,
                 clientId)), epochs, clock);
         loop = new AgentLoop(config, consumer, reconciler, publisher, new Heartbeats(config, agentId, version, clock),
                 acks, metrics, clock, floorRebuild);
+    }
+
+    private StatusServer statusServer(AgentConfig config) throws IOException {
+        try {
+            return new StatusServer(config.http().bind(), config.http().port(), metrics, config.host(), status::all);
+        } catch (IOException e) { // said as what it is: not the stateDir the caller names for other IOExceptions
+            throw new IOException("cannot listen on http " + config.http().bind() + ":" + config.http().port() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
