@@ -63,6 +63,15 @@ public final class Fencing implements AutoCloseable {
 
     /** Configs, hooks, topics and the watch; then the auditor (if asked) and every agent. */
     public Fencing start(boolean auditor) {
+        return start(auditor, true);
+    }
+
+    /**
+     * As {@link #start(boolean)}, the agents only if {@code agents}: a caller that starts them its own way (each in a
+     * group of its own) must not stop ones just started, whose JVM may not be forked yet under runuser and would
+     * then outlive the stop, holding the agent's port.
+     */
+    public Fencing start(boolean auditor, boolean agents) {
         configs.write();
         configs.wireRepmgrd();
         try {
@@ -75,7 +84,9 @@ public final class Fencing implements AutoCloseable {
         if (auditor) {
             startAuditor();
         }
-        lab.pgbouncers().forEach(this::startAgent);
+        if (agents) {
+            lab.pgbouncers().forEach(this::startAgent);
+        }
         return this;
     }
 

@@ -57,7 +57,7 @@ public final class Campaign {
         Map<Fault, Integer> applied = new EnumMap<>(Fault.class);
         Map<Fault, Integer> refused = new EnumMap<>(Fault.class);
         List<String> violations = new ArrayList<>();
-        try (Fencing fencing = new Fencing(lab, configs, clock).start(true)) {
+        try (Fencing fencing = new Fencing(lab, configs, clock).start(true, false)) {
             Nemesis nemesis = new Nemesis(lab, fencing, random);
             nemesis.startAgents();
             if (!fencing.awaitRouted("appdb-rw", nemesis.primary(), Duration.ofSeconds(90))) {

@@ -59,11 +59,10 @@ final class Nemesis {
         return "pgft-" + p.host();
     }
 
-    /** Starts every agent in its own group (replacing the ones {@link Fencing#start} started). */
+    /** Starts every agent, each in its own group. */
     void startAgents() {
         for (LabPgbouncer p : lab.pgbouncers()) {
             CutOff.ensureGroup(group(p));
-            fencing.stopAgent(p);
             fencing.startAgentInGroup(p, group(p));
         }
     }

@@ -54,8 +54,10 @@ class FaultHostsIT {
 
     @BeforeAll
     static void failoverWithOneFaultPerHost(Lab lab) {
-        fencing = FaultKit.fencing(lab, "hosts", false).start(true);
+        fencing = FaultKit.fencing(lab, "hosts", false).start(true, false);
         fencing.startAgentInGroup(lab.pgbouncer(1), CutOff.GROUP);
+        fencing.startAgent(lab.pgbouncer(2));
+        fencing.startAgent(lab.pgbouncer(3));
         assertThat(FaultKit.awaitAgentsUp(fencing, lab.node(1))).as("agents up, routing to node1").isTrue();
         cut = CutOff.from(CutOff.GROUP, lab.node(2));
         fencing.stopAgent(lab.pgbouncer(3));

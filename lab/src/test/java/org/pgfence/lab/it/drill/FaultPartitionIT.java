@@ -61,9 +61,8 @@ class FaultPartitionIT {
 
     @BeforeAll
     static void partitionThenPromoteOutOfSight(Lab lab) throws Exception {
-        fencing = FaultKit.fencing(lab, "partition", false).start(true);
+        fencing = FaultKit.fencing(lab, "partition", false).start(true, false);
         for (LabPgbouncer p : lab.pgbouncers()) { // every agent in the group the cut applies to
-            fencing.stopAgent(p);
             fencing.startAgentInGroup(p, CutOff.GROUP);
         }
         assertThat(FaultKit.awaitAgentsUp(fencing, lab.node(1))).as("agents up, routing to node1").isTrue();
