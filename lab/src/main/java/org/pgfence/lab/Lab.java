@@ -129,6 +129,9 @@ public final class Lab implements AutoCloseable {
         lab.sshd.stop();
         Daemons.stop(KafkaProcess.pidFile(actual.kafkaDir()), "BrokerMain", Duration.ofSeconds(20));
         Exec.run(Duration.ofSeconds(60), "rm", "-rf", actual.dir().toString()).orThrow("rm -rf " + actual.dir());
+        // again: from a shutdown hook (a killed test JVM) the test thread runs on and may have started an agent
+        // after the first sweep; it would outlive the JVM and hold its port for the next run
+        Daemons.stopMatching(Duration.ofSeconds(15), "org.pgfence.cli.Main", actual.dir().toString() + "/");
     }
 
     @Override
