@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * applyTimeout) made a reconcile due every 2 s run every ~20 s while the broker was down or cut off, so a pgbouncer
  * kept routing to a primary that had crashed and came back stale (found by the fault campaign). Even handing a
  * record to the producer blocks up to max.block.ms once the producer has dropped the topic's metadata (it does after
- * a disconnect), so the hand-over runs on a thread of its own, one at a time: while one is stuck, the next ones are
- * skipped. A failure Kafka reports later makes them skipped until a backoff (1 s doubling to {@code cap}) has passed;
+ * a disconnect), so the hand-over runs on a thread of its own, in order, with room for {@value #BACKLOG} waiting
+ * (an ack and a heartbeat due in the same round both go); while it is stuck and the room is full, the next ones
+ * are skipped. A failure Kafka reports later makes them skipped until a backoff (1 s doubling to {@code cap}) has passed;
  * a success resets it. Event acks do not go through here: their offset is committed only once Kafka took them.
  */
 final class BestEffort {
@@ -27,13 +28,13 @@ final class BestEffort {
     private final Backoff backoff;
     private final AtomicReference<Instant> quietUntil = new AtomicReference<>(Instant.MIN);
     private final AtomicLong skipped = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean handingOver = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor(
-            r -> {
+    static final int BACKLOG = 16;
+    private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(BACKLOG), r -> {
                 Thread t = new Thread(r, "pgfence-best-effort-publish");
                 t.setDaemon(true);
                 return t;
-            });
+            }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
 
     BestEffort(EventPublisher publisher, Clock clock, Duration cap) {
         this.publisher = publisher;
@@ -41,9 +42,9 @@ final class BestEffort {
         this.backoff = new Backoff(Duration.ofSeconds(1), cap);
     }
 
-    /** Whether no hand-over is under way (for tests). */
+    /** Whether no hand-over is under way or waiting (for tests). */
     boolean idle() {
-        return !handingOver.get();
+        return sender.getActiveCount() == 0 && sender.getQueue().isEmpty();
     }
 
     /** Stops the hand-over thread (a record it holds is dropped, as a failed one would be). */
@@ -52,30 +53,33 @@ final class BestEffort {
     }
 
     /**
-     * Hands {@code event} (an ack or a heartbeat) over unless Kafka failed recently or a hand-over is still stuck;
-     * never blocks. Returns whether it was handed on.
+     * Hands {@code event} (an ack or a heartbeat) over unless Kafka failed recently or the hand-over is stuck with
+     * its room full; never blocks. Returns whether it was queued.
      */
     boolean publish(PgfenceEvent event, String what) {
-        if (clock.instant().isBefore(quietUntil.get()) || !handingOver.compareAndSet(false, true)) {
+        if (clock.instant().isBefore(quietUntil.get())) {
             skipped.incrementAndGet();
             return false;
         }
-        sender.execute(() -> {
-            try {
-                publisher.publishAsync(event, e -> {
-                    if (e == null) {
-                        succeeded(what);
-                    } else {
-                        failed(what, e.toString());
-                    }
-                });
-            } catch (EventPublisher.PublishException e) {
-                failed(what, e.getMessage());
-            } finally {
-                handingOver.set(false);
-            }
-        });
-        return true;
+        try {
+            sender.execute(() -> {
+                try {
+                    publisher.publishAsync(event, e -> {
+                        if (e == null) {
+                            succeeded(what);
+                        } else {
+                            failed(what, e.toString());
+                        }
+                    });
+                } catch (EventPublisher.PublishException e) {
+                    failed(what, e.getMessage());
+                }
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            skipped.incrementAndGet();
+            return false;
+        }
     }
 
     private synchronized void succeeded(String what) {

@@ -50,6 +50,13 @@ class BestEffortTest {
     }
 
     @Test
+    void anAckAndAHeartbeatDueInTheSameRoundAreBothSent() {
+        assertThat(bestEffort.publish(beat(), "reconcile ack")).isTrue();
+        assertThat(bestEffort.publish(beat(), "heartbeat")).as("not skipped behind the first hand-over").isTrue();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> kafka.history().size() == 2);
+    }
+
+    @Test
     void afterAFailureTheNextOnesAreSkippedUntilTheBackoffPassesAndASuccessResetsIt() {
         publish();
         kafka.errorNext(new TimeoutException("Expiring 1 record(s)"));
