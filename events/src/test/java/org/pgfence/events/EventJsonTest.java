@@ -30,7 +30,8 @@ class EventJsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"master-promoted.v1.json", "fencing-ack.v1.json", "agent-heartbeat.v1.json"})
+    @ValueSource(strings = {"master-promoted.v1.json", "fencing-ack.v1.json", "agent-heartbeat.v1.json",
+            "agent-heartbeat.v1-without-routing.json"})
     void goldenFilesRoundTripToTheSameJson(String file) throws IOException {
         String json = golden(file);
         PgfenceEvent event = EventJson.fromJson(json);
@@ -43,6 +44,25 @@ class EventJsonTest {
     void masterPromotedIsWrittenExactlyAsTheGoldenFile() throws IOException {
         JsonNode expected = EventJson.mapper().readTree(golden("master-promoted.v1.json"));
         assertThat(EventJson.mapper().readTree(EventJson.toJson(promoted()))).isEqualTo(expected);
+    }
+
+    @Test
+    void aHeartbeatOfAnAgentBeforeRoutingWasAddedReadsWithNoRouting() throws IOException {
+        AgentHeartbeat old = (AgentHeartbeat) EventJson.fromJson(golden("agent-heartbeat.v1-without-routing.json"));
+        assertThat(old.routing()).isEmpty();
+        assertThat(old.routingOf("lab")).isEmpty();
+        assertThat(EventJson.toJson(old)).doesNotContain("routing");
+    }
+
+    @Test
+    void aHeartbeatSaysWhetherEachClusterServesAPromotion() throws IOException {
+        AgentHeartbeat h = (AgentHeartbeat) EventJson.fromJson(golden("agent-heartbeat.v1.json"));
+        Epoch lab2 = new Epoch(2, "7441234567890123456");
+        assertThat(h.routingOf("lab").orElseThrow().serves(lab2)).isTrue();
+        assertThat(h.routingOf("lab").orElseThrow().serves(new Epoch(3, "7441234567890123456"))).isFalse();
+        assertThat(h.routingOf("lab").orElseThrow().serves(new Epoch(1, "7000000000000000000"))).isFalse();
+        assertThat(h.routingOf("billing").orElseThrow().serves(new Epoch(5, "7449999999999999999")))
+                .as("fenced closed serves no promotion").isFalse();
     }
 
     @Test
