@@ -41,6 +41,11 @@ class LabCliIT {
             }
         } finally { // a failed round must not leave postmasters on the lab's addresses for the next test class
             if (Files.exists(dir)) {
+                try { // the hooks', repmgrd's and PostgreSQL's logs say why; 'down' removes them
+                    Lab.attach(LabSpec.defaults(env)).keepLogs(Path.of("target", "labcli-it-logs"));
+                } catch (Exception e) {
+                    System.err.println("could not keep the lab's logs: " + e);
+                }
                 Main.run(new String[] {"lab", "down"}, env, System.out, System.err);
             }
             Runtime.getRuntime().removeShutdownHook(hook);
