@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.pgfence.audit.AuditCommand;
 import org.pgfence.consumer.AgentCommand;
+import org.pgfence.consumer.ApplyCommand;
 import org.pgfence.consumer.RenderCommand;
 import org.pgfence.producer.NotifyCommand;
 import org.pgfence.producer.PromoteCommand;
@@ -27,7 +28,7 @@ final class Commands {
     static List<Object> production(Map<String, String> env) {
         return List.of(
                 new PromoteCommand(env), new NotifyCommand(env), new SpoolCommand(env),
-                new AgentCommand(env), new RenderCommand(env),
+                new AgentCommand(env), new RenderCommand(env), new ApplyCommand(env),
                 AuditCommand.command(env));
     }
 }

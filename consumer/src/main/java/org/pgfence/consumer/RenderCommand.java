@@ -10,7 +10,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.pgfence.consumer.agent.Acks;
 import org.pgfence.consumer.agent.Planner;
+import org.pgfence.consumer.decision.ClusterPlan;
+import org.pgfence.consumer.ini.RenderedIni;
+import org.pgfence.events.ClusterRouting;
+import org.pgfence.events.RoutingReport;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.AgentConfigLoader;
 import org.pgfence.consumer.config.ClusterConfig;
@@ -29,7 +34,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pgfence render --config FILE [--cluster C]}: the database ini this host would get now, on stdout.
+ * {@code pgfence render --config FILE [--cluster C] [--json]}: the database ini this host would get now, on stdout
+ * (with {@code --json}: a {@link RoutingReport} of each cluster's routing, with the ini).
  * Writes nothing, reloads nothing. Exit 0; 4 when a cluster had no reachable node (the fail-closed
  * render is still printed); 2 for an unknown cluster.
  */
@@ -43,6 +49,9 @@ public final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--cluster", paramLabel = "C", description = "only this cluster's entries")
     String cluster;
+
+    @Option(names = "--json", description = "print a routing report (each cluster's routing, and the ini) as JSON")
+    boolean json;
 
     @Spec
     CommandSpec spec;
@@ -68,6 +77,8 @@ public final class RenderCommand implements Callable<Integer> {
         }
         Clock clock = Clock.systemUTC();
         List<RenderedCluster> plans = new ArrayList<>();
+        List<ClusterRouting> routing = new ArrayList<>();
+        Acks targets = new Acks(cfg.host(), "render", cfg.failClosed());
         boolean allReachable = true;
         ExecutorService executor = Executors.newCachedThreadPool();
         try (JdbcNodeProbe probe = new JdbcNodeProbe()) {
@@ -81,13 +92,19 @@ public final class RenderCommand implements Callable<Integer> {
                     }
                     allReachable &= planned.snapshot().anyReachable();
                     plans.add(new RenderedCluster(planned.plan(), null, clock.instant()));
+                    ClusterPlan plan = planned.plan();
+                    routing.add(new ClusterRouting(c.name(), plan.fencedClosed() ? null : plan.rw().epoch(),
+                            epochs.floor(c.name()).orElse(null), plan.fencedClosed(), null, clock.instant(),
+                            targets.targets(plan), plan.fencedClosed() ? plan.rw().reason() : null));
                 }
             }
         } finally {
             executor.shutdownNow();
         }
         try {
-            spec.commandLine().getOut().print(new IniRenderer(cfg.host(), cfg.failClosed()).render(plans).text());
+            RenderedIni ini = new IniRenderer(cfg.host(), cfg.failClosed()).render(plans);
+            spec.commandLine().getOut().print(json ? new RoutingReport(RoutingReport.SCHEMA_VERSION, cfg.host(), routing,
+                    ini.sha256(), ini.text()).toJson() + "\n" : ini.text());
             spec.commandLine().getOut().flush();
         } catch (UnsafeValueException e) {
             err.println("pgfence: " + e.getMessage());

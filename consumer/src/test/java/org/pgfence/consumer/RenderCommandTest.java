@@ -54,6 +54,40 @@ class RenderCommandTest {
     }
 
     @Test
+    void jsonSaysRwIsFencedClosedAndWhyWithTheIni() throws Exception {
+        StringWriter out = new StringWriter();
+        int code = run(out, new StringWriter(), "--config", config().toString(), "--json");
+        assertThat(code).isEqualTo(4);
+        org.pgfence.events.RoutingReport report = org.pgfence.events.RoutingReport.fromJson(out.toString());
+        assertThat(report.host()).isEqualTo("node1");
+        org.pgfence.events.ClusterRouting main = report.cluster("main").orElseThrow();
+        assertThat(main.fencedClosed()).isTrue();
+        assertThat(main.epoch()).isNull();
+        assertThat(main.reason()).contains("no node of cluster main is reachable");
+        assertThat(main.targets()).extracting(t -> t.database() + " " + t.role() + " " + t.state())
+                .containsExactly("appdb-rw rw disabled", "appdb-ro ro disabled");
+        assertThat(report.ini()).contains("appdb-rw = host=/nonexistent/pgfence-fenced-closed");
+        assertThat(report.configSha256()).hasSize(64);
+        assertThat(dir.resolve("db.ini")).doesNotExist();
+    }
+
+    @Test
+    void applyRejectsAFloorThatIsNotOneNamingItAndTouchesNothing() throws Exception {
+        for (String[] bad : new String[][] {{"main2@x", "expected CLUSTER=TIMELINE@SYSTEM_IDENTIFIER"},
+                {"nope=2@744", "unknown cluster 'nope', configured: [main]"},
+                {"main=zero@744", "expected a positive timeline"}, {"main=0@744", "expected a positive timeline"}}) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = new CommandLine(new ApplyCommand(Map.of()));
+            cli.setOut(new PrintWriter(new StringWriter(), true));
+            cli.setErr(new PrintWriter(err, true));
+            assertThat(cli.execute("--config", config().toString(), "--floor", bad[0])).as(bad[0]).isEqualTo(2);
+            assertThat(err.toString()).contains("--floor " + bad[0] + ": " + bad[1]);
+        }
+        assertThat(dir.resolve("db.ini")).doesNotExist();
+        assertThat(dir.resolve("state")).doesNotExist();
+    }
+
+    @Test
     void unknownClusterIsAUsageError() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

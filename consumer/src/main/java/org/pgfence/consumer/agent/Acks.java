@@ -43,7 +43,8 @@ public final class Acks {
                 completed);
     }
 
-    List<DatabaseTarget> targets(ClusterPlan plan) {
+    /** Where each database of {@code plan} points, as acks, heartbeats and reports say it. */
+    public List<DatabaseTarget> targets(ClusterPlan plan) {
         List<DatabaseTarget> out = new ArrayList<>();
         for (PlannedEntry e : plan.entries()) {
             String role = e.database().role().wireName();

@@ -4,21 +4,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.pgfence.consumer.config.AgentConfig;
-import org.pgfence.consumer.decision.Decider;
-import org.pgfence.consumer.discovery.ClusterDiscovery;
-import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.http.StatusServer;
-import org.pgfence.consumer.ini.IniRenderer;
-import org.pgfence.consumer.internal.Retries;
-import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
-import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.PgfenceEvent;
@@ -36,9 +26,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     static final String IDLE_FETCH_WAIT_KEY = "fetch.max.wait.ms";
     static final String IDLE_FETCH_WAIT_MS = "500";
-    private final ExecutorService probes;
-    private final JdbcNodeProbe probe;
-    private final PgbouncerAdmin admin;
+    private final HostFencing fencing;
     private final KafkaConsumer<String, Decoded> consumer;
     private final EventPublisher publisher;
     private final StatusServer http;
@@ -48,23 +36,11 @@ public final class Agent implements AutoCloseable {
 
     /** Opens the epoch store (IOException if the state dir is unusable) and builds every component. */
     public Agent(AgentConfig config, Clock clock, String version) throws IOException {
-        EpochStore epochs = EpochStore.open(config.stateDir());
-        AtomicInteger n = new AtomicInteger();
-        probes = Executors.newFixedThreadPool(Math.max(4, 2 * config.clusters().stream()
-                .mapToInt(c -> c.nodes().size()).sum()), r -> {
-                    Thread t = new Thread(r, "pgfence-probe-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        probe = new JdbcNodeProbe();
-        Planner planner = new Planner(config, new ClusterDiscovery(probe, probes, clock), new Decider(), epochs);
-        admin = new PgbouncerAdmin(config.pgbouncer(), config.applyTimeout());
-        PgbouncerApplier applier = new PgbouncerApplier(config.pgbouncer().databaseIni(), config.pgbouncer().backups(),
-                admin, Retries.of(Retries.PGBOUNCER_ADMIN, 3, Duration.ofMillis(100), Duration.ofSeconds(1)));
         String agentId = config.host() + "/" + UUID.randomUUID();
-        Acks acks = new Acks(config.host(), agentId, config.failClosed());
-        Reconciler reconciler = new Reconciler(config, planner, new IniRenderer(config.host(), config.failClosed()),
-                applier, epochs, acks, status, metrics, clock);
+        fencing = new HostFencing(config, agentId, status, metrics, clock);
+        EpochStore epochs = fencing.epochs();
+        Acks acks = fencing.acks();
+        Reconciler reconciler = fencing.reconciler();
         String clientId = "pgfence-agent-" + config.host();
         consumer = new KafkaConsumer<>(consumerProperties(config, clientId));
         publisher = new EventPublisher(new KafkaProducer<String, PgfenceEvent>(
@@ -139,8 +115,6 @@ public final class Agent implements AutoCloseable {
         }
         consumer.close(Duration.ofSeconds(5));
         publisher.close();
-        admin.close();
-        probe.close();
-        probes.shutdownNow();
+        fencing.close();
     }
 }
