@@ -71,7 +71,7 @@ public final class Auditor implements AutoCloseable {
         this.publisher = new EventPublisher(new KafkaProducer<String, PgfenceEvent>(
                 config.kafka().producer("pgfence-audit", config.deadline())), config.kafka().topics(), config.deadline());
         this.remediator = new Remediator(config.remediation(),
-                new RemoteRepair(ssh, config.remediation().ssh().commandTimeout()), watchStore, watchQueries,
+                new RemoteRepair(ssh), watchStore, watchQueries,
                 publisher, metrics, clock, Executors.newSingleThreadExecutor(daemon("audit-remediation")));
         RecordHandler handler = new RecordHandler(new AuditStore(ingestSession), new AuditQueries(ingestSession),
                 new ExpectedHosts(config.heartbeatTtl()), metrics, config.kafka().topics(), clock);

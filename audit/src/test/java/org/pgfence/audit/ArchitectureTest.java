@@ -22,11 +22,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void jdbcLivesOnlyInTheStoreAndPgbouncerPackages() {
-        noClasses().that().resideOutsideOfPackages("org.pgfence.audit.store..", "org.pgfence.audit.pgbouncer..")
+    void jdbcLivesOnlyInTheStorePackage() {
+        noClasses().that().resideOutsideOfPackages("org.pgfence.audit.store..")
                 .should().dependOnClassesThat().resideInAPackage("java.sql..")
-                .because("the audit store is reached through org.pgfence.audit.store only, and the pgbouncer"
-                        + " admin console through org.pgfence.audit.pgbouncer; add a method there")
+                .because("the audit store is reached through org.pgfence.audit.store only (the auditor has no"
+                        + " pgbouncer console of its own: a repair runs `pgfence apply` on the host); add a method there")
                 .check(AUDIT);
     }
 

@@ -112,16 +112,15 @@ public final class AuditConfigReader {
         String address = h.requiredString("address");
         String command = remotePath(h, "pgfenceCommand");
         String agentConfig = remotePath(h, "agentConfig");
-        String ini = remotePath(h, "databaseIni");
-        ConfigReader a = h.section("admin");
-        String adminHost = a.string("host", address);
-        int adminPort = a.integer("port", 6432, 1, 65535);
-        String adminUser = a.requiredString("user");
-        if (adminUser != null && !NAME.matcher(adminUser).matches()) {
-            a.invalid("user", adminUser, "must match " + NAME.pattern());
+        String envFile = h.has("envFile") ? remotePath(h, "envFile") : null;
+        // Before 0.2.0 the auditor uploaded the ini and used the console itself; `pgfence apply` on the host does
+        // both from the agent config now. Old keys are read (an upgraded audit.yaml still starts) and not used.
+        h.string("databaseIni", null);
+        if (h.has("admin")) {
+            ConfigReader a = h.section("admin");
+            a.keys().forEach(k -> a.string(k, null));
         }
-        return new RemoteHost(name, address, command, agentConfig, ini,
-                new AdminEndpoint(adminHost, adminPort, adminUser));
+        return new RemoteHost(name, address, command, agentConfig, envFile);
     }
 
     private static String remotePath(ConfigReader h, String key) {

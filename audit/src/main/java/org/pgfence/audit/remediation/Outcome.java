@@ -4,16 +4,18 @@ import java.util.Locale;
 
 /** How one SSH remediation attempt ended; the metric label and the stored outcome are its lower-case name. */
 public enum Outcome {
-    /** Rendered remotely, uploaded, reloaded, and SHOW DATABASES matches. */
+    /** The host's {@code pgfence apply} routed the promotion's cluster at or above its epoch, verified. */
     APPLIED,
-    /** The remote renderer failed or printed an ini that is not valid. */
+    /** The remote command failed without a routing report, or the host does not serve the cluster. */
     RENDER_FAILED,
-    /** The upload or the rename failed; the previous ini is in place. */
+    /** The SSH channel failed in the middle (before 0.2.0: the upload of a rendered ini). */
     UPLOAD_FAILED,
-    /** RELOAD or SHOW DATABASES failed, or pgbouncer does not run what was written. */
+    /** The host's apply failed (write, RELOAD, verification or a console command). */
     RELOAD_FAILED,
-    /** The rendered ini routes rw somewhere else than the promotion's new primary. */
+    /** The host routes below the promotion's epoch or elsewhere: refused, not counted. */
     ROUTES_ELSEWHERE,
+    /** The host verifies no primary at or above the promotion's epoch: its rw entries are closed (safe, not repaired). */
+    FENCED_CLOSED,
     /** The host's key is unknown or changed: permanent, never retried. */
     HOST_KEY_REJECTED,
     /** Key authentication failed: permanent, never retried. */

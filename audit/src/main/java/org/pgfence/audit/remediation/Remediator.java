@@ -113,7 +113,7 @@ public final class Remediator implements AutoCloseable {
         FencingAck ack = ack(promotion, host, started, done, result);
         store.recordAck(ack, done);
         if (result.outcome() == Outcome.APPLIED) {
-            LOG.info("Remediated {} for promotion #{}: ini rendered on the host, uploaded, reloaded and verified",
+            LOG.info("Remediated {} for promotion #{}: `pgfence apply` on the host routed it, verified",
                     host.name(), promotion.id());
         } else {
             LOG.warn("Remediation attempt {} of {} for promotion #{}: {}: {}", attempt, host.name(), promotion.id(),
@@ -131,8 +131,10 @@ public final class Remediator implements AutoCloseable {
 
     static FencingAck ack(Promotion p, RemoteHost host, Instant started, Instant done, RepairResult r) {
         boolean applied = r.outcome() == Outcome.APPLIED;
+        AckStatus status = applied ? AckStatus.APPLIED
+                : r.outcome() == Outcome.FENCED_CLOSED ? AckStatus.FENCED_CLOSED : AckStatus.FAILED;
         return new FencingAck(FencingAck.SCHEMA_VERSION, UUID.randomUUID(), p.firstEventId(), p.cluster(),
-                host.name(), AckRecord.AUDIT_AGENT, applied ? AckStatus.APPLIED : AckStatus.FAILED,
+                host.name(), AckRecord.AUDIT_AGENT, status,
                 applied ? p.epoch() : null, r.targets(), r.configSha256(),
                 new AckTimings(p.occurredAt(), started, 0, Duration.between(started, done).toMillis(), done),
                 applied ? null : r.outcome().label() + ": " + r.error());

@@ -1,106 +1,99 @@
 package org.pgfence.audit.remediation;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
+import java.util.regex.Pattern;
 import org.pgfence.audit.config.RemoteHost;
-import org.pgfence.audit.pgbouncer.AdminConsole;
-import org.pgfence.audit.pgbouncer.AdminConsoleException;
-import org.pgfence.audit.pgbouncer.DatabaseIni;
-import org.pgfence.audit.pgbouncer.IniEntry;
-import org.pgfence.audit.pgbouncer.ReloadCheck;
-import org.pgfence.audit.pgbouncer.ShownDatabase;
 import org.pgfence.audit.ssh.ExecResult;
 import org.pgfence.audit.ssh.SshConnector;
 import org.pgfence.audit.ssh.SshException;
 import org.pgfence.audit.ssh.SshSession;
 import org.pgfence.audit.tracking.Promotion;
-import org.pgfence.events.DatabaseTarget;
-import org.pgfence.events.NodeRef;
+import org.pgfence.events.ClusterRouting;
+import org.pgfence.events.InvalidEventException;
+import org.pgfence.events.RoutingReport;
 
 /**
- * Repairs one host over SSH: runs the host's own renderer ({@code <pgfenceCommand> render --config
- * <agentConfig>}, so the ini comes from the agent's code and the host's own database list), replaces
- * the database ini atomically over SFTP, RELOADs pgbouncer and checks SHOW DATABASES against the ini.
+ * Repairs one host over SSH by running the host's own {@code pgfence apply} with its agent config and the
+ * promotion's epoch as the floor: the host verifies the nodes itself, decides under that floor, writes its ini,
+ * RELOADs, verifies, KILLs what stayed on another node and RESUMEs, exactly as its agent would (one implementation).
+ * The printed {@link RoutingReport} decides the outcome: APPLIED only when the promotion's cluster is routed at or
+ * above its epoch; a host that could verify no such primary is fenced closed there (rw disabled, sessions cut), which
+ * is safe but not a repair; anything else is refused as it is.
  */
 public final class RemoteRepair {
+    /** Values put into the remote command line: the cluster name comes from an event, so it is checked. */
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final int MAX_SAID = 600;
     private final SshConnector ssh;
-    private final Duration adminTimeout;
 
-    public RemoteRepair(SshConnector ssh, Duration adminTimeout) {
+    public RemoteRepair(SshConnector ssh) {
         this.ssh = ssh;
-        this.adminTimeout = adminTimeout;
     }
 
-    public static String renderCommand(RemoteHost host) {
-        return host.pgfenceCommand() + " render --config " + host.agentConfig();
+    /** The remote command; null when the promotion's cluster or system identifier cannot go into a command line. */
+    public static String applyCommand(RemoteHost host, Promotion promotion) {
+        String cluster = promotion.cluster();
+        String system = promotion.epoch().systemIdentifier();
+        if (!SAFE.matcher(cluster).matches() || !SAFE.matcher(system).matches()) {
+            return null;
+        }
+        return host.pgfenceCommand() + " apply --json --config " + host.agentConfig()
+                + (host.envFile() == null ? "" : " --env-file " + host.envFile())
+                + " --floor " + cluster + "=" + promotion.epoch().timeline() + "@" + system;
     }
 
     public RepairResult repair(Promotion promotion, RemoteHost host) {
-        DatabaseIni ini;
+        String command = applyCommand(host, promotion);
+        if (command == null) {
+            return RepairResult.failed(Outcome.RENDER_FAILED, "cluster '" + promotion.cluster() + "' or system '"
+                    + promotion.epoch().systemIdentifier() + "' is not a plain name; not put into a remote command");
+        }
+        ExecResult result;
         try (SshSession session = ssh.connect(host.address())) {
-            ExecResult rendered = session.exec(renderCommand(host));
-            if (!rendered.succeeded()) {
-                return RepairResult.failed(Outcome.RENDER_FAILED, "'" + renderCommand(host) + "' exited "
-                        + rendered.exitStatus() + ": " + rendered.stderr().strip());
-            }
-            try {
-                ini = DatabaseIni.parse(rendered.stdout());
-            } catch (IllegalArgumentException e) {
-                return RepairResult.failed(Outcome.RENDER_FAILED, e.getMessage());
-            }
-            List<String> elsewhere = routesElsewhere(ini, promotion.newPrimary());
-            if (!elsewhere.isEmpty()) {
-                String said = rendered.stderr().strip();
-                return RepairResult.failed(Outcome.ROUTES_ELSEWHERE, "the host's renderer routes " + elsewhere
-                        + " but the promotion's new primary is " + promotion.newPrimary() + "; not uploaded"
-                        + (said.isEmpty() ? "" : "; the renderer said: " + said.replaceAll("\\s*\\n\\s*", " | ")));
-            }
-            session.replaceFile(host.databaseIni(), rendered.stdout().getBytes(StandardCharsets.UTF_8));
+            result = session.exec(command);
         } catch (SshException e) {
             return RepairResult.failed(outcomeOf(e), e.getMessage());
         }
-        return reloadAndVerify(promotion, host, ini);
+        return judge(promotion, command, result);
     }
 
-    private RepairResult reloadAndVerify(Promotion promotion, RemoteHost host, DatabaseIni ini) {
-        AdminConsole console = new AdminConsole(host.admin(), adminTimeout);
+    /** The outcome of one remote apply from what it printed. */
+    static RepairResult judge(Promotion promotion, String command, ExecResult result) {
+        RoutingReport report;
         try {
-            List<ShownDatabase> shown = console.reloadAndShow();
-            List<String> mismatches = ReloadCheck.mismatches(ini, shown);
-            if (!mismatches.isEmpty()) {
-                return RepairResult.failed(Outcome.RELOAD_FAILED, "after RELOAD on " + host.admin().host() + ":"
-                        + host.admin().port() + " pgbouncer does not run the uploaded ini: " + mismatches);
-            }
-        } catch (AdminConsoleException e) {
-            return RepairResult.failed(Outcome.RELOAD_FAILED, e.getMessage());
+            report = RoutingReport.fromJson(result.stdout());
+        } catch (InvalidEventException e) {
+            return RepairResult.failed(Outcome.RENDER_FAILED, "'" + command + "' exited " + result.exitStatus()
+                    + " without a routing report (" + e.getMessage() + ")" + said(result));
         }
-        return new RepairResult(Outcome.APPLIED, targets(ini, promotion.newPrimary()), sha256(ini.text()), null);
+        ClusterRouting routing = report.cluster(promotion.cluster()).orElse(null);
+        if (routing == null) {
+            return RepairResult.failed(Outcome.RENDER_FAILED, "host " + report.host() + " serves no cluster '"
+                    + promotion.cluster() + "' (its agent config has " + report.clusters().stream()
+                    .map(ClusterRouting::cluster).toList() + ")");
+        }
+        if (routing.serves(promotion.epoch())) {
+            return new RepairResult(Outcome.APPLIED, routing.targets(), report.configSha256(), null);
+        }
+        if (routing.fencedClosed()) {
+            return new RepairResult(Outcome.FENCED_CLOSED, routing.targets(), report.configSha256(),
+                    "the host verifies no primary at or above " + promotion.epoch() + "; its rw entries are closed: "
+                            + routing.reason());
+        }
+        if (routing.status() != null && !routing.status().isGood()) {
+            return RepairResult.failed(Outcome.RELOAD_FAILED, "the host's apply ended " + routing.status() + ": "
+                    + routing.reason());
+        }
+        return RepairResult.failed(Outcome.ROUTES_ELSEWHERE, "the host routes at " + routing.epoch() + " "
+                + routing.targets() + ", below the promotion's " + promotion.epoch());
     }
 
-    /**
-     * Entries whose name marks them read-write ({@code -rw} suffix) but that point at another node than
-     * the new primary: uploading such an ini would not fence this promotion.
-     */
-    static List<String> routesElsewhere(DatabaseIni ini, NodeRef primary) {
-        return ini.entries().stream()
-                .filter(e -> e.name().endsWith("-rw") && e.host() != null)
-                .filter(e -> !(e.host().equals(primary.host()) && e.port() == primary.port()))
-                .map(e -> e.name() + "->" + e.host() + ":" + e.port())
-                .toList();
-    }
-
-    /** The rw targets of the ini that route to the new primary, as the ack reports them. */
-    static List<DatabaseTarget> targets(DatabaseIni ini, NodeRef primary) {
-        return ini.entries().stream()
-                .filter(e -> primary.host().equals(e.host()) && e.port() == primary.port())
-                .filter(e -> e.name().endsWith("-rw"))
-                .map(IniEntry::name)
-                .map(name -> DatabaseTarget.routed(name, "rw", primary))
-                .toList();
+    private static String said(ExecResult result) {
+        String err = result.stderr().strip();
+        if (err.isEmpty()) {
+            return "";
+        }
+        String tail = err.length() > MAX_SAID ? "..." + err.substring(err.length() - MAX_SAID) : err;
+        return "; it said: " + tail.replaceAll("\\s*\\n\\s*", " | ");
     }
 
     static Outcome outcomeOf(SshException e) {
@@ -110,14 +103,5 @@ public final class RemoteRepair {
             case UNREACHABLE, TIMEOUT -> Outcome.UNREACHABLE;
             case IO -> Outcome.UPLOAD_FAILED;
         };
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

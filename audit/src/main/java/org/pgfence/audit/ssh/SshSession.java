@@ -1,17 +1,13 @@
 package org.pgfence.audit.ssh;
 
 import com.jcraft.jsch.ChannelExec;
-import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
-import com.jcraft.jsch.SftpException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -76,50 +72,6 @@ public final class SshSession implements AutoCloseable {
                 throw new TimeoutException("no exit status");
             }
             LockSupport.parkNanos(EXIT_STATUS_POLL_NANOS);
-        }
-    }
-
-    /**
-     * Replaces {@code target} atomically: uploads to {@code <target>.pgfence-tmp-<uuid>} in the same directory,
-     * then renames over the target (OpenSSH's posix-rename; if the server refuses, {@code mv -f}).
-     * The temp file is removed if anything fails.
-     */
-    public void replaceFile(String target, byte[] content) throws SshException {
-        String tmp = target + ".pgfence-tmp-" + UUID.randomUUID();
-        ChannelSftp sftp = null;
-        try {
-            sftp = (ChannelSftp) session.openChannel("sftp");
-            sftp.connect((int) Math.max(1, timeout.toMillis()));
-            sftp.put(new ByteArrayInputStream(content), tmp, ChannelSftp.OVERWRITE);
-            try {
-                sftp.rename(tmp, target);
-            } catch (SftpException renameRefused) {
-                ExecResult mv = exec("mv -f '" + tmp + "' '" + target + "'");
-                if (!mv.succeeded()) {
-                    throw new SshException(SshException.Kind.IO, "cannot move " + tmp + " over " + target + " on "
-                            + address + ": sftp rename said " + renameRefused.getMessage() + ", mv said "
-                            + mv.stderr().strip(), renameRefused);
-                }
-            }
-            tmp = null;
-        } catch (JSchException | SftpException e) {
-            throw new SshException(SshException.Kind.IO, "cannot upload " + target + " to " + address + ": " + e, e);
-        } finally {
-            if (sftp != null) {
-                removeQuietly(sftp, tmp);
-                sftp.disconnect();
-            }
-        }
-    }
-
-    private static void removeQuietly(ChannelSftp sftp, String tmp) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            sftp.rm(tmp);
-        } catch (SftpException ignored) {
-            // nothing was left behind, or the failure is already being reported
         }
     }
 

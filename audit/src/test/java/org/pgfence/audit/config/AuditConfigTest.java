@@ -122,13 +122,11 @@ class AuditConfigTest {
     }
 
     @Test
-    void remoteHostsAreReadByNameWithAdminDefaults() throws Exception {
+    void remoteHostsAreReadByNameAndTheirPre020KeysStillLoad() throws Exception {
+        // sshEnabled() carries databaseIni and admin, which 0.1 needed: an upgraded audit.yaml still starts
         AuditConfig c = read(sshEnabled(), Map.of());
         RemoteHost h = c.remediation().host("pgb2").orElseThrow();
-        assertThat(h.address()).isEqualTo("127.0.0.12");
-        assertThat(h.admin()).isEqualTo(new AdminEndpoint("127.0.0.12", 6432, "postgres"));
-        assertThat(h.admin().jdbcUrl())
-                .isEqualTo("jdbc:postgresql://127.0.0.12:6432/pgbouncer?user=postgres&preferQueryMode=simple");
+        assertThat(h).isEqualTo(new RemoteHost("pgb2", "127.0.0.12", "/opt/pgfence/bin/pgfence", "/etc/pgfence/agent.yaml", null));
         assertThat(c.remediation().ssh().port()).isEqualTo(2222);
     }
 
@@ -139,11 +137,11 @@ class AuditConfigTest {
         Map<String, Object> host = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
                 tree.get("remediation")).get("hosts")).get("pgb2");
         host.put("agentConfig", "/etc/agent.yaml; rm -rf /");
-        host.put("databaseIni", "relative/path.ini");
+        host.put("pgfenceCommand", "pgfence");
         host.put("tpyo", "x");
         assertThat(problems(tree).problems()).hasSize(3)
                 .anySatisfy(p -> assertThat(p).contains("remediation.hosts.pgb2.agentConfig"))
-                .anySatisfy(p -> assertThat(p).contains("remediation.hosts.pgb2.databaseIni"))
+                .anySatisfy(p -> assertThat(p).contains("remediation.hosts.pgb2.pgfenceCommand"))
                 .anySatisfy(p -> assertThat(p).isEqualTo("Unknown key 'remediation.hosts.pgb2.tpyo'"));
     }
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pgfence.audit.config.AdminEndpoint;
 import org.pgfence.audit.config.RemoteHost;
-import org.pgfence.audit.pgbouncer.DatabaseIni;
+import org.pgfence.audit.ssh.ExecResult;
+import org.pgfence.events.ClusterRouting;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.RoutingReport;
 import org.pgfence.audit.ssh.SshException;
 import org.pgfence.audit.store.RemediationRecord;
 import org.pgfence.audit.tracking.Fixtures;
@@ -20,7 +23,8 @@ import org.pgfence.events.FencingAck;
 class RemediationDecisionsTest {
     private static final Instant AT = Fixtures.T0.plusSeconds(6);
     private static final RemoteHost HOST = new RemoteHost("pgb1", "127.0.0.11", "/opt/pgfence/bin/pgfence",
-            "/etc/pgfence/agent.yaml", "/lab/pgb1/pgbouncer.database.ini", new AdminEndpoint("127.0.0.11", 6432, "postgres"));
+            "/etc/pgfence/agent.yaml", null);
+    private static final NodeRef NODE1 = new NodeRef(1, "node1", "127.0.0.11", 5432);
 
     private static RemediationRecord attempt(int n, Outcome outcome) {
         return new RemediationRecord(7, "pgb1", n, outcome.name(), outcome == Outcome.APPLIED ? null : "why", AT);
@@ -58,20 +62,77 @@ class RemediationDecisionsTest {
     }
 
     @Test
-    void theRenderCommandRunsTheHostsOwnRendererWithItsAgentConfig() {
-        assertThat(RemoteRepair.renderCommand(HOST)).isEqualTo("/opt/pgfence/bin/pgfence render --config /etc/pgfence/agent.yaml");
+    void theRepairRunsTheHostsOwnApplyWithItsAgentConfigAndThePromotionAsTheFloor() {
+        Promotion p = Fixtures.promotion(7, 2, "pgb1");
+        assertThat(RemoteRepair.applyCommand(HOST, p)).isEqualTo("/opt/pgfence/bin/pgfence apply --json --config"
+                + " /etc/pgfence/agent.yaml --floor lab=2@" + p.epoch().systemIdentifier());
+        RemoteHost withSecrets = new RemoteHost("pgb1", "127.0.0.11", "/usr/bin/pgfence", "/etc/pgfence/agent.yaml",
+                "/etc/pgfence/agent.env");
+        assertThat(RemoteRepair.applyCommand(withSecrets, p)).contains(" --env-file /etc/pgfence/agent.env --floor ");
     }
 
     @Test
-    void anIniThatRoutesRwElsewhereIsRefusedAndOneThatRoutesToTheNewPrimaryGivesTargets() {
+    void aClusterNameFromAnEventThatIsNotAPlainNameNeverReachesTheRemoteShell() {
         Promotion p = Fixtures.promotion(7, 2, "pgb1");
-        DatabaseIni good = DatabaseIni.parse("[databases]\nappdb-rw = host=127.0.0.12 port=5432 dbname=appdb\n"
-                + "appdb-ro = host=127.0.0.11 port=5432 dbname=appdb\n");
-        assertThat(RemoteRepair.routesElsewhere(good, p.newPrimary())).isEmpty();
-        assertThat(RemoteRepair.targets(good, p.newPrimary()))
-                .containsExactly(DatabaseTarget.routed("appdb-rw", "rw", p.newPrimary()));
-        DatabaseIni stale = DatabaseIni.parse("[databases]\nappdb-rw = host=127.0.0.11 port=5432 dbname=appdb\n");
-        assertThat(RemoteRepair.routesElsewhere(stale, p.newPrimary())).containsExactly("appdb-rw->127.0.0.11:5432");
+        Promotion forged = new Promotion(p.id(), p.firstEventId(), "lab;rm -rf /", p.epoch(), p.newPrimary(),
+                p.formerPrimary(), p.trigger(), p.occurredAt(), p.firstSeenAt(), null, p.expectedHosts());
+        assertThat(RemoteRepair.applyCommand(HOST, forged)).isNull();
+        RepairResult r = new RemoteRepair(null).repair(forged, HOST);
+        assertThat(r.outcome()).isEqualTo(Outcome.RENDER_FAILED);
+        assertThat(r.error()).contains("'lab;rm -rf /'", "not a plain name");
+    }
+
+    private static ExecResult report(int exit, ClusterRouting routing) {
+        return new ExecResult(exit, new RoutingReport(1, "pgb1", List.of(routing), "abc", null).toJson(), "");
+    }
+
+    private static ClusterRouting routing(Integer timeline, boolean fenced, AckStatus status, DatabaseTarget... t) {
+        Epoch e = timeline == null ? null : new Epoch(timeline, Fixtures.SYSTEM);
+        return new ClusterRouting("lab", e, e, fenced, status, AT, List.of(t), fenced ? "no node verifies" : null);
+    }
+
+    @Test
+    void onlyARoutingAtOrAboveThePromotionsEpochIsApplied() {
+        Promotion p = Fixtures.promotion(7, 2, "pgb1");
+        DatabaseTarget rw = DatabaseTarget.routed("appdb-rw", "rw", p.newPrimary());
+        RepairResult ok = RemoteRepair.judge(p, "cmd", report(0, routing(2, false, AckStatus.APPLIED, rw)));
+        assertThat(ok.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(ok.targets()).containsExactly(rw);
+        assertThat(ok.configSha256()).isEqualTo("abc");
+        assertThat(RemoteRepair.judge(p, "cmd", report(0, routing(3, false, AckStatus.UNCHANGED, rw))).outcome())
+                .as("a later promotion's routing serves this one").isEqualTo(Outcome.APPLIED);
+
+        RepairResult stale = RemoteRepair.judge(p, "cmd", report(0, routing(1, false, AckStatus.APPLIED,
+                DatabaseTarget.routed("appdb-rw", "rw", NODE1))));
+        assertThat(stale.outcome()).isEqualTo(Outcome.ROUTES_ELSEWHERE);
+        assertThat(stale.error()).contains("below the promotion's");
+
+        RepairResult fenced = RemoteRepair.judge(p, "cmd", report(4, routing(null, true, AckStatus.FENCED_CLOSED,
+                new DatabaseTarget("appdb-rw", "rw", DatabaseTarget.DISABLED, null))));
+        assertThat(fenced.outcome()).isEqualTo(Outcome.FENCED_CLOSED);
+        assertThat(fenced.error()).contains("closed", "no node verifies");
+        FencingAck ack = Remediator.ack(p, HOST, AT, AT, fenced);
+        assertThat(ack.status()).as("closed is safe, but it is not a repair").isEqualTo(AckStatus.FENCED_CLOSED);
+        assertThat(ack.status().isGood()).isFalse();
+
+        RepairResult failed = RemoteRepair.judge(p, "cmd", report(1, new ClusterRouting("lab", null,
+                new Epoch(2, Fixtures.SYSTEM), false, AckStatus.FAILED, AT, List.of(rw), "RELOAD failed: boom")));
+        assertThat(failed.outcome()).isEqualTo(Outcome.RELOAD_FAILED);
+        assertThat(failed.error()).contains("RELOAD failed: boom");
+    }
+
+    @Test
+    void aCommandThatPrintsNoReportOrAnotherClusterIsNotApplied() {
+        Promotion p = Fixtures.promotion(7, 2, "pgb1");
+        RepairResult none = RemoteRepair.judge(p, "pgfence apply", new ExecResult(2, "",
+                "pgfence: config /etc/pgfence/agent.yaml: unknown key 'x'\nsecond line"));
+        assertThat(none.outcome()).isEqualTo(Outcome.RENDER_FAILED);
+        assertThat(none.error()).contains("'pgfence apply' exited 2 without a routing report", "unknown key 'x'");
+        RepairResult other = RemoteRepair.judge(p, "cmd", new ExecResult(0, new RoutingReport(1, "pgb1",
+                List.of(new ClusterRouting("billing", null, null, false, AckStatus.APPLIED, AT, List.of(), null)),
+                null, null).toJson(), ""));
+        assertThat(other.outcome()).isEqualTo(Outcome.RENDER_FAILED);
+        assertThat(other.error()).contains("serves no cluster 'lab'", "[billing]");
     }
 
     @Test

@@ -140,8 +140,7 @@ public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration
         Map<String, Object> hosts = new LinkedHashMap<>();
         for (LabPgbouncer p : lab.pgbouncers()) {
             hosts.put(p.host(), Map.of("address", p.address(), "pgfenceCommand", lab.pgfenceCommand().toString(),
-                    "agentConfig", agentConfig(p).toString(), "databaseIni", p.databaseIni().toString(),
-                    "admin", Map.of("host", p.address(), "port", p.port(), "user", "postgres")));
+                    "agentConfig", agentConfig(p).toString()));
         }
         m.put("remediation", Map.of("ssh", ssh, "hosts", hosts));
         return m;
