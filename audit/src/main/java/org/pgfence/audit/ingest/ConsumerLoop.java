@@ -1,6 +1,7 @@
 package org.pgfence.audit.ingest;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -35,6 +37,7 @@ public final class ConsumerLoop implements Runnable {
     private final Consumer<String, Decoded> consumer;
     private final Topics topics;
     private final RecordHandler handler;
+    private final java.util.Set<String> producerTimes = new java.util.HashSet<>();
     private final AuditMetrics metrics;
     private final Duration pollTimeout;
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -107,6 +110,18 @@ public final class ConsumerLoop implements Runnable {
         return ok;
     }
 
+    /** The broker's append time of {@code r}; null (said once per topic) when its topic keeps producer times. */
+    private Instant appendedAt(ConsumerRecord<String, Decoded> r) {
+        if (r.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            return Instant.ofEpochMilli(r.timestamp());
+        }
+        if (!r.topic().equals(topics.promotions()) && producerTimes.add(r.topic())) {
+            LOG.warn("Topic {} keeps producer times: acks and heartbeats are timed by the agents' own clocks. Set"
+                    + " message.timestamp.type=LogAppendTime on it (pgfence agents 0.2+ do at start)", r.topic());
+        }
+        return null;
+    }
+
     /** True when the record is done with (stored or skipped as poison); false when it must be retried. */
     private boolean handleOne(ConsumerRecord<String, Decoded> r) {
         Decoded d = r.value();
@@ -115,7 +130,7 @@ public final class ConsumerLoop implements Runnable {
             return true;
         }
         try {
-            handler.handle(r.topic(), r.key(), d == null ? null : d.event());
+            handler.handle(r.topic(), r.key(), d == null ? null : d.event(), appendedAt(r));
             return true;
         } catch (StoreException e) {
             if (e.kind() == StoreException.Kind.OTHER) {

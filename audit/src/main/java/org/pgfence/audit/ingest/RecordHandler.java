@@ -1,6 +1,7 @@
 package org.pgfence.audit.ingest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.pgfence.audit.http.AuditMetrics;
@@ -22,6 +23,12 @@ import org.slf4j.MDC;
 /**
  * Stores one decoded record. Idempotent: every write is an upsert, so a redelivered record changes nothing.
  * A store failure propagates (the loop retries the record); anything else is the caller's poison.
+ *
+ * <p>Agents' clocks are not trusted (DESIGN rule 10; a host with broken NTP must be judged as any other): when the
+ * record carries the broker's append time (topics made with {@code message.timestamp.type=LogAppendTime}), an ack
+ * counts as completed when the broker took it, and an agent's start is its append time less the uptime it reports
+ * (a duration, free of its clock's offset). The same record read again gives the same times, so a re-read changes
+ * nothing. On a topic with producer times (made before 0.2.0 and not altered) the agents' own times are used.
  */
 public final class RecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RecordHandler.class);
@@ -44,16 +51,28 @@ public final class RecordHandler {
         this.clock = clock;
     }
 
-    public void handle(String topic, String key, PgfenceEvent event) {
+    /** {@code appendedAt}: the broker's append time of the record, or null when its topic keeps producer times. */
+    public void handle(String topic, String key, PgfenceEvent event, Instant appendedAt) {
         if (event == null) {
             tombstone(topic, key);
         } else if (event instanceof MasterPromoted promoted) {
             promotion(promoted);
         } else if (event instanceof FencingAck ack) {
-            ack(ack);
+            ack(ack, appendedAt);
         } else if (event instanceof AgentHeartbeat heartbeat) {
-            heartbeat(heartbeat);
+            heartbeat(onBrokerClock(heartbeat, appendedAt));
         }
+    }
+
+    /** The heartbeat with its start and last-seen times on the broker's clock (unchanged without an append time). */
+    static AgentHeartbeat onBrokerClock(AgentHeartbeat h, Instant appendedAt) {
+        if (appendedAt == null) {
+            return h;
+        }
+        Duration uptime = Duration.between(h.startedAt(), h.lastSeen());
+        Instant started = uptime.isNegative() ? appendedAt : appendedAt.minus(uptime);
+        return new AgentHeartbeat(h.schemaVersion(), h.host(), h.agentId(), h.clusters(), h.databases(), h.version(),
+                started, appendedAt, h.routing());
     }
 
     private void tombstone(String topic, String key) {
@@ -83,11 +102,12 @@ public final class RecordHandler {
         }
     }
 
-    private void ack(FencingAck a) {
+    private void ack(FencingAck a, Instant appendedAt) {
         try (MDC.MDCCloseable c = MDC.putCloseable("cluster", a.cluster());
              MDC.MDCCloseable h = MDC.putCloseable("host", a.host());
              MDC.MDCCloseable i = MDC.putCloseable("event.id", a.eventId() == null ? "reconcile" : a.eventId().toString())) {
-            boolean changed = store.recordAck(a, clock.instant());
+            boolean changed = store.recordAck(a, appendedAt != null ? appendedAt : a.timings().completedAt(),
+                    clock.instant());
             LOG.debug("Ack {} {} at {} from {}: {}", a.ackId(), a.status(), a.epoch(), a.agentId(),
                     changed ? "recorded" : "already recorded or superseded");
         }

@@ -111,7 +111,7 @@ public final class Remediator implements AutoCloseable {
         store.recordRemediation(new RemediationRecord(promotion.id(), host.name(), attempt,
                 result.outcome().name(), result.error(), done));
         FencingAck ack = ack(promotion, host, started, done, result);
-        store.recordAck(ack, done);
+        store.recordAck(ack, done, done);
         if (result.outcome() == Outcome.APPLIED) {
             LOG.info("Remediated {} for promotion #{}: `pgfence apply` on the host routed it, verified",
                     host.name(), promotion.id());

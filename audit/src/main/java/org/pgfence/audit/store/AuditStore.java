@@ -77,8 +77,11 @@ public final class AuditStore {
         }
     }
 
-    /** Stores an ack; returns true when a row was inserted or improved (false for a redelivery). */
-    public boolean recordAck(FencingAck a, Instant recordedAt) {
+    /**
+     * Stores an ack that completed at {@code completedAt} (the broker's append time, or the ack's own), recorded at
+     * {@code recordedAt}; returns true when a row was inserted or improved (false for a redelivery).
+     */
+    public boolean recordAck(FencingAck a, Instant completedAt, Instant recordedAt) {
         return session.transaction("store ack " + a.ackId() + " of " + a.cluster() + "/" + a.host(), c -> {
             Long promotionId = a.eventId() == null ? ParkedAcks.promotionAtEpoch(c, a) : promotionOf(c, a);
             String sql = promotionId != null ? Sql.UPSERT_ACK_LINKED
@@ -98,7 +101,7 @@ public final class AuditStore {
                 p.setString(++i, json(a.targets()));
                 p.setString(++i, a.configSha256());
                 p.setString(++i, json(a.timings()));
-                p.setTimestamp(++i, ts(a.timings().completedAt()));
+                p.setTimestamp(++i, ts(completedAt));
                 p.setString(++i, a.error());
                 p.setTimestamp(++i, ts(recordedAt));
                 return p.executeUpdate() == 1;
