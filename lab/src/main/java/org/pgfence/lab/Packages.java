@@ -14,7 +14,8 @@ final class Packages {
     private static final Logger LOG = LoggerFactory.getLogger(Packages.class);
     static final List<String> REQUIRED = List.of("postgresql-15", "postgresql-15-repmgr", "repmgr", "pgbouncer",
             "openssh-server", "openssh-client", "rsync",
-            "iptables" // the fault tests cut one agent off one node with an owner-matched loopback rule
+            "iptables", // the fault tests cut one agent off one node with an owner-matched loopback rule
+            "faketime" // libfaketime: the clock-skew fault runs an agent whose wall clock is hours off
     );
     private static final Path POLICY_RC_D = Path.of("/usr/sbin/policy-rc.d");
 

@@ -35,13 +35,35 @@ public final class PgfenceProcesses implements AutoCloseable {
      * postgres.
      */
     public synchronized Process startWithGroup(String name, String supplementaryGroup, String... args) {
+        return startSkewed(name, supplementaryGroup, Duration.ZERO, args);
+    }
+
+    /** Where Debian's libfaketime (package faketime) puts the library a skewed process preloads. */
+    static final String FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+    /**
+     * As {@link #startWithGroup}, with the process's wall clock {@code skew} off the machine's (libfaketime
+     * preloaded; zero: no preload). Monotonic time is left alone, so timeouts and timers behave; only what the
+     * process says the time is (acks' and heartbeats' timestamps) is off, as on a host whose NTP is broken.
+     */
+    public synchronized Process startSkewed(String name, String supplementaryGroup, Duration skew, String... args) {
         stop(name);
         Path log = log(name);
         List<String> argv = new ArrayList<>(List.of("runuser", "-u", Exec.POSTGRES));
         if (supplementaryGroup != null) {
             argv.addAll(List.of("-g", Exec.POSTGRES, "-G", supplementaryGroup));
         }
-        argv.addAll(List.of("--", lab.pgfenceCommand().toString()));
+        argv.add("--");
+        if (!skew.isZero()) {
+            if (!java.nio.file.Files.isReadable(Path.of(FAKETIME_LIBRARY))) {
+                throw new LabException(ExitCode.ENVIRONMENT, "cannot skew the clock of " + name + ": no "
+                        + FAKETIME_LIBRARY + " (apt-get install faketime)");
+            }
+            argv.addAll(List.of("env", "LD_PRELOAD=" + FAKETIME_LIBRARY,
+                    "FAKETIME=" + (skew.isNegative() ? "-" : "+") + skew.abs().toSeconds() + "s",
+                    "FAKETIME_DONT_FAKE_MONOTONIC=1", "FAKETIME_DONT_RESET=1"));
+        }
+        argv.add(lab.pgfenceCommand().toString());
         argv.addAll(List.of(args));
         try {
             java.nio.file.Files.createDirectories(log.getParent());

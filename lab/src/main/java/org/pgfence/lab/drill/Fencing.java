@@ -103,6 +103,12 @@ public final class Fencing implements AutoCloseable {
         processes.startWithGroup(agentName(pgb), supplementaryGroup, "agent", "--config", configs.agentConfig(pgb).toString());
     }
 
+    /** Starts the agent of {@code pgb} (in {@code supplementaryGroup} when not null) with its wall clock {@code skew} off. */
+    public void startAgentSkewed(LabPgbouncer pgb, String supplementaryGroup, Duration skew) {
+        processes.startSkewed(agentName(pgb), supplementaryGroup, skew, "agent", "--config",
+                configs.agentConfig(pgb).toString());
+    }
+
     public boolean agentRunning(LabPgbouncer pgb) {
         return processes.isRunning(agentName(pgb));
     }

@@ -3,8 +3,7 @@ package org.pgfence.lab.torture;
 /**
  * The faults the campaign draws from, and the repairs that undo them. Each is applied by {@link Nemesis} only when
  * its precondition holds (a switchover needs all three nodes, a repair needs its fault), so every seeded schedule
- * is one the lab can carry out. Left out: an agent clock skewed beyond heartbeatTtl (the agent has no clock seam a
- * separate process could skew without faketime, which Debian's libfaketime would need to preload into a JVM).
+ * is one the lab can carry out.
  */
 enum Fault {
     /** {@code pg_ctl stop -m immediate} of the primary; repmgrd promotes a standby. */
@@ -33,6 +32,12 @@ enum Fault {
     /** One pgbouncer stopped (its agent's applies fail); started again by {@link #START_PGBOUNCER}. */
     STOP_PGBOUNCER,
     START_PGBOUNCER,
+    /**
+     * One agent restarted with its wall clock ten minutes ahead or behind (libfaketime), far beyond the auditor's
+     * heartbeatTtl: what a host with broken NTP sends. Undone by {@link #UNSKEW_CLOCK}.
+     */
+    SKEW_CLOCK,
+    UNSKEW_CLOCK,
     /** {@code repmgr standby switchover --siblings-follow} to a random standby. */
     SWITCHOVER,
     /**
@@ -44,6 +49,6 @@ enum Fault {
 
     boolean repair() {
         return this == REJOIN_NODE || this == HEAL_PARTITIONS || this == START_BROKER || this == RESTART_AGENT
-                || this == REPAIR_INCLUDE || this == START_PGBOUNCER;
+                || this == REPAIR_INCLUDE || this == START_PGBOUNCER || this == UNSKEW_CLOCK;
     }
 }

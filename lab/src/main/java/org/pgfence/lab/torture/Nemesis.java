@@ -38,6 +38,9 @@ final class Nemesis {
     private final Set<Integer> killedAgents = new LinkedHashSet<>();
     private final Map<Integer, String> brokenIncludes = new LinkedHashMap<>();
     private final Set<Integer> stoppedPgbouncers = new LinkedHashSet<>();
+    /** Agents running with a skewed wall clock, by pgbouncer id; a killed one is restarted with its skew. */
+    private final Map<Integer, Duration> skewed = new LinkedHashMap<>();
+    static final Duration SKEW = Duration.ofMinutes(10);
     /**
      * How long a crashed primary stays down at least before RESTART_OLD_PRIMARY: the agents' timer bound
      * (reconcileInterval, 2 s) plus slack. With the event path cut, an agent learns of a promotion only from its next
@@ -108,6 +111,12 @@ final class Nemesis {
         if (!stoppedPgbouncers.isEmpty()) {
             out.add(Fault.START_PGBOUNCER);
         }
+        if (skewed.isEmpty() && killedAgents.size() < lab.pgbouncers().size()) {
+            out.add(Fault.SKEW_CLOCK);
+        }
+        if (!skewed.isEmpty()) {
+            out.add(Fault.UNSKEW_CLOCK);
+        }
         return out;
     }
 
@@ -133,6 +142,8 @@ final class Nemesis {
             case KILL_AGENT -> killAgent(false);
             case KILL_AGENT_LOSING_STATE -> killAgent(true);
             case RESTART_AGENT -> restartAgent(pickId(killedAgents));
+            case SKEW_CLOCK -> skewClock();
+            case UNSKEW_CLOCK -> unskewClock(pickId(skewed.keySet()));
             case BREAK_INCLUDE -> breakInclude();
             case REPAIR_INCLUDE -> repairInclude(pickId(brokenIncludes.keySet()));
             case STOP_PGBOUNCER -> {
@@ -255,11 +266,39 @@ final class Nemesis {
 
     private String restartAgent(int id) {
         LabPgbouncer p = lab.pgbouncer(id);
-        fencing.startAgentInGroup(p, group(p));
+        fencing.startAgentSkewed(p, group(p), skewed.getOrDefault(id, Duration.ZERO));
         killedAgents.remove(id);
         agentDown.getOrDefault(p.host(), List.of()).stream().filter(d -> d[1] == null)
                 .forEach(d -> d[1] = Instant.now());
         return "agent " + p.host() + " started";
+    }
+
+    /** A running agent restarted with its wall clock {@link #SKEW} ahead or behind. */
+    private String skewClock() {
+        int id = pickId(ids(lab.pgbouncers().size()).stream().filter(i -> !killedAgents.contains(i)).toList());
+        Duration skew = random.nextBoolean() ? SKEW : SKEW.negated();
+        skewed.put(id, skew);
+        LabPgbouncer p = lab.pgbouncer(id);
+        restarting(p, () -> fencing.startAgentSkewed(p, group(p), skew));
+        return "agent " + p.host() + " restarted with its clock " + skew.toMinutes() + " min off";
+    }
+
+    /** A stop and start of a running agent: down in between, as a kill is, for the judgement of its pgbouncer. */
+    private void restarting(LabPgbouncer p, Runnable restart) {
+        Instant[] span = {Instant.now(), null};
+        agentDown.computeIfAbsent(p.host(), h -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(span);
+        restart.run();
+        span[1] = Instant.now();
+    }
+
+    private String unskewClock(int id) {
+        Duration was = skewed.remove(id);
+        LabPgbouncer p = lab.pgbouncer(id);
+        if (killedAgents.contains(id)) {
+            return "agent " + p.host() + " (killed) will start with a true clock";
+        }
+        restarting(p, () -> fencing.startAgentInGroup(p, group(p)));
+        return "agent " + p.host() + " restarted with a true clock (was " + was.toMinutes() + " min off)";
     }
 
     private String breakInclude() {
@@ -345,6 +384,9 @@ final class Nemesis {
         if (brokerStopped) {
             done.add(apply(Fault.START_BROKER));
         }
+        while (!skewed.isEmpty()) {
+            done.add(unskewClock(skewed.keySet().iterator().next()));
+        }
         while (!killedAgents.isEmpty()) {
             done.add(restartAgent(killedAgents.iterator().next()));
         }
@@ -367,7 +409,8 @@ final class Nemesis {
     String state() {
         return "down=" + names(down) + " stale=" + names(stale) + " cuts=" + cuts.size() + (kafkaCut ? "(kafka)" : "")
                 + " broker=" + (brokerStopped ? "stopped" : "up") + " killedAgents=" + killedAgents
-                + " brokenIncludes=" + brokenIncludes.keySet() + " stoppedPgbouncers=" + stoppedPgbouncers;
+                + " brokenIncludes=" + brokenIncludes.keySet() + " stoppedPgbouncers=" + stoppedPgbouncers
+                + " skewedClocks=" + skewed.keySet();
     }
 
     LabNode primary() {
