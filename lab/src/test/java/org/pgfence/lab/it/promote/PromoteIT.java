@@ -214,6 +214,36 @@ class PromoteIT {
         assertThat(ProducerFiles.spooled(configs.spoolDir(primary))).isEmpty();
     }
 
+    /**
+     * Issue #15 hole 6: a promote.yaml that does not load (here an unknown key, as a typo in an upgrade leaves) made
+     * {@code pgfence promote} exit 3 before the promotion ran, so repmgrd's failover did not happen. Now the error is
+     * logged and the promotion still runs: repmgrd promotes, promote_command ends 0.
+     */
+    @Test
+    @Order(5)
+    void aPromoteYamlThatDoesNotLoadStillPromotes() throws Exception {
+        int primary = lab.currentPrimary().map(LabNode::id).orElseThrow();
+        int standby = lab.nodes().stream().mapToInt(LabNode::id).filter(id -> id != primary)
+                .filter(id -> lab.probe(id).isEmpty()).findFirst().orElseThrow();
+        lab.rejoin(standby, primary);
+        for (int id : new int[] {primary, standby}) {
+            if (!lab.repmgrdRunning(id)) {
+                lab.startRepmgrd(id);
+            }
+        }
+        lab.awaitAttached(standby, primary, FAILOVER);
+        lab.awaitRepmgrdWatching(primary, FAILOVER);
+        for (LabNode n : lab.nodes()) {
+            ProducerFiles.set(configs.promoteConfig(n.id()), "noSuchSection", "typo", "1");
+        }
+        long ends = count(failoverLog(), "promote_command END rc=0");
+        lab.stopNode(primary);
+        LabNode promoted = lab.awaitSinglePrimary(primary, FAILOVER);
+        assertThat(promoted.id()).isEqualTo(standby);
+        await().atMost(FAILOVER).until(() -> count(failoverLog(), "promote_command END rc=0") == ends + 1);
+        assertThat(failoverLog()).contains(promoted.name() + " promote_command END rc=0");
+    }
+
     private static void setEverywhere(String section, String key, String value) throws java.io.IOException {
         for (LabNode n : lab.nodes()) {
             ProducerFiles.set(configs.promoteConfig(n.id()), section, key, value);
