@@ -59,13 +59,17 @@ final class AuditStoreCheck {
                     out.add("I4: no ack row of " + a.host() + " for event " + a.eventId() + " (" + a.status() + ")");
                 }
             }
-            Map<String, Instant> lastBeat = fencing.watch().events(AgentHeartbeat.class, h -> true).stream()
-                    .collect(Collectors.toMap(AgentHeartbeat::host, AgentHeartbeat::lastSeen,
-                            (x, y) -> x.isAfter(y) ? x : y));
-            for (Map.Entry<String, Instant> beat : lastBeat.entrySet()) {
-                if (!exists(c, "SELECT 1 FROM agent WHERE host = ? AND last_seen >= ?", beat.getKey(),
-                        java.sql.Timestamp.from(beat.getValue()))) {
-                    out.add("I4: agent " + beat.getKey() + "'s heartbeat of " + beat.getValue()
+            // the latest heartbeat of each host, by the run's own uptime (a duration, free of a skewed clock: the
+            // store keeps the broker's times, last_seen - started_at is the uptime the stored heartbeat reported)
+            Map<String, AgentHeartbeat> lastBeat = fencing.watch().events(AgentHeartbeat.class, h -> true).stream()
+                    .collect(Collectors.toMap(AgentHeartbeat::host, h -> h, (x, y) -> fencing.watch().seenAt(y)
+                            .isBefore(fencing.watch().seenAt(x)) ? x : y));
+            for (AgentHeartbeat beat : lastBeat.values()) {
+                long uptime = java.time.Duration.between(beat.startedAt(), beat.lastSeen()).toMillis();
+                if (!exists(c, "SELECT 1 FROM agent WHERE host = ? AND agent_id = ?"
+                        + " AND extract(epoch FROM last_seen - started_at) * 1000 >= ?", beat.host(), beat.agentId(),
+                        uptime - 1)) {
+                    out.add("I4: agent " + beat.host() + "'s heartbeat at " + uptime + " ms of run " + beat.agentId()
                             + " is not in the audit store");
                 }
             }
