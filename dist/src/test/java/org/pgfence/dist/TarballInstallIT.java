@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TarballInstallIT {
     private static final Duration RUN = Duration.ofMinutes(1);
     static final List<String> LAB_COMMANDS = List.of("lab", "demo", "bench", "torture");
-    static final List<String> PRODUCTION_COMMANDS = List.of("promote", "notify", "spool", "agent", "render", "audit");
+    static final List<String> PRODUCTION_COMMANDS = List.of("promote", "notify", "spool", "agent", "render", "apply",
+            "audit");
 
     @Test
     void unpackedOnAThrowawayPrefixItNamesItsVersionAndCommitAndOffersNoLabCommand(@TempDir Path tmp) throws IOException {
