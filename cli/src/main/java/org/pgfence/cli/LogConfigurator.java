@@ -25,15 +25,14 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
             + "%replace( event=%X{event.id}){' event=$', ''}"
             + "%replace( host=%X{host}){' host=$', ''} - %msg%n";
 
-    /** Levels besides the root's WARN; {@code org.pgfence} is added from the environment. */
+    /**
+     * Levels besides the root's WARN, for the libraries production runs; {@code org.pgfence} is added from the
+     * environment. The Kafka broker's loggers belong to the lab, which runs a broker (its EmbeddedKafka sets them).
+     */
     static final Map<String, Level> LEVELS = Map.of(
             "org.apache.kafka", Level.WARN,
             "org.apache.kafka.clients.NetworkClient", Level.ERROR,
-            "org.apache.kafka.controller.QuorumController", Level.ERROR,
-            "kafka", Level.WARN,
-            "kafka.server.KafkaRaftServer", Level.INFO,
             "org.postgresql", Level.WARN,
-            "org.testcontainers", Level.WARN,
             "com.jcraft.jsch", Level.WARN);
 
     @Override

@@ -22,13 +22,17 @@ class LogConfiguratorTest {
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("org.apache.kafka").getLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("org.apache.kafka.clients.NetworkClient").getLevel()).isEqualTo(Level.ERROR);
-        assertThat(context.getLogger("org.apache.kafka.controller.QuorumController").getLevel()).isEqualTo(Level.ERROR);
-        assertThat(context.getLogger("kafka").getLevel()).isEqualTo(Level.WARN);
-        assertThat(context.getLogger("kafka.server.KafkaRaftServer").getLevel()).isEqualTo(Level.INFO);
         assertThat(context.getLogger("org.postgresql").getLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("com.jcraft.jsch").getLevel()).isEqualTo(Level.WARN);
         assertThat(context.getLogger("org.pgfence.producer.Announcer").getEffectiveLevel()).isIn(Level.INFO,
                 LogConfigurator.pgfenceLevel(System.getenv("PGFENCE_LOG_LEVEL")));
+    }
+
+    @Test
+    void noLoggerOfTheBrokerOrOfTestcontainersIsConfiguredByProductionCode() {
+        assertThat(LogConfigurator.LEVELS.keySet()).noneMatch(name -> name.equals("kafka") || name.startsWith("kafka.")
+                || name.startsWith("org.apache.kafka.controller") || name.startsWith("org.apache.kafka.server")
+                || name.startsWith("org.testcontainers"));
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * ({@code port} 0 = a free one). Returns once the broker serves requests.
      */
     public static EmbeddedKafka start(Path dir, String host, int port, boolean deleteOnClose) throws IOException {
+        BrokerLogLevels.apply();
         Exit.setHaltProcedure((code, message) -> {
             throw new IllegalStateException("broker halt " + code + ": " + message);
         });

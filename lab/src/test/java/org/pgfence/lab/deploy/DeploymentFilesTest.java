@@ -30,6 +30,8 @@ class DeploymentFilesTest {
     private static final Path DOCKER_COMPOSE = Path.of("/usr/bin/docker-compose");
     private static final Path SYSTEMD_ANALYZE = Path.of("/usr/bin/systemd-analyze");
     private static final Path INSTALLED_PGFENCE = Path.of("/usr/local/bin/pgfence");
+    /** The launcher of the release artifacts (the .deb's /usr/bin/pgfence, the tarball's bin/pgfence). */
+    private static final String INSTALLED_LAUNCHER = "dist/src/main/dist/bin/pgfence";
     /** A pinned tag names at least major.minor ("15.10-bookworm", "4.1.0"); "latest", "15", "bookworm" float. */
     private static final Pattern PINNED_TAG = Pattern.compile(".*\\d+\\.\\d+.*");
     private static final Pattern FROM = Pattern.compile("(?im)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
@@ -213,7 +215,7 @@ class DeploymentFilesTest {
     @Test
     void installedLauncherUsesTheJvmOptionsOfBinPgfence() throws IOException {
         String dev = Files.readString(root.resolve("bin/pgfence"));
-        String installed = Files.readString(root.resolve("deploy/docker/pgfence.sh"));
+        String installed = Files.readString(root.resolve(INSTALLED_LAUNCHER));
         Pattern options = Pattern.compile("(?m)^ *(agent|\\*)\\) default_opts=\"([^\"]+)\" ;;$");
         Map<String, String> devOptions = new LinkedHashMap<>();
         Map<String, String> installedOptions = new LinkedHashMap<>();
@@ -238,12 +240,27 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void imagesAreBuiltFromTheReleaseTarballOfThisVersionWithNoMavenInside() throws IOException {
+        String version = org.pgfence.cli.Version.current();
+        for (String dockerfile : List.of("deploy/docker/Dockerfile", "deploy/docker/node/Dockerfile")) {
+            String text = Files.readString(root.resolve(dockerfile));
+            assertThat(text).as(dockerfile).contains("ARG PGFENCE_VERSION=" + version + "\n")
+                    .contains("ADD dist/target/pgfence-${PGFENCE_VERSION}.tar.gz /opt/\n");
+            assertThat(text.lines().filter(l -> !l.startsWith("#"))).as(dockerfile + ", comments aside")
+                    .noneMatch(l -> l.contains("mvn ") || l.toLowerCase(java.util.Locale.ROOT).startsWith("from maven"));
+        }
+        assertThat(Files.readAllLines(root.resolve(".dockerignore"))).as("the tarball is in the build context")
+                .containsSubsequence("**/target/", "!dist/target/pgfence-[0-9]*.tar.gz");
+    }
+
+    @Test
     void shellScriptsParse() throws IOException {
         List<Path> scripts;
         try (Stream<Path> files = Files.walk(root.resolve("deploy/docker"))) {
-            scripts = files.filter(p -> p.toString().endsWith(".sh")).toList();
+            scripts = new ArrayList<>(files.filter(p -> p.toString().endsWith(".sh")).toList());
         }
-        assertThat(scripts).hasSize(3);
+        assertThat(scripts).hasSize(2);
+        scripts.add(root.resolve(INSTALLED_LAUNCHER));
         for (Path script : scripts) {
             assertThat(script).isExecutable();
             String shell = Files.readAllLines(script).get(0).contains("bash") ? "bash" : "sh";
