@@ -16,7 +16,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.audit.config.AuditConfig;
@@ -38,12 +41,16 @@ import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
 
 /**
- * The auditor's SSH repair of a host whose agent is down (issue #15, hole 4): it must leave that pgbouncer as its
- * agent would, console steps included. Before 0.2.0 the repair uploaded a rendered ini and RELOADed: the routes
- * moved, but a session already on the old primary stayed there, writable (RELOAD moves no session, lab fact P13).
- * The repair now runs the host's own {@code pgfence apply} under the promotion's epoch, which KILLs it.
+ * Two holes of issue #15 on one lab. First, node identity (hole 5): a second running server that claims the
+ * primary's repmgr node_id on the top timeline (a clone started elsewhere, a copied repmgr.conf) must fence rw
+ * closed everywhere, not be taken for the primary. Then the auditor's SSH repair of a host whose agent is down
+ * (hole 4): it must leave that pgbouncer as its agent would, console steps included. Before 0.2.0 the repair
+ * uploaded a rendered ini and RELOADed: the routes moved, but a session already on the old primary stayed there,
+ * writable (RELOAD moves no session, lab fact P13). The repair now runs the host's own {@code pgfence apply} under
+ * the promotion's epoch, which KILLs it.
  */
 @ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class FaultRepairIT {
     private static Fencing fencing;
@@ -62,6 +69,33 @@ class FaultRepairIT {
     }
 
     @Test
+    @Order(1)
+    void aSecondServerClaimingThePrimarysNodeIdFencesRwClosedUntilItStops(Lab lab) throws Exception {
+        LabNode primary = lab.node(1);
+        LabNode clone = lab.node(3);
+        // repmgr keeps the first node id set in shared memory: restart the server without its repmgrd, then claim
+        lab.stopRepmgrd(clone.id());
+        lab.stopNode(clone.id());
+        lab.startNode(clone.id());
+        Sql.exec(clone.jdbcUrl("repmgr"), "postgres", "SELECT repmgr.set_local_node_id(" + primary.id() + ")");
+        assertThat(Sql.one(clone.jdbcUrl("repmgr"), "postgres", "SELECT repmgr.get_local_node_id()"))
+                .isEqualTo(String.valueOf(primary.id()));
+        try {
+            assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> lab.pgbouncers().stream()
+                    .allMatch(p -> Fencing.target(p, "appdb-rw").endsWith(" disabled"))))
+                    .as("rw closed on every pgbouncer while two servers claim node 1: " + lab.pgbouncers().stream()
+                            .map(p -> Fencing.target(p, "appdb-rw")).toList()).isTrue();
+            assertThat(FaultKit.agentLog(fencing, lab.pgbouncer(2))).contains("node 1 is claimed by 2 running servers");
+        } finally {
+            lab.stopNode(clone.id());
+            lab.startNode(clone.id());
+            lab.startRepmgrd(clone.id()); // which says node 3 again
+        }
+        assertThat(fencing.awaitRouted("appdb-rw", primary, FaultKit.FENCING)).as("rw back on node1").isTrue();
+    }
+
+    @Test
+    @Order(2)
     void anSshRepairOfAHostWhoseAgentIsDownCutsItsSessionOnTheOldPrimary(Lab lab) throws Exception {
         LabPgbouncer pgb1 = lab.pgbouncer(1);
         LabNode old = lab.node(1);
