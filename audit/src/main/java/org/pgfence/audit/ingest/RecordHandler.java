@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.store.AuditQueries;
 import org.pgfence.audit.store.AuditStore;
@@ -24,11 +25,18 @@ import org.slf4j.MDC;
  * Stores one decoded record. Idempotent: every write is an upsert, so a redelivered record changes nothing.
  * A store failure propagates (the loop retries the record); anything else is the caller's poison.
  *
- * <p>Agents' clocks are not trusted (DESIGN rule 10; a host with broken NTP must be judged as any other): when the
- * record carries the broker's append time (topics made with {@code message.timestamp.type=LogAppendTime}), an ack
- * counts as completed when the broker took it, and an agent's start is its append time less the uptime it reports
- * (a duration, free of its clock's offset). The same record read again gives the same times, so a re-read changes
- * nothing. On a topic with producer times (made before 0.2.0 and not altered) the agents' own times are used.
+ * <p>Agents' clocks are not trusted (DESIGN rule 10; a host with broken NTP must be judged as any other). When the
+ * record carries the broker's append time (topics made with {@code message.timestamp.type=LogAppendTime}):
+ * <ul>
+ * <li>an agent's start is its heartbeat's append time less the uptime it reports (a duration, free of its clock's
+ *     offset), and its last sighting that append time;</li>
+ * <li>each heartbeat bounds the agent's clock offset from below ({@code lastSeen - appendedAt}, as the delivery
+ *     delay is never negative); the highest bound seen for the run is its offset;</li>
+ * <li>an ack completed at its own {@code completedAt} less that offset (the moment the host was fenced, on the
+ *     broker's clock), and never after the broker took it. An ack held by its producer through a broker outage
+ *     still completed when the host acted, not when Kafka came back.</li>
+ * </ul>
+ * On a topic with producer times (made before 0.2.0 and not altered) the agents' own times are used.
  */
 public final class RecordHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RecordHandler.class);
@@ -40,6 +48,14 @@ public final class RecordHandler {
     private final AuditMetrics metrics;
     private final Topics topics;
     private final Clock clock;
+    /** The clock offset in ms of each host's current agent run, as its heartbeats bound it; see the class comment. */
+    private final Map<String, Offset> offsets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Offset(String agentId, long millis) {
+        Offset max(Offset other) {
+            return !agentId.equals(other.agentId) ? other : millis >= other.millis ? this : other;
+        }
+    }
 
     public RecordHandler(AuditStore store, AuditQueries queries, ExpectedHosts expected, AuditMetrics metrics,
                          Topics topics, Clock clock) {
@@ -60,8 +76,21 @@ public final class RecordHandler {
         } else if (event instanceof FencingAck ack) {
             ack(ack, appendedAt);
         } else if (event instanceof AgentHeartbeat heartbeat) {
+            if (appendedAt != null) {
+                offsets.merge(heartbeat.host(), new Offset(heartbeat.agentId(),
+                        Duration.between(appendedAt, heartbeat.lastSeen()).toMillis()), Offset::max);
+            }
             heartbeat(onBrokerClock(heartbeat, appendedAt));
         }
+    }
+
+    /** When {@code a} completed on the broker's clock: its own time less its agent's offset, at most its append time. */
+    static Instant completedAt(FencingAck a, Instant appendedAt, Long offsetMillis) {
+        if (appendedAt == null) {
+            return a.timings().completedAt();
+        }
+        Instant own = offsetMillis == null ? a.timings().completedAt() : a.timings().completedAt().minusMillis(offsetMillis);
+        return own.isAfter(appendedAt) ? appendedAt : own;
     }
 
     /** The heartbeat with its start and last-seen times on the broker's clock (unchanged without an append time). */
@@ -106,8 +135,9 @@ public final class RecordHandler {
         try (MDC.MDCCloseable c = MDC.putCloseable("cluster", a.cluster());
              MDC.MDCCloseable h = MDC.putCloseable("host", a.host());
              MDC.MDCCloseable i = MDC.putCloseable("event.id", a.eventId() == null ? "reconcile" : a.eventId().toString())) {
-            boolean changed = store.recordAck(a, appendedAt != null ? appendedAt : a.timings().completedAt(),
-                    clock.instant());
+            Offset offset = offsets.get(a.host());
+            Long millis = offset != null && offset.agentId().equals(a.agentId()) ? offset.millis() : null;
+            boolean changed = store.recordAck(a, completedAt(a, appendedAt, millis), clock.instant());
             LOG.debug("Ack {} {} at {} from {}: {}", a.ackId(), a.status(), a.epoch(), a.agentId(),
                     changed ? "recorded" : "already recorded or superseded");
         }

@@ -32,4 +32,23 @@ class BrokerClockTest {
         AgentHeartbeat odd = RecordHandler.onBrokerClock(beat(BROKER.plusSeconds(5), BROKER), BROKER);
         assertThat(odd.startedAt()).isEqualTo(BROKER);
     }
+
+    private static org.pgfence.events.FencingAck ack(Instant completed) {
+        return new org.pgfence.events.FencingAck(1, java.util.UUID.randomUUID(), null, "lab", "pgb2", "pgb2/1",
+                org.pgfence.events.AckStatus.APPLIED, new org.pgfence.events.Epoch(2, "744"), List.of(), null,
+                new org.pgfence.events.AckTimings(null, completed.minusMillis(30), 5, 5, completed), null);
+    }
+
+    @Test
+    void anAckCompletedWhenTheHostActedOnTheBrokersClockNeverAfterTheBrokerTookIt() {
+        Instant acted = BROKER.minusSeconds(90); // held by the producer through a broker outage
+        assertThat(RecordHandler.completedAt(ack(acted), BROKER, 0L)).isEqualTo(acted);
+        assertThat(RecordHandler.completedAt(ack(acted.plusSeconds(600)), BROKER, 600_000L))
+                .as("an agent 10 min ahead").isEqualTo(acted);
+        assertThat(RecordHandler.completedAt(ack(acted.minusSeconds(600)), BROKER, -600_000L))
+                .as("an agent 10 min behind").isEqualTo(acted);
+        assertThat(RecordHandler.completedAt(ack(BROKER.plusSeconds(600)), BROKER, null))
+                .as("ahead, offset not known yet: when the broker took it").isEqualTo(BROKER);
+        assertThat(RecordHandler.completedAt(ack(acted), null, null)).as("producer times: its own").isEqualTo(acted);
+    }
 }
