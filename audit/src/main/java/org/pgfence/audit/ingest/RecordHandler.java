@@ -73,7 +73,8 @@ public final class RecordHandler {
                 metrics.promotionSeen();
                 LOG.info("Promotion {} of {} to {} (epoch {}) recorded as #{}; expecting acks from {}",
                         e.trigger(), e.cluster(), e.newPrimary(), e.epoch(), w.promotionId(),
-                        hosts.isEmpty() ? "no host (no agent heard from within the heartbeat TTL)" : hosts);
+                        hosts.isEmpty() ? "no host (no agent of the cluster registered, none in its inventory)"
+                                : hosts);
             } else if (w.newEvent()) {
                 LOG.info("Event {} announces promotion #{} again ({}); linked, not counted twice",
                         e.eventId(), w.promotionId(), e.repmgrEvent() == null ? e.trigger() : e.repmgrEvent());
