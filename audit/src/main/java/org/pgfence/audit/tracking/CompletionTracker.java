@@ -67,7 +67,7 @@ public final class CompletionTracker {
             }
         }
         RoutingRecord routing = reports.routingOf(host).orElse(null);
-        boolean superseded = routing != null && lastGood != null && !routing.asOf().isAfter(lastGood.completedAt());
+        boolean superseded = routing != null && lastGood != null && routing.asOf().isBefore(lastGood.completedAt());
         boolean registered = reports.registered(host);
         if (good != null) {
             Duration after = nonNegative(Duration.between(promotion.occurredAt(), good.completedAt()));

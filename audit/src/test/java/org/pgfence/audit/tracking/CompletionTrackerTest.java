@@ -185,6 +185,17 @@ class CompletionTrackerTest {
     }
 
     @Test
+    void theRoutingOfTheTriggerThatAckedIsCurrentNotOlderThanTheAck() {
+        Promotion one = promotion(7, 2, "pgb1");
+        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)),
+                reporting(one, routing("pgb1", AckStatus.APPLIED, 2, 40)), T0.plusSeconds(3));
+        assertThat(v.hosts()).singleElement().satisfies(h -> {
+            assertThat(h.state()).isEqualTo(HostState.ACKED);
+            assertThat(h.routingOlderThanAck()).isFalse();
+        });
+    }
+
+    @Test
     void routingAtALaterPromotionsTimelineServesThisOne() {
         Promotion one = promotion(7, 2, "pgb1");
         Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)),
