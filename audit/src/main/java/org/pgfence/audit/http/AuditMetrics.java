@@ -59,8 +59,8 @@ public final class AuditMetrics {
         out.append("# HELP pgfence_audit_overdue_hosts Expected hosts without a good ack past the deadline, now.\n")
                 .append("# TYPE pgfence_audit_overdue_hosts gauge\n")
                 .append("pgfence_audit_overdue_hosts ").append(overdueHosts.get()).append('\n');
-        out.append("# HELP pgfence_audit_regressed_hosts Hosts that acked a promotion (open, or the latest of its"
-                + " cluster) but report a routing that no longer serves it, now.\n")
+        out.append("# HELP pgfence_audit_regressed_hosts (promotion, host) pairs, of open promotions and the latest of"
+                + " each cluster, where the host acked but reports a routing that no longer serves it, now.\n")
                 .append("# TYPE pgfence_audit_regressed_hosts gauge\n")
                 .append("pgfence_audit_regressed_hosts ").append(regressedHosts.get()).append('\n');
         counter(out, "pgfence_audit_overdue_marked_total", "(promotion, host) pairs marked overdue.",

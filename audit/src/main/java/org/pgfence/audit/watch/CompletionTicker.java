@@ -27,9 +27,10 @@ import org.slf4j.MDC;
  * Runs every {@code checkInterval}: adds inventory hosts to each incomplete promotion that lacks them, evaluates it
  * from the store (acks, and what the hosts report they route now), records completion, marks overdue hosts (ERROR
  * once per promotion and host) and hands them to the remediator when the promotion is the latest incomplete one of
- * its cluster, and reports regressed hosts (ERROR once per promotion and host). A regressed host is not remediated:
- * its agent is alive (it just reported) and retries on its own, and a repair's ack would not outrank the good ack
- * the host already has. Survives any single failure.
+ * its cluster; and, for those and the latest complete promotion of each cluster, reports each host that starts
+ * regressing (ERROR) or serves again (INFO). A regressed host is not remediated: its agent is alive (it just
+ * reported) and retries on its own, and a repair's ack would not outrank the good ack the host already has.
+ * Survives any single failure.
  */
 public final class CompletionTicker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CompletionTicker.class);
