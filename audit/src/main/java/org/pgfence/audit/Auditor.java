@@ -73,12 +73,13 @@ public final class Auditor implements AutoCloseable {
         this.remediator = new Remediator(config.remediation(),
                 new RemoteRepair(ssh), watchStore, watchQueries,
                 publisher, metrics, clock, Executors.newSingleThreadExecutor(daemon("audit-remediation")));
+        ExpectedHosts expected = new ExpectedHosts(config.heartbeatTtl(), config.inventory());
         RecordHandler handler = new RecordHandler(new AuditStore(ingestSession), new AuditQueries(ingestSession),
-                new ExpectedHosts(config.heartbeatTtl()), metrics, config.kafka().topics(), clock);
+                expected, metrics, config.kafka().topics(), clock);
         this.loop = new ConsumerLoop(new KafkaConsumer<String, Decoded>(
                 config.kafka().consumer("pgfence-audit", config.groupId())), config.kafka().topics(), handler,
                 metrics, Duration.ofMillis(500));
-        this.ticker = new CompletionTicker(watchStore, watchQueries, new CompletionTracker(config.deadline()),
+        this.ticker = new CompletionTicker(watchStore, watchQueries, new CompletionTracker(config.deadline()), expected,
                 remediator, metrics, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("audit-ticker"));
     }

@@ -104,6 +104,32 @@ public final class PgfenceProcesses implements AutoCloseable {
     }
 
     /**
+     * SIGHUP to the JVM of {@code name} (under runuser; the launcher execs java): for an agent, "reconcile now", as
+     * {@code systemctl reload pgfence-agent} sends it. Throws when there is no such JVM or kill fails.
+     */
+    public synchronized void hangup(String name) {
+        Process p = running.get(name);
+        ProcessHandle jvm = p == null ? null : p.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst().orElse(null);
+        if (jvm == null) {
+            throw new LabException(ExitCode.CHECK_FAILED, "no running JVM of pgfence " + name + " to send SIGHUP to");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(jvm.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new LabException(ExitCode.CHECK_FAILED, "kill -HUP " + jvm.pid() + " (pgfence " + name + ") failed: "
+                        + new String(kill.getInputStream().readAllBytes()).trim());
+            }
+        } catch (IOException e) {
+            throw new LabException(ExitCode.ENVIRONMENT, "cannot run kill: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException(ExitCode.CHECK_FAILED, "interrupted sending SIGHUP to pgfence " + name);
+        }
+    }
+
+    /**
      * SIGTERM to the process tree, then SIGKILL after 15 s; returns once every process of the tree is gone (the JVM
      * under runuser too: a process started again under the same name would otherwise find its port still bound).
      */

@@ -3,6 +3,7 @@ package org.pgfence.audit.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.process.ConfigException;
@@ -20,9 +21,16 @@ public record AuditConfig(
         Duration heartbeatTtl,
         Duration checkInterval,
         HttpSettings http,
-        RemediationSettings remediation) {
+        RemediationSettings remediation,
+        Map<String, List<String>> inventory) {
 
     public static final String DEFAULT_GROUP = "pgfence-audit";
+
+    public AuditConfig {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        inventory.forEach((cluster, hosts) -> copy.put(cluster, List.copyOf(hosts)));
+        inventory = java.util.Collections.unmodifiableMap(copy);
+    }
 
     /** Reads and validates {@code file} with environment overrides; every problem is listed at once. */
     public static AuditConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -41,6 +49,12 @@ public record AuditConfig(
         out.put("heartbeatTtl", ConfigReader.format(heartbeatTtl));
         out.put("checkInterval", ConfigReader.format(checkInterval));
         out.put("http", http.bind() + ":" + http.port());
+        if (!inventory.isEmpty()) {
+            StringBuilder inv = new StringBuilder();
+            inventory.forEach((cluster, hosts) -> inv.append(inv.length() == 0 ? "" : "; ").append(cluster).append('=')
+                    .append(String.join(",", hosts)));
+            out.put("inventory", inv.toString());
+        }
         SshSettings ssh = remediation.ssh();
         out.put("remediation.ssh.enabled", Boolean.toString(ssh.enabled()));
         if (ssh.enabled()) {

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.process.ConfigException;
@@ -31,8 +34,34 @@ public final class AuditConfigReader {
         HttpSettings httpSettings = new HttpSettings(http.string("bind", "127.0.0.1"),
                 http.integer("port", 9187, 0, 65535));
         RemediationSettings remediation = remediation(r.section("remediation"));
+        Map<String, List<String>> inventory = inventory(r.section("inventory"));
         r.finish();
-        return new AuditConfig(kafka, groupId, store, deadline, ttl, check, httpSettings, remediation);
+        return new AuditConfig(kafka, groupId, store, deadline, ttl, check, httpSettings, remediation, inventory);
+    }
+
+    /** {@code inventory.<cluster>}: the agent host names that must ack every promotion of that cluster. */
+    private static Map<String, List<String>> inventory(ConfigReader inv) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String cluster : inv.keys()) {
+            if (!NAME.matcher(cluster).matches()) {
+                inv.problem(cluster, "a cluster name must match " + NAME.pattern());
+            }
+            List<String> hosts = inv.stringList(cluster);
+            if (hosts.isEmpty()) {
+                inv.problem(cluster, "must list at least one agent host name (or leave the cluster out)");
+            }
+            Set<String> seen = new LinkedHashSet<>();
+            for (String host : hosts) {
+                if (!NAME.matcher(host).matches()) {
+                    inv.invalid(cluster, host, "a host name must match " + NAME.pattern()
+                            + " (the agent's host name, as in remediation.hosts)");
+                } else if (!seen.add(host)) {
+                    inv.invalid(cluster, host, "is listed twice");
+                }
+            }
+            out.put(cluster, List.copyOf(seen));
+        }
+        return out;
     }
 
 

@@ -15,6 +15,7 @@ public final class AuditMetrics {
             "Time from a promotion's occurredAt to the last needed good ack.",
             0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300);
     private final AtomicLong overdueHosts = new AtomicLong();
+    private final AtomicLong regressedHosts = new AtomicLong();
     private final Map<String, LongAdder> remediations = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> poison = new ConcurrentHashMap<>();
     private final LongAdder overdueMarked = new LongAdder();
@@ -30,6 +31,10 @@ public final class AuditMetrics {
 
     public void overdueHosts(long current) {
         overdueHosts.set(current);
+    }
+
+    public void regressedHosts(long current) {
+        regressedHosts.set(current);
     }
 
     public void hostMarkedOverdue() {
@@ -54,6 +59,10 @@ public final class AuditMetrics {
         out.append("# HELP pgfence_audit_overdue_hosts Expected hosts without a good ack past the deadline, now.\n")
                 .append("# TYPE pgfence_audit_overdue_hosts gauge\n")
                 .append("pgfence_audit_overdue_hosts ").append(overdueHosts.get()).append('\n');
+        out.append("# HELP pgfence_audit_regressed_hosts (promotion, host) pairs, of open promotions and the latest of"
+                + " each cluster, where the host acked but reports a routing that no longer serves it, now.\n")
+                .append("# TYPE pgfence_audit_regressed_hosts gauge\n")
+                .append("pgfence_audit_regressed_hosts ").append(regressedHosts.get()).append('\n');
         counter(out, "pgfence_audit_overdue_marked_total", "(promotion, host) pairs marked overdue.",
                 overdueMarked.sum());
         labelled(out, "pgfence_audit_remediations_total", "SSH remediation attempts by outcome.", "outcome",

@@ -13,6 +13,7 @@ import org.pgfence.audit.tracking.AgentRecord;
 import org.pgfence.audit.tracking.ExpectedHosts;
 import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.events.AgentHeartbeat;
+import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
@@ -76,11 +77,12 @@ public final class RecordHandler {
         } else if (event instanceof FencingAck ack) {
             ack(ack, appendedAt);
         } else if (event instanceof AgentHeartbeat heartbeat) {
+            Long offset = null;
             if (appendedAt != null) {
-                offsets.merge(heartbeat.host(), new Offset(heartbeat.agentId(),
-                        Duration.between(appendedAt, heartbeat.lastSeen()).toMillis()), Offset::max);
+                offset = offsets.merge(heartbeat.host(), new Offset(heartbeat.agentId(),
+                        Duration.between(appendedAt, heartbeat.lastSeen()).toMillis()), Offset::max).millis();
             }
-            heartbeat(onBrokerClock(heartbeat, appendedAt));
+            heartbeat(onBrokerClock(heartbeat, appendedAt, offset));
         }
     }
 
@@ -90,18 +92,29 @@ public final class RecordHandler {
             return a.timings().completedAt();
         }
         Instant own = offsetMillis == null ? a.timings().completedAt() : a.timings().completedAt().minusMillis(offsetMillis);
-        return own.isAfter(appendedAt) ? appendedAt : own;
+        return earliest(own, appendedAt);
     }
 
-    /** The heartbeat with its start and last-seen times on the broker's clock (unchanged without an append time). */
-    static AgentHeartbeat onBrokerClock(AgentHeartbeat h, Instant appendedAt) {
+    /**
+     * The heartbeat on the broker's clock (unchanged without an append time): started and last seen as the class
+     * comment says, and the moment of each cluster's routing less the agent's clock offset, never after the append.
+     */
+    static AgentHeartbeat onBrokerClock(AgentHeartbeat h, Instant appendedAt, Long offsetMillis) {
         if (appendedAt == null) {
             return h;
         }
         Duration uptime = Duration.between(h.startedAt(), h.lastSeen());
         Instant started = uptime.isNegative() ? appendedAt : appendedAt.minus(uptime);
+        List<ClusterRouting> routing = h.routing().stream().map(r -> r.at() == null ? r
+                : new ClusterRouting(r.cluster(), r.epoch(), r.floor(), r.fencedClosed(), r.status(),
+                        earliest(offsetMillis == null ? r.at() : r.at().minusMillis(offsetMillis), appendedAt),
+                        r.targets(), r.reason())).toList();
         return new AgentHeartbeat(h.schemaVersion(), h.host(), h.agentId(), h.clusters(), h.databases(), h.version(),
-                started, appendedAt, h.routing());
+                started, appendedAt, routing);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isAfter(b) ? b : a;
     }
 
     private void tombstone(String topic, String key) {
@@ -121,7 +134,8 @@ public final class RecordHandler {
                 metrics.promotionSeen();
                 LOG.info("Promotion {} of {} to {} (epoch {}) recorded as #{}; expecting acks from {}",
                         e.trigger(), e.cluster(), e.newPrimary(), e.epoch(), w.promotionId(),
-                        hosts.isEmpty() ? "no host (no agent heard from within the heartbeat TTL)" : hosts);
+                        hosts.isEmpty() ? "no host (no agent of the cluster registered, none in its inventory)"
+                                : hosts);
             } else if (w.newEvent()) {
                 LOG.info("Event {} announces promotion #{} again ({}); linked, not counted twice",
                         e.eventId(), w.promotionId(), e.repmgrEvent() == null ? e.trigger() : e.repmgrEvent());

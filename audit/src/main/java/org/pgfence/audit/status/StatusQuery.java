@@ -3,15 +3,17 @@ package org.pgfence.audit.status;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pgfence.audit.store.AuditQueries;
 import org.pgfence.audit.tracking.CompletionTracker;
+import org.pgfence.audit.tracking.HostReports;
 import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.audit.tracking.Verdict;
 
-/** Reads the store and evaluates each promotion shown, as of now. */
+/** Reads the store and evaluates each promotion shown, as of now: acks, and what each host reports it routes. */
 public final class StatusQuery {
     private final AuditQueries queries;
     private final CompletionTracker tracker;
@@ -27,19 +29,21 @@ public final class StatusQuery {
     public StatusReport report(String cluster, int last) {
         Instant now = clock.instant();
         Map<Long, Verdict> verdicts = new LinkedHashMap<>();
+        Map<String, HostReports> reports = new HashMap<>();
         List<PromotionStatus> shown = new ArrayList<>();
         for (Promotion p : queries.recentPromotions(cluster, last)) {
-            Verdict v = verdict(p, now, verdicts);
+            Verdict v = verdict(p, now, verdicts, reports);
             shown.add(new PromotionStatus(v, queries.overdue(p.id()), queries.remediations(p.id())));
         }
         List<Verdict> latest = new ArrayList<>();
         for (Promotion p : queries.latestPerCluster(cluster)) {
-            latest.add(verdict(p, now, verdicts));
+            latest.add(verdict(p, now, verdicts, reports));
         }
         return new StatusReport(now, cluster, shown, latest);
     }
 
-    private Verdict verdict(Promotion p, Instant now, Map<Long, Verdict> cache) {
-        return cache.computeIfAbsent(p.id(), id -> tracker.evaluate(p, queries.acksFor(p), now));
+    private Verdict verdict(Promotion p, Instant now, Map<Long, Verdict> cache, Map<String, HostReports> reports) {
+        return cache.computeIfAbsent(p.id(), id -> tracker.evaluate(p, queries.acksFor(p),
+                reports.computeIfAbsent(p.cluster(), queries::reports), now));
     }
 }

@@ -17,8 +17,11 @@ public record StatusReport(Instant generatedAt, String clusterFilter, List<Promo
         latestPerCluster = List.copyOf(latestPerCluster);
     }
 
-    /** OK when the latest promotion of every selected cluster is complete (or there is none), else CHECK_FAILED. */
+    /**
+     * OK when the latest promotion of every selected cluster is complete and none of its hosts has regressed since
+     * (or there is none), else CHECK_FAILED.
+     */
     public ExitCode exitCode() {
-        return latestPerCluster.stream().allMatch(Verdict::complete) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        return latestPerCluster.stream().allMatch(Verdict::holds) ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 }

@@ -1,5 +1,6 @@
 package org.pgfence.audit.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,9 +14,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.pgfence.audit.tracking.AckRecord;
 import org.pgfence.audit.tracking.AgentRecord;
+import org.pgfence.audit.tracking.HostReports;
 import org.pgfence.audit.tracking.Promotion;
+import org.pgfence.audit.tracking.RoutingRecord;
 import org.pgfence.events.AckStatus;
+import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.Epoch;
+import org.pgfence.events.EventJson;
 import org.pgfence.events.FormerPrimary;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
@@ -41,6 +46,28 @@ public final class AuditQueries {
             }
             return out;
         });
+    }
+
+    /** The latest routing each host reported for {@code cluster}, by host. */
+    public List<RoutingRecord> routing(String cluster) {
+        return session.transaction("read the routing hosts report for " + cluster, c -> {
+            List<RoutingRecord> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT host, reported_at, routing::text FROM host_routing"
+                    + " WHERE cluster = ? ORDER BY host")) {
+                p.setString(1, cluster);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RoutingRecord(rs.getString(1), parseRouting(rs.getString(3)), instant(rs, 2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** What the hosts of {@code cluster} said besides their acks: registered agents, the routing each reports. */
+    public HostReports reports(String cluster) {
+        return HostReports.of(cluster, agents(), routing(cluster));
     }
 
     /** Incomplete promotions, oldest first, at most {@code limit}; of one cluster when {@code cluster} is set. */
@@ -156,6 +183,14 @@ public final class AuditQueries {
         return new AckRecord(rs.getObject("ack_id", UUID.class), rs.getObject("event_id", UUID.class), linked,
                 rs.getString("cluster"), rs.getString("host"), rs.getString("agent_id"),
                 AckStatus.valueOf(rs.getString("status")), epoch, instant(rs, "completed_at"), rs.getString("error"));
+    }
+
+    private static ClusterRouting parseRouting(String json) {
+        try {
+            return EventJson.mapper().readValue(json, ClusterRouting.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable host_routing row: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static List<String> strings(Array array) throws SQLException {

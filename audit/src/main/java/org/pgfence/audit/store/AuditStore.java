@@ -13,13 +13,14 @@ import org.pgfence.events.EventJson;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.AgentHeartbeat;
+import org.pgfence.events.ClusterRouting;
 
 /**
  * Every write to the audit store. Each is an upsert, so a redelivered record never duplicates a row:
  * promotions by (cluster, system identifier, timeline), their events by event id, acks by
  * (promotion, host) when the promotion they answer is known (by event id, or for a reconcile ack by its
  * exact epoch), else parked per (event id, host) or (cluster, host) until it is ({@link ParkedAcks}),
- * agents by host.
+ * agents by host, what each host routes by (host, cluster).
  */
 public final class AuditStore {
     private final StoreSession session;
@@ -118,7 +119,11 @@ public final class AuditStore {
         }
     }
 
-    /** Registers or refreshes an agent; an older heartbeat (redelivered, reordered) never moves it back. */
+    /**
+     * Registers or refreshes an agent, and stores what the host routes now per cluster when the heartbeat says (an
+     * older agent's does not: its last routing, if any, stays); an older heartbeat (redelivered, reordered) never
+     * moves either back.
+     */
     public void recordAgent(AgentHeartbeat h) {
         session.transaction("store heartbeat of " + h.host(), c -> {
             try (PreparedStatement p = c.prepareStatement(Sql.UPSERT_AGENT)) {
@@ -129,8 +134,19 @@ public final class AuditStore {
                 p.setString(5, h.version());
                 p.setTimestamp(6, ts(h.startedAt()));
                 p.setTimestamp(7, ts(h.lastSeen()));
-                return p.executeUpdate();
+                p.executeUpdate();
             }
+            try (PreparedStatement p = c.prepareStatement(Sql.UPSERT_ROUTING)) {
+                for (ClusterRouting r : h.routing()) {
+                    p.setString(1, h.host());
+                    p.setString(2, r.cluster());
+                    p.setString(3, h.agentId());
+                    p.setTimestamp(4, ts(h.lastSeen()));
+                    p.setString(5, json(r));
+                    p.executeUpdate();
+                }
+            }
+            return null;
         });
     }
 

@@ -65,6 +65,15 @@ final class Sql {
             WHERE EXCLUDED.last_seen >= agent.last_seen
             """;
 
+    /** What a host routes now, per cluster: the latest heartbeat's word; an older heartbeat never moves it back. */
+    static final String UPSERT_ROUTING = """
+            INSERT INTO host_routing (host, cluster, agent_id, reported_at, routing)
+            VALUES (?, ?, ?, ?, ?::jsonb)
+            ON CONFLICT (host, cluster) DO UPDATE SET agent_id = EXCLUDED.agent_id, reported_at = EXCLUDED.reported_at,
+                routing = EXCLUDED.routing
+            WHERE EXCLUDED.reported_at >= host_routing.reported_at
+            """;
+
     static final String PROMOTION_COLUMNS = """
             id, first_event_id, cluster, system_identifier, timeline, new_primary_id, new_primary_name,
             new_primary_host, new_primary_port, former_primary_id, former_primary_name, trigger, occurred_at,

@@ -8,13 +8,17 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Decides whether a promotion is complete and which hosts are overdue, from its expected hosts and the
- * acks stored for its cluster. Pure: the same inputs give the same verdict.
+ * Decides whether a promotion is complete and which hosts are overdue or regressed, from its expected hosts, the
+ * acks stored for its cluster and what the hosts reported since. Pure: the same inputs give the same verdict.
  *
- * <p>A host is done when it has any good ack (APPLIED or UNCHANGED) of the same system at an epoch
- * &gt;= the promotion's: the ack may answer this promotion, a duplicate event of it, a later promotion,
- * or be a reconcile ack. The first such ack (by completedAt) is the one that counts. A promotion with no
- * expected host is never complete: nobody was alive to fence it.
+ * <p>A host is done when it has any good ack (APPLIED or UNCHANGED) of the same system at an epoch &gt;= the
+ * promotion's: the ack may answer this promotion, a duplicate event of it, a later promotion, or be a reconcile ack.
+ * The first such ack (by completedAt) is the one that counts, unless the host reported a routing after its last good
+ * ack that no longer serves the promotion: then it is REGRESSED (DESIGN rule 10: decided on what the host routes now,
+ * not on an ack that was once true). A routing report older than the last good ack is superseded by it; a host that
+ * never reports routing (an older agent) is judged on its acks alone. A promotion with no expected host is never
+ * complete: nobody was alive to fence it. A promotion recorded complete stays complete (it was, at that moment); its
+ * hosts still show what they route now.
  */
 public final class CompletionTracker {
     private static final Comparator<AckRecord> BY_COMPLETION = Comparator.comparing(AckRecord::completedAt);
@@ -27,43 +31,52 @@ public final class CompletionTracker {
         this.deadline = deadline;
     }
 
-    public Verdict evaluate(Promotion promotion, Collection<AckRecord> acks, Instant now) {
+    public Verdict evaluate(Promotion promotion, Collection<AckRecord> acks, HostReports reports, Instant now) {
         boolean late = !now.isBefore(promotion.occurredAt().plus(deadline));
         List<HostProgress> hosts = new ArrayList<>();
         Instant last = null;
         for (String host : promotion.expectedHosts()) {
-            HostProgress p = progress(promotion, host, acks, late);
+            HostProgress p = progress(promotion, host, acks, reports, late);
             hosts.add(p);
             if (p.goodAck() != null && (last == null || p.goodAck().completedAt().isAfter(last))) {
                 last = p.goodAck().completedAt();
             }
         }
-        boolean complete = !hosts.isEmpty() && hosts.stream().allMatch(h -> h.state() == HostState.ACKED);
-        Instant completedAt = complete ? last : null;
-        Duration duration = complete ? nonNegative(Duration.between(promotion.occurredAt(), last)) : null;
+        boolean complete = promotion.isComplete()
+                || !hosts.isEmpty() && hosts.stream().allMatch(h -> h.state() == HostState.ACKED);
+        Instant completedAt = promotion.isComplete() ? promotion.completedAt() : complete ? last : null;
+        Duration duration = complete ? nonNegative(Duration.between(promotion.occurredAt(), completedAt)) : null;
         return new Verdict(promotion, complete, completedAt, duration, hosts);
     }
 
-    private HostProgress progress(Promotion promotion, String host, Collection<AckRecord> acks, boolean late) {
+    private HostProgress progress(Promotion promotion, String host, Collection<AckRecord> acks, HostReports reports,
+                                  boolean late) {
         AckRecord good = null;
+        AckRecord lastGood = null;
         AckRecord latest = null;
         for (AckRecord a : acks) {
             if (!a.host().equals(host) || !a.cluster().equals(promotion.cluster())) {
                 continue;
             }
-            if (a.satisfies(promotion.cluster(), promotion.epoch())
-                    && (good == null || BY_COMPLETION.compare(a, good) < 0)) {
-                good = a;
+            if (a.satisfies(promotion.cluster(), promotion.epoch())) {
+                good = good == null || BY_COMPLETION.compare(a, good) < 0 ? a : good;
+                lastGood = lastGood == null || BY_COMPLETION.compare(a, lastGood) > 0 ? a : lastGood;
             }
             if (concerns(promotion, a) && (latest == null || BY_COMPLETION.compare(a, latest) > 0)) {
                 latest = a;
             }
         }
+        RoutingRecord routing = reports.routingOf(host).orElse(null);
+        boolean superseded = routing != null && lastGood != null && routing.asOf().isBefore(lastGood.completedAt());
+        boolean registered = reports.registered(host);
         if (good != null) {
             Duration after = nonNegative(Duration.between(promotion.occurredAt(), good.completedAt()));
-            return new HostProgress(host, HostState.ACKED, good, latest, after);
+            boolean regressed = routing != null && !superseded && !routing.routing().serves(promotion.epoch());
+            return new HostProgress(host, regressed ? HostState.REGRESSED : HostState.ACKED, good, latest, after,
+                    routing, superseded, registered);
         }
-        return new HostProgress(host, late ? HostState.OVERDUE : HostState.PENDING, null, latest, null);
+        return new HostProgress(host, late ? HostState.OVERDUE : HostState.PENDING, null, latest, null, routing, false,
+                registered);
     }
 
     /** An ack that answers this promotion, or that reports on the same system at or above its epoch. */

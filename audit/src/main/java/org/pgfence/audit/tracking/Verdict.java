@@ -16,11 +16,25 @@ public record Verdict(Promotion promotion, boolean complete, Instant completedAt
     }
 
     public List<String> overdueHosts() {
-        return hosts.stream().filter(h -> h.state() == HostState.OVERDUE).map(HostProgress::host).toList();
+        return hosts(HostState.OVERDUE);
+    }
+
+    /** Hosts that acked the promotion but report a routing that no longer serves it. */
+    public List<String> regressedHosts() {
+        return hosts(HostState.REGRESSED);
+    }
+
+    /** Complete, and every host still serves it now (a complete promotion stays complete; a host may regress after). */
+    public boolean holds() {
+        return complete && regressedHosts().isEmpty();
     }
 
     /** True when the promotion had no expected host: nobody was alive to fence it. */
     public boolean noExpectedHosts() {
         return hosts.isEmpty();
+    }
+
+    private List<String> hosts(HostState state) {
+        return hosts.stream().filter(h -> h.state() == state).map(HostProgress::host).toList();
     }
 }

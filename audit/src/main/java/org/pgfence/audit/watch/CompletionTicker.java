@@ -13,6 +13,10 @@ import org.pgfence.audit.store.AuditQueries;
 import org.pgfence.audit.store.AuditStore;
 import org.pgfence.audit.store.StoreException;
 import org.pgfence.audit.tracking.CompletionTracker;
+import org.pgfence.audit.tracking.ExpectedHosts;
+import org.pgfence.audit.tracking.HostProgress;
+import org.pgfence.audit.tracking.HostReports;
+import org.pgfence.audit.tracking.HostState;
 import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.audit.tracking.Verdict;
 import org.slf4j.Logger;
@@ -20,9 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs every {@code checkInterval}: evaluates each incomplete promotion from the store, records
- * completion, marks overdue hosts (ERROR once per promotion and host) and hands them to the remediator
- * when the promotion is the latest incomplete one of its cluster. Survives any single failure.
+ * Runs every {@code checkInterval}: adds inventory hosts to each incomplete promotion that lacks them, evaluates it
+ * from the store (acks, and what the hosts report they route now), records completion, marks overdue hosts (ERROR
+ * once per promotion and host) and hands them to the remediator when the promotion is the latest incomplete one of
+ * its cluster; and, for those and the latest complete promotion of each cluster, reports each host that starts
+ * regressing (ERROR) or serves again (INFO). A regressed host is not remediated: its agent is alive (it just
+ * reported) and retries on its own, and a repair's ack would not outrank the good ack the host already has.
+ * Survives any single failure.
  */
 public final class CompletionTicker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CompletionTicker.class);
@@ -31,16 +39,19 @@ public final class CompletionTicker implements Runnable {
     private final AuditStore store;
     private final AuditQueries queries;
     private final CompletionTracker tracker;
+    private final ExpectedHosts expected;
     private final Remediator remediator;
     private final AuditMetrics metrics;
     private final Clock clock;
     private final Set<Long> warnedEmpty = ConcurrentHashMap.newKeySet();
+    private final Set<String> warnedRegressed = ConcurrentHashMap.newKeySet();
 
-    public CompletionTicker(AuditStore store, AuditQueries queries, CompletionTracker tracker, Remediator remediator,
-                            AuditMetrics metrics, Clock clock) {
+    public CompletionTicker(AuditStore store, AuditQueries queries, CompletionTracker tracker, ExpectedHosts expected,
+                            Remediator remediator, AuditMetrics metrics, Clock clock) {
         this.store = store;
         this.queries = queries;
         this.tracker = tracker;
+        this.expected = expected;
         this.remediator = remediator;
         this.metrics = metrics;
         this.clock = clock;
@@ -57,24 +68,71 @@ public final class CompletionTicker implements Runnable {
         }
     }
 
-    /** One evaluation of every incomplete promotion; returns the number of overdue hosts now. */
+    /**
+     * One evaluation of every incomplete promotion, and of the latest promotion of each cluster already complete (its
+     * hosts may have regressed since); returns the number of overdue hosts now.
+     */
     public int tick() {
         Instant now = clock.instant();
         List<Promotion> open = queries.incompletePromotions(null, MAX_OPEN);
         Map<String, Promotion> latest = latestPerCluster(open);
+        Map<String, HostReports> reports = new HashMap<>();
         int overdue = 0;
-        for (Promotion p : open) {
-            try (MDC.MDCCloseable c = MDC.putCloseable("cluster", p.cluster());
-                 MDC.MDCCloseable e = MDC.putCloseable("event.id", p.firstEventId().toString())) {
-                overdue += check(p, now, latest.get(p.cluster()) == p);
+        int regressed = 0;
+        for (Promotion candidate : open) {
+            try (MDC.MDCCloseable c = MDC.putCloseable("cluster", candidate.cluster());
+                 MDC.MDCCloseable e = MDC.putCloseable("event.id", candidate.firstEventId().toString())) {
+                Promotion p = withInventory(candidate);
+                HostReports said = reports.computeIfAbsent(p.cluster(), queries::reports);
+                Verdict v = tracker.evaluate(p, queries.acksFor(p), said, now);
+                overdue += check(v, now, latest.get(p.cluster()) == candidate);
+                regressed += regressions(v);
+            }
+        }
+        for (Promotion p : queries.latestPerCluster(null)) {
+            if (p.isComplete()) {
+                try (MDC.MDCCloseable c = MDC.putCloseable("cluster", p.cluster());
+                     MDC.MDCCloseable e = MDC.putCloseable("event.id", p.firstEventId().toString())) {
+                    regressed += regressions(tracker.evaluate(p, queries.acksFor(p),
+                            reports.computeIfAbsent(p.cluster(), queries::reports), now));
+                }
             }
         }
         metrics.overdueHosts(overdue);
+        metrics.regressedHosts(regressed);
         return overdue;
     }
 
-    private int check(Promotion p, Instant now, boolean latestOfCluster) {
-        Verdict v = tracker.evaluate(p, queries.acksFor(p), now);
+    /** Logs each host that starts or stops regressing (ERROR, then INFO when it serves again); returns how many now. */
+    private int regressions(Verdict v) {
+        Promotion p = v.promotion();
+        for (HostProgress h : v.hosts()) {
+            String key = p.id() + "/" + h.host();
+            try (MDC.MDCCloseable m = MDC.putCloseable("host", h.host())) {
+                if (h.state() == HostState.REGRESSED && warnedRegressed.add(key)) {
+                    LOG.error("Host {} acked promotion #{} of {} (epoch {}) but no longer serves it: {}", h.host(),
+                            p.id(), p.cluster(), p.epoch(), h.routing().routing());
+                } else if (h.state() != HostState.REGRESSED && warnedRegressed.remove(key)) {
+                    LOG.info("Host {} serves promotion #{} of {} again", h.host(), p.id(), p.cluster());
+                }
+            }
+        }
+        return v.regressedHosts().size();
+    }
+
+    /** The promotion with its cluster's inventory among its expected hosts (stored when that adds any). */
+    private Promotion withInventory(Promotion p) {
+        List<String> hosts = expected.withInventory(p);
+        if (hosts.equals(p.expectedHosts())) {
+            return p;
+        }
+        store.setExpectedHosts(p.id(), hosts);
+        LOG.info("Promotion #{} of {} now expects the inventory's hosts too: {}", p.id(), p.cluster(), hosts);
+        return p.withExpectedHosts(hosts);
+    }
+
+    private int check(Verdict v, Instant now, boolean latestOfCluster) {
+        Promotion p = v.promotion();
         if (v.complete()) {
             if (store.markComplete(p.id(), v.completedAt(), v.duration().toMillis())) {
                 metrics.promotionComplete(v.duration());
@@ -88,8 +146,8 @@ public final class CompletionTicker implements Runnable {
         }
         if (v.noExpectedHosts()) {
             if (warnedEmpty.add(p.id())) {
-                LOG.error("Promotion #{} of {} has no expected host: no agent of this cluster was heard from"
-                        + " within the heartbeat TTL; nobody fenced it", p.id(), p.cluster());
+                LOG.error("Promotion #{} of {} has no expected host: no agent of this cluster registered and the"
+                        + " inventory names none; nobody fenced it", p.id(), p.cluster());
             }
             return 0;
         }

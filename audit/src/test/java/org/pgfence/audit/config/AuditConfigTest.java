@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,5 +226,54 @@ class AuditConfigTest {
         assertThat(c.kafka().clientProperties()).containsEntry("security.protocol", "PLAINTEXT");
         assertThat(c.deadline()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.http().port()).isZero();
+    }
+
+    @Test
+    void anInventoryListsTheHostsOfEachClusterAndIsLogged() throws Exception {
+        Path file = Files.writeString(dir.resolve("audit.yaml"), """
+                kafka: {bootstrapServers: 127.0.0.1:9092}
+                store: {jdbcUrl: 'jdbc:postgresql://127.0.0.11:5432/pgfence_audit'}
+                inventory:
+                  lab: [pgb1, pgb2, pgb3]
+                  billing: [pgb9]
+                """);
+        AuditConfig c = AuditConfig.load(file, Map.of());
+        assertThat(c.inventory()).containsExactly(Map.entry("lab", List.of("pgb1", "pgb2", "pgb3")),
+                Map.entry("billing", List.of("pgb9")));
+        assertThat(c.masked()).containsEntry("inventory", "lab=pgb1,pgb2,pgb3; billing=pgb9");
+        assertThat(read(minimal(), Map.of()).inventory()).as("none by default").isEmpty();
+    }
+
+    @Test
+    void anInventoryHostCanComeFromTheEnvironment() throws Exception {
+        Map<String, Object> tree = minimal();
+        tree.put("inventory", new LinkedHashMap<>(Map.of("lab", List.of("pgb1"))));
+        AuditConfig c = read(tree, Map.of("PGFENCE_INVENTORY_LAB", "pgb1, pgb2"));
+        assertThat(c.inventory()).containsEntry("lab", List.of("pgb1", "pgb2"));
+    }
+
+    @Test
+    void everyInventoryProblemIsNamedAtOnce() {
+        Map<String, Object> tree = minimal();
+        Map<String, Object> inventory = new LinkedHashMap<>();
+        inventory.put("lab", List.of("pgb1", "pgb 2", "pgb1"));
+        inventory.put("bad cluster", List.of("pgb3"));
+        inventory.put("empty", List.of());
+        tree.put("inventory", inventory);
+        tree.put("inventroy", Map.of("lab", List.of("pgb1")));
+        assertThat(problems(tree).problems()).containsExactlyInAnyOrder(
+                "Invalid value 'pgb 2' for inventory.lab: a host name must match [A-Za-z0-9._-]+ (the agent's host"
+                        + " name, as in remediation.hosts)",
+                "Invalid value 'pgb1' for inventory.lab: is listed twice",
+                "Invalid inventory.bad cluster: a cluster name must match [A-Za-z0-9._-]+",
+                "Invalid inventory.empty: must list at least one agent host name (or leave the cluster out)",
+                "Unknown key 'inventroy'", "Unknown key 'inventroy.lab'");
+    }
+
+    @Test
+    void anInventoryThatIsNotAMappingIsRejected() {
+        Map<String, Object> tree = minimal();
+        tree.put("inventory", List.of("pgb1"));
+        assertThat(problems(tree).problems()).containsExactly("Invalid inventory: must be a mapping");
     }
 }

@@ -41,6 +41,7 @@ class AuditMetricsTest {
         m.promotionSeen();
         m.promotionComplete(Duration.ofMillis(340));
         m.overdueHosts(1);
+        m.regressedHosts(2);
         m.remediation("applied");
         m.remediation("host_key_rejected");
         m.remediation("applied");
@@ -55,6 +56,7 @@ class AuditMetricsTest {
                 "pgfence_audit_completion_seconds_bucket{le=\"+Inf\"} 1\n",
                 "pgfence_audit_completion_seconds_sum 0.34\n",
                 "# TYPE pgfence_audit_overdue_hosts gauge\npgfence_audit_overdue_hosts 1\n",
+                "# TYPE pgfence_audit_regressed_hosts gauge\npgfence_audit_regressed_hosts 2\n",
                 "pgfence_audit_remediations_total{outcome=\"applied\"} 2\n",
                 "pgfence_audit_remediations_total{outcome=\"host_key_rejected\"} 1\n",
                 "pgfence_audit_poison_records_total{topic=\"pgfence.acks\"} 1\n");

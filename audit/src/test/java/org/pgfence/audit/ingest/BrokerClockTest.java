@@ -17,19 +17,30 @@ class BrokerClockTest {
     @Test
     void anAgentTenMinutesAheadStartsWhenTheBrokerSaysLessItsOwnUptime() {
         Instant skewed = BROKER.plusSeconds(600);
-        AgentHeartbeat h = RecordHandler.onBrokerClock(beat(skewed.minusSeconds(42), skewed), BROKER);
+        AgentHeartbeat h = RecordHandler.onBrokerClock(beat(skewed.minusSeconds(42), skewed), BROKER, 600_000L);
         assertThat(h.startedAt()).isEqualTo(BROKER.minusSeconds(42));
         assertThat(h.lastSeen()).isEqualTo(BROKER);
         AgentHeartbeat behind = RecordHandler.onBrokerClock(beat(BROKER.minusSeconds(642), BROKER.minusSeconds(600)),
-                BROKER);
+                BROKER, -600_000L);
         assertThat(behind.startedAt()).isEqualTo(BROKER.minusSeconds(42));
+    }
+
+    @Test
+    void theMomentOfARoutingIsOnTheBrokersClockToo() {
+        Instant skewed = BROKER.plusSeconds(600);
+        org.pgfence.events.ClusterRouting r = new org.pgfence.events.ClusterRouting("lab", null, null, true,
+                org.pgfence.events.AckStatus.FENCED_CLOSED, skewed.minusSeconds(3), List.of(), "why");
+        AgentHeartbeat h = new AgentHeartbeat(1, "pgb2", "pgb2/1", List.of("lab"), List.of(), "0.2.0",
+                skewed.minusSeconds(42), skewed, List.of(r));
+        assertThat(RecordHandler.onBrokerClock(h, BROKER, 600_000L).routing().get(0).at())
+                .isEqualTo(BROKER.minusSeconds(3));
     }
 
     @Test
     void withoutAnAppendTimeTheAgentsOwnTimesStayAndANegativeUptimeStartsNow() {
         AgentHeartbeat own = beat(BROKER.minusSeconds(5), BROKER);
-        assertThat(RecordHandler.onBrokerClock(own, null)).isSameAs(own);
-        AgentHeartbeat odd = RecordHandler.onBrokerClock(beat(BROKER.plusSeconds(5), BROKER), BROKER);
+        assertThat(RecordHandler.onBrokerClock(own, null, null)).isSameAs(own);
+        AgentHeartbeat odd = RecordHandler.onBrokerClock(beat(BROKER.plusSeconds(5), BROKER), BROKER, 0L);
         assertThat(odd.startedAt()).isEqualTo(BROKER);
     }
 

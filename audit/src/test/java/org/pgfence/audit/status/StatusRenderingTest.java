@@ -28,8 +28,9 @@ class StatusRenderingTest {
     private final CompletionTracker tracker = new CompletionTracker(Duration.ofSeconds(5));
 
     private Verdict complete() {
-        return tracker.evaluate(promotion(7, 2, "pgb1", "pgb2"), List.of(good(7, "pgb1", 40),
-                ack(7L, EVENT, "pgb2", AckStatus.UNCHANGED, 2, 95)), T0.plusSeconds(10));
+        Promotion p = promotion(7, 2, "pgb1", "pgb2");
+        return tracker.evaluate(p, List.of(good(7, "pgb1", 40), ack(7L, EVENT, "pgb2", AckStatus.UNCHANGED, 2, 95)),
+                Fixtures.registered(p), T0.plusSeconds(10));
     }
 
     private Verdict incompleteWithRemediation() {
@@ -37,7 +38,8 @@ class StatusRenderingTest {
                 null, promotion(8, 3).trigger(), T0.plusSeconds(100), T0.plusSeconds(100), null, List.of("pgb1", "pgb3"));
         AckRecord failed = new AckRecord(UUID.randomUUID(), p.firstEventId(), 8L, "lab", "pgb3", "agent-pgb3",
                 AckStatus.FAILED, null, T0.plusSeconds(101), "pgbouncer admin console refused");
-        return tracker.evaluate(p, List.of(good(8, "pgb1", 100_030, 3), failed), T0.plusSeconds(110));
+        return tracker.evaluate(p, List.of(good(8, "pgb1", 100_030, 3), failed), Fixtures.registered(p),
+                T0.plusSeconds(110));
     }
 
     private StatusReport report(List<Verdict> latest) {
@@ -77,7 +79,8 @@ class StatusRenderingTest {
 
     @Test
     void aHostWithoutAnyAckShowsOnlyItsState() {
-        Verdict v = tracker.evaluate(promotion(9, 2, "pgb3"), List.of(), T0.plusSeconds(6));
+        Promotion p = promotion(9, 2, "pgb3");
+        Verdict v = tracker.evaluate(p, List.of(), Fixtures.registered(p), T0.plusSeconds(6));
         String text = StatusText.render(StatusDocument.of(new StatusReport(T0.plusSeconds(6), null,
                 List.of(new PromotionStatus(v, Map.of("pgb3", T0.plusSeconds(5)), List.of())), List.of(v))));
         assertThat(text).contains("    pgb3             OVERDUE  overdue since 2026-11-25T20:07:20Z\n");
@@ -97,6 +100,8 @@ class StatusRenderingTest {
                 "exitCode", "clusters", "promotions");
         assertThat(root.get("ok").asBoolean()).isTrue();
         JsonNode latest = root.get("clusters").get(0);
+        assertThat(latest.fieldNames()).toIterable().containsExactly("cluster", "latestPromotion", "timeline",
+                "complete", "regressedHosts");
         assertThat(latest.get("latestPromotion").asLong()).isEqualTo(7);
         JsonNode incomplete = root.get("promotions").get(0);
         assertThat(incomplete.get("complete").asBoolean()).isFalse();
@@ -104,12 +109,75 @@ class StatusRenderingTest {
         assertThat(incomplete.get("occurredAt").asText()).isEqualTo("2026-11-25T20:08:55Z");
         JsonNode pgb3 = incomplete.get("hosts").get(1);
         assertThat(pgb3.fieldNames()).toIterable().containsExactly("host", "state", "status", "timeline", "agentId",
-                "ackedAfterMs", "remediated", "overdueSince", "error", "remediations");
+                "ackedAfterMs", "remediated", "overdueSince", "error", "remediations", "now", "agentRegistered",
+                "heardFrom");
+        assertThat(pgb3.get("now").isNull()).as("an agent that reports no routing").isTrue();
         assertThat(pgb3.get("state").asText()).isEqualTo("OVERDUE");
         assertThat(pgb3.get("remediations").get(0).get("outcome").asText()).isEqualTo("HOST_KEY_REJECTED");
         JsonNode done = root.get("promotions").get(1);
         assertThat(done.get("durationMs").asLong()).isEqualTo(95);
         assertThat(done.get("hosts").get(0).get("ackedAfterMs").asLong()).isEqualTo(40);
         assertThat(done.get("epoch").get("timeline").asInt()).isEqualTo(2);
+    }
+
+    /** pgb1 acked promotion #7 at 40 ms, pgb2 at 95 ms; then pgb1's pgbouncer went down, pgb2 still routes. */
+    private StatusReport regressedAfterCompletion() {
+        Promotion recorded = new Promotion(7, EVENT, "lab", new Epoch(2, Fixtures.SYSTEM), promotion(7, 2).newPrimary(),
+                null, promotion(7, 2).trigger(), T0, T0, T0.plusMillis(95), List.of("pgb1", "pgb2"));
+        Verdict v = tracker.evaluate(recorded, List.of(good(7, "pgb1", 40), good(7, "pgb2", 95)),
+                Fixtures.reporting(recorded, Fixtures.routing("pgb1", AckStatus.FAILED, 2, 60_000),
+                        Fixtures.routing("pgb2", AckStatus.UNCHANGED, 2, 60_000)), T0.plusSeconds(64));
+        return new StatusReport(T0.plusSeconds(64), "lab", List.of(new PromotionStatus(v, Map.of(), List.of())),
+                List.of(v));
+    }
+
+    @Test
+    void aHostThatRegressedAfterCompletionIsShownWithWhatItReportsAndTheStatusIsNotOk() {
+        StatusReport report = regressedAfterCompletion();
+        assertThat(report.exitCode()).isEqualTo(ExitCode.CHECK_FAILED);
+        String text = StatusText.render(StatusDocument.of(report));
+        assertThat(text).contains(
+                "  occurred 2026-11-25T20:07:15Z  COMPLETE in 95 ms (at 2026-11-25T20:07:15.095Z)\n",
+                "    pgb1             REGRESSED APPLIED at timeline 2, acked after 40 ms,"
+                        + " now FAILED: why pgb1 is FAILED (reported 3 s ago)\n",
+                "    pgb2             ACKED    APPLIED at timeline 2, acked after 95 ms,"
+                        + " now routes appdb-rw -> node2(2)@127.0.0.12:5432 at timeline 2 (reported 3 s ago)\n",
+                "cluster lab: latest promotion #7 (timeline 2) is COMPLETE; REGRESSED now: pgb1\n");
+        assertThat(text).endsWith("NOT OK (exit 1)\n");
+    }
+
+    @Test
+    void jsonShowsWhatEachHostReportsNow() throws Exception {
+        JsonNode root = EventJson.mapper().readTree(EventJson.mapper().writeValueAsString(
+                StatusDocument.of(regressedAfterCompletion())));
+        assertThat(root.get("ok").asBoolean()).isFalse();
+        assertThat(root.get("clusters").get(0).get("complete").asBoolean()).isTrue();
+        assertThat(root.get("clusters").get(0).get("regressedHosts")).extracting(JsonNode::asText).containsExactly("pgb1");
+        JsonNode pgb1 = root.get("promotions").get(0).get("hosts").get(0);
+        assertThat(pgb1.get("state").asText()).isEqualTo("REGRESSED");
+        JsonNode now = pgb1.get("now");
+        assertThat(now.fieldNames()).toIterable().containsExactly("serves", "status", "fencedClosed", "epoch", "floor",
+                "targets", "reason", "at", "reportedAt", "olderThanAck");
+        assertThat(now.get("serves").asBoolean()).isFalse();
+        assertThat(now.get("status").asText()).isEqualTo("FAILED");
+        assertThat(now.get("epoch").isNull()).isTrue();
+        assertThat(now.get("floor").get("timeline").asInt()).isEqualTo(2);
+        assertThat(now.get("reportedAt").asText()).isEqualTo("2026-11-25T20:08:16Z");
+        JsonNode pgb2 = root.get("promotions").get(0).get("hosts").get(1).get("now");
+        assertThat(pgb2.get("serves").asBoolean()).isTrue();
+        assertThat(pgb2.get("targets").get(0).get("node").get("name").asText()).isEqualTo("node2");
+    }
+
+    @Test
+    void fencedClosedAndNeverRegisteredHostsAreSaidInWords() {
+        Promotion p = promotion(9, 3, "pgb1", "pgb-new");
+        org.pgfence.audit.tracking.HostReports reports = new org.pgfence.audit.tracking.HostReports("lab",
+                java.util.Set.of("pgb1"), List.of(Fixtures.routing("pgb1", AckStatus.FENCED_CLOSED, 3, 2000)));
+        Verdict v = tracker.evaluate(p, List.of(), reports, T0.plusSeconds(6));
+        String text = StatusText.render(StatusDocument.of(new StatusReport(T0.plusSeconds(6), null,
+                List.of(new PromotionStatus(v, Map.of("pgb-new", T0.plusSeconds(5)), List.of())), List.of(v))));
+        assertThat(text).contains(
+                "    pgb-new          OVERDUE  overdue since 2026-11-25T20:07:20Z, no agent ever registered\n",
+                "    pgb1             OVERDUE  now FENCED CLOSED: why pgb1 is FENCED_CLOSED (reported 3 s ago)\n");
     }
 }

@@ -8,12 +8,15 @@ import static org.pgfence.audit.tracking.Fixtures.T0;
 import static org.pgfence.audit.tracking.Fixtures.ack;
 import static org.pgfence.audit.tracking.Fixtures.good;
 import static org.pgfence.audit.tracking.Fixtures.promotion;
+import static org.pgfence.audit.tracking.Fixtures.reporting;
+import static org.pgfence.audit.tracking.Fixtures.routing;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.pgfence.events.AckStatus;
@@ -24,9 +27,14 @@ class CompletionTrackerTest {
     private final Clock clock = Clock.fixed(T0.plusSeconds(1), ZoneOffset.UTC);
     private final Promotion p = promotion(7, 2, "pgb1", "pgb2", "pgb3");
 
+    /** Judged on acks alone: every host registered, none reporting routing (agents older than routing reports). */
+    private Verdict evaluate(Promotion promotion, List<AckRecord> acks, Instant now) {
+        return tracker.evaluate(promotion, acks, Fixtures.registered(promotion), now);
+    }
+
     @Test
     void completeWhenEveryExpectedHostAckedGoodWithTheLastAckAsCompletionTime() {
-        Verdict v = tracker.evaluate(p, List.of(good(7, "pgb1", 40), good(7, "pgb2", 90),
+        Verdict v = evaluate(p, List.of(good(7, "pgb1", 40), good(7, "pgb2", 90),
                 ack(7L, EVENT, "pgb3", AckStatus.UNCHANGED, 2, 60)), clock.instant());
         assertThat(v.complete()).isTrue();
         assertThat(v.completedAt()).isEqualTo(T0.plusMillis(90));
@@ -38,7 +46,7 @@ class CompletionTrackerTest {
 
     @Test
     void oneMissingHostKeepsItIncompleteAndPendingWithinTheDeadline() {
-        Verdict v = tracker.evaluate(p, List.of(good(7, "pgb1", 40), good(7, "pgb2", 90)), clock.instant());
+        Verdict v = evaluate(p, List.of(good(7, "pgb1", 40), good(7, "pgb2", 90)), clock.instant());
         assertThat(v.complete()).isFalse();
         assertThat(v.completedAt()).isNull();
         assertThat(v.duration()).isNull();
@@ -52,8 +60,8 @@ class CompletionTrackerTest {
         Instant justBefore = T0.plusMillis(4999);
         Instant atDeadline = T0.plusSeconds(5);
         List<AckRecord> acks = List.of(good(7, "pgb1", 40), ack(7L, EVENT, "pgb2", AckStatus.FAILED, null, 50));
-        assertThat(tracker.evaluate(p, acks, justBefore).overdueHosts()).isEmpty();
-        Verdict v = tracker.evaluate(p, acks, atDeadline);
+        assertThat(evaluate(p, acks, justBefore).overdueHosts()).isEmpty();
+        Verdict v = evaluate(p, acks, atDeadline);
         assertThat(v.overdueHosts()).containsExactly("pgb2", "pgb3");
         HostProgress pgb2 = v.hosts().get(1);
         assertThat(pgb2.latestAck().status()).isEqualTo(AckStatus.FAILED);
@@ -65,7 +73,7 @@ class CompletionTrackerTest {
         Promotion one = promotion(7, 2, "pgb1");
         AckRecord first = ack(7L, EVENT, "pgb1", AckStatus.APPLIED, 2, 30);
         AckRecord second = ack(7L, DUPLICATE_EVENT, "pgb1", AckStatus.UNCHANGED, 2, 80);
-        Verdict v = tracker.evaluate(one, List.of(second, first), clock.instant());
+        Verdict v = evaluate(one, List.of(second, first), clock.instant());
         assertThat(v.complete()).isTrue();
         assertThat(v.hosts()).singleElement().satisfies(h -> {
             assertThat(h.goodAck()).isEqualTo(first);
@@ -78,15 +86,15 @@ class CompletionTrackerTest {
     void anAckForALaterPromotionOfTheSameClusterCounts() {
         Promotion one = promotion(7, 2, "pgb1");
         AckRecord later = ack(8L, UUID.randomUUID(), "pgb1", AckStatus.APPLIED, 3, 4000);
-        assertThat(tracker.evaluate(one, List.of(later), clock.instant()).complete()).isTrue();
+        assertThat(evaluate(one, List.of(later), clock.instant()).complete()).isTrue();
     }
 
     @Test
     void aReconcileAckAtOrAboveTheEpochCounts() {
         Promotion one = promotion(7, 2, "pgb1");
-        assertThat(tracker.evaluate(one, List.of(ack(null, null, "pgb1", AckStatus.UNCHANGED, 2, 10)), clock.instant())
+        assertThat(evaluate(one, List.of(ack(null, null, "pgb1", AckStatus.UNCHANGED, 2, 10)), clock.instant())
                 .complete()).isTrue();
-        assertThat(tracker.evaluate(one, List.of(ack(null, null, "pgb1", AckStatus.APPLIED, 1, 10)), clock.instant())
+        assertThat(evaluate(one, List.of(ack(null, null, "pgb1", AckStatus.APPLIED, 1, 10)), clock.instant())
                 .complete()).as("reconcile at a lower epoch").isFalse();
     }
 
@@ -103,14 +111,14 @@ class CompletionTrackerTest {
                 new AckRecord(UUID.randomUUID(), EVENT, 7L, "other", "pgb1", "a", AckStatus.APPLIED,
                         new Epoch(2, SYSTEM), T0, null),
                 good(7, "pgb9", 10));
-        Verdict v = tracker.evaluate(one, acks, T0.plusSeconds(6));
+        Verdict v = evaluate(one, acks, T0.plusSeconds(6));
         assertThat(v.complete()).isFalse();
         assertThat(v.overdueHosts()).containsExactly("pgb1");
     }
 
     @Test
     void aPromotionWithoutExpectedHostsIsNeverComplete() {
-        Verdict v = tracker.evaluate(promotion(7, 2), List.of(good(7, "pgb1", 10)), T0.plusSeconds(60));
+        Verdict v = evaluate(promotion(7, 2), List.of(good(7, "pgb1", 10)), T0.plusSeconds(60));
         assertThat(v.complete()).isFalse();
         assertThat(v.noExpectedHosts()).isTrue();
         assertThat(v.overdueHosts()).isEmpty();
@@ -119,7 +127,7 @@ class CompletionTrackerTest {
     @Test
     void anAckCompletedBeforeOccurredAtGivesZeroNotNegativeDuration() {
         Promotion one = promotion(7, 2, "pgb1");
-        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", -20)), clock.instant());
+        Verdict v = evaluate(one, List.of(good(7, "pgb1", -20)), clock.instant());
         assertThat(v.duration()).isEqualTo(Duration.ZERO);
     }
 
@@ -128,7 +136,7 @@ class CompletionTrackerTest {
         Promotion one = promotion(7, 2, "pgb1");
         AckRecord audit = new AckRecord(UUID.randomUUID(), EVENT, 7L, "lab", "pgb1", AckRecord.AUDIT_AGENT,
                 AckStatus.APPLIED, new Epoch(2, SYSTEM), T0.plusSeconds(7), null);
-        Verdict v = tracker.evaluate(one, List.of(audit), T0.plusSeconds(8));
+        Verdict v = evaluate(one, List.of(audit), T0.plusSeconds(8));
         assertThat(v.complete()).isTrue();
         assertThat(v.hosts().get(0).remediated()).isTrue();
     }
@@ -137,7 +145,116 @@ class CompletionTrackerTest {
     void oldUnlinkedFailuresFromBeforeThePromotionAreNotShownAsItsState() {
         Promotion one = promotion(7, 2, "pgb1");
         AckRecord yesterday = ack(null, null, "pgb1", AckStatus.FAILED, null, -86_400_000L);
-        Verdict v = tracker.evaluate(one, List.of(yesterday), T0.plusSeconds(6));
+        Verdict v = evaluate(one, List.of(yesterday), T0.plusSeconds(6));
         assertThat(v.hosts().get(0).latestAck()).isNull();
+    }
+
+    @Test
+    void aHostWhoseRoutingNoLongerServesAfterItsGoodAckIsRegressedAndBlocksCompletion() {
+        List<AckRecord> acks = List.of(good(7, "pgb1", 40), good(7, "pgb2", 90), good(7, "pgb3", 60));
+        Verdict v = tracker.evaluate(p, acks, reporting(p, routing("pgb2", AckStatus.FAILED, 2, 3000)),
+                T0.plusSeconds(10));
+        assertThat(v.complete()).isFalse();
+        assertThat(v.hosts()).extracting(HostProgress::state)
+                .containsExactly(HostState.ACKED, HostState.REGRESSED, HostState.ACKED);
+        assertThat(v.regressedHosts()).containsExactly("pgb2");
+        assertThat(v.overdueHosts()).as("regressed, not overdue: it acked in time").isEmpty();
+        assertThat(v.holds()).isFalse();
+        HostProgress pgb2 = v.hosts().get(1);
+        assertThat(pgb2.goodAck()).as("the ack that was good is still shown").isNotNull();
+        assertThat(pgb2.routing().routing().status()).isEqualTo(AckStatus.FAILED);
+        assertThat(pgb2.routingOlderThanAck()).isFalse();
+    }
+
+    @Test
+    void routingReportedBeforeTheLastGoodAckIsSupersededByIt() {
+        Promotion one = promotion(7, 2, "pgb1");
+        RoutingRecord before = routing("pgb1", AckStatus.APPLIED, 1, 10); // still on timeline 1, before its ack
+        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)), reporting(one, before), T0.plusSeconds(10));
+        assertThat(v.complete()).isTrue();
+        assertThat(v.hosts()).singleElement().satisfies(h -> {
+            assertThat(h.state()).isEqualTo(HostState.ACKED);
+            assertThat(h.routing()).isEqualTo(before);
+            assertThat(h.routingOlderThanAck()).isTrue();
+        });
+        RoutingRecord failedThenRepaired = routing("pgb1", AckStatus.FAILED, 2, 3000);
+        AckRecord repaired = new AckRecord(UUID.randomUUID(), null, null, "lab", "pgb1", "agent-pgb1",
+                AckStatus.UNCHANGED, new Epoch(2, SYSTEM), T0.plusSeconds(5), null);
+        assertThat(tracker.evaluate(one, List.of(good(7, "pgb1", 40), repaired), reporting(one, failedThenRepaired),
+                T0.plusSeconds(10)).complete()).as("a good ack newer than the failure it reported").isTrue();
+    }
+
+    @Test
+    void theRoutingOfTheTriggerThatAckedIsCurrentNotOlderThanTheAck() {
+        Promotion one = promotion(7, 2, "pgb1");
+        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)),
+                reporting(one, routing("pgb1", AckStatus.APPLIED, 2, 40)), T0.plusSeconds(3));
+        assertThat(v.hosts()).singleElement().satisfies(h -> {
+            assertThat(h.state()).isEqualTo(HostState.ACKED);
+            assertThat(h.routingOlderThanAck()).isFalse();
+        });
+    }
+
+    @Test
+    void routingAtALaterPromotionsTimelineServesThisOne() {
+        Promotion one = promotion(7, 2, "pgb1");
+        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)),
+                reporting(one, routing("pgb1", AckStatus.APPLIED, 3, 60_000)), T0.plusSeconds(70));
+        assertThat(v.complete()).isTrue();
+        assertThat(v.hosts().get(0).state()).isEqualTo(HostState.ACKED);
+        assertThat(tracker.evaluate(one, List.of(good(7, "pgb1", 40)),
+                reporting(one, routing("pgb1", AckStatus.UNCHANGED, 1, 60_000)), T0.plusSeconds(70)).regressedHosts())
+                .as("back on a lower timeline").containsExactly("pgb1");
+    }
+
+    @Test
+    void fencedClosedRoutingAfterAGoodAckRegresses() {
+        Promotion one = promotion(7, 2, "pgb1");
+        Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)),
+                reporting(one, routing("pgb1", AckStatus.FENCED_CLOSED, 3, 60_000)), T0.plusSeconds(70));
+        assertThat(v.complete()).isFalse();
+        assertThat(v.regressedHosts()).containsExactly("pgb1");
+        assertThat(v.hosts().get(0).routing().routing().fencedClosed()).isTrue();
+    }
+
+    @Test
+    void hostsThatReportNoRoutingAreJudgedOnTheirAcksAsBefore() {
+        List<AckRecord> acks = List.of(good(7, "pgb1", 40), good(7, "pgb2", 90),
+                ack(7L, EVENT, "pgb3", AckStatus.UNCHANGED, 2, 60));
+        Verdict v = tracker.evaluate(p, acks, new HostReports("lab", Set.of("pgb1", "pgb2", "pgb3"), List.of()),
+                T0.plusSeconds(10));
+        assertThat(v).isEqualTo(evaluate(p, acks, T0.plusSeconds(10)));
+        assertThat(v.complete()).isTrue();
+        assertThat(v.hosts()).allSatisfy(h -> assertThat(h.routing()).isNull());
+    }
+
+    @Test
+    void aPromotionRecordedCompleteStaysCompleteWhileItsHostsShowWhatTheyRouteNow() {
+        Promotion recorded = new Promotion(7, EVENT, "lab", new Epoch(2, SYSTEM), p.newPrimary(), p.formerPrimary(),
+                p.trigger(), T0, T0, T0.plusMillis(90), List.of("pgb1"));
+        Verdict v = tracker.evaluate(recorded, List.of(good(7, "pgb1", 90)),
+                reporting(recorded, routing("pgb1", AckStatus.FENCED_CLOSED, 2, 60_000)), T0.plusSeconds(70));
+        assertThat(v.complete()).as("it was complete, then").isTrue();
+        assertThat(v.completedAt()).isEqualTo(T0.plusMillis(90));
+        assertThat(v.duration()).isEqualTo(Duration.ofMillis(90));
+        assertThat(v.regressedHosts()).containsExactly("pgb1");
+        assertThat(v.holds()).as("but not now").isFalse();
+    }
+
+    @Test
+    void reportsOfOtherClustersAndUnregisteredHostsAreToldApart() {
+        RoutingRecord other = new RoutingRecord("pgb1", new org.pgfence.events.ClusterRouting("other", null, null, true,
+                AckStatus.FENCED_CLOSED, T0, List.of(), "x"), T0.plusSeconds(1));
+        HostReports reports = HostReports.of("lab", List.of(Fixtures.agent("pgb1", T0, T0, "lab"),
+                Fixtures.agent("pgb2", T0, T0, "other")), List.of(other, routing("pgb2", AckStatus.APPLIED, 2, 0)));
+        assertThat(reports.routingOf("pgb1")).isEmpty();
+        assertThat(reports.routingOf("pgb2")).isPresent();
+        assertThat(reports.registered("pgb1")).isTrue();
+        assertThat(reports.registered("pgb2")).as("registered for another cluster only").isFalse();
+        Verdict v = tracker.evaluate(promotion(7, 2, "pgb9"), List.of(), reports, T0.plusSeconds(6));
+        assertThat(v.hosts()).singleElement().satisfies(h -> {
+            assertThat(h.state()).isEqualTo(HostState.OVERDUE);
+            assertThat(h.neverHeardFrom()).isTrue();
+        });
     }
 }

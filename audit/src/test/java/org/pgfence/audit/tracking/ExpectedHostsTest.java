@@ -8,6 +8,7 @@ import static org.pgfence.audit.tracking.Fixtures.promotion;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExpectedHostsTest {
@@ -59,5 +60,31 @@ class ExpectedHostsTest {
     void aNonPositiveTtlIsRejected() {
         assertThatThrownBy(() -> new ExpectedHosts(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("heartbeatTtl");
+    }
+
+    @Test
+    void inventoryHostsAreExpectedWhetherOrNotAnAgentEverRegistered() {
+        ExpectedHosts withInventory = new ExpectedHosts(Duration.ofSeconds(30),
+                Map.of("lab", List.of("pgb4", "pgb1"), "other", List.of("pgb7")));
+        List<AgentRecord> agents = List.of(agent("pgb1", T0.minusSeconds(600), T0, "lab"),
+                agent("pgb2", T0.minusSeconds(600), T0, "lab"),
+                agent("pgb5", T0.plusSeconds(600), T0.plusSeconds(600), "lab"));
+        assertThat(withInventory.snapshot(agents, "lab", T0))
+                .as("the inventory and the registered agents; pgb5 started long after, and is not in the inventory")
+                .containsExactly("pgb1", "pgb2", "pgb4");
+        assertThat(withInventory.snapshot(List.of(), "lab", T0)).as("no agent registered at all")
+                .containsExactly("pgb1", "pgb4");
+        assertThat(withInventory.snapshot(List.of(), "third", T0)).isEmpty();
+        assertThat(withInventory.inventory("other")).containsExactly("pgb7");
+    }
+
+    @Test
+    void anInventoryConfiguredLaterGrowsAPromotionsHostsAndNeverShrinksThem() {
+        ExpectedHosts withInventory = new ExpectedHosts(Duration.ofSeconds(30), Map.of("lab", List.of("pgb4")));
+        Promotion p = promotion(1, 2, "pgb1", "pgb2");
+        assertThat(withInventory.withInventory(p)).containsExactly("pgb1", "pgb2", "pgb4");
+        Promotion q = p.withExpectedHosts(withInventory.withInventory(p));
+        assertThat(withInventory.withInventory(q)).isSameAs(q.expectedHosts());
+        assertThat(expected.withInventory(p)).as("no inventory").isSameAs(p.expectedHosts());
     }
 }

@@ -2,8 +2,11 @@ package org.pgfence.audit.tracking;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.pgfence.events.AckStatus;
+import org.pgfence.events.ClusterRouting;
+import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FormerPrimary;
 import org.pgfence.events.NodeRef;
@@ -37,6 +40,30 @@ public final class Fixtures {
 
     public static AckRecord good(long promotionId, String host, long afterMs, int timeline) {
         return ack(promotionId, EVENT, host, AckStatus.APPLIED, timeline, afterMs);
+    }
+
+    /** Every expected host of {@code p} has an agent registered; none reports routing (agents older than that). */
+    public static HostReports registered(Promotion p) {
+        return new HostReports(p.cluster(), Set.copyOf(p.expectedHosts()), List.of());
+    }
+
+    /** Every expected host of {@code p} registered, and these routing reports. */
+    public static HostReports reporting(Promotion p, RoutingRecord... routing) {
+        return new HostReports(p.cluster(), Set.copyOf(p.expectedHosts()), List.of(routing));
+    }
+
+    /**
+     * What {@code host} reported it routes for "lab": rw to node2 at {@code timeline} (null: rw not open), after a
+     * trigger of {@code status} {@code atMs} after T0, in a heartbeat a second later.
+     */
+    public static RoutingRecord routing(String host, AckStatus status, Integer timeline, long atMs) {
+        boolean fenced = status == AckStatus.FENCED_CLOSED;
+        Epoch epoch = timeline == null ? null : new Epoch(timeline, SYSTEM);
+        DatabaseTarget rw = fenced ? new DatabaseTarget("appdb-rw", "rw", DatabaseTarget.DISABLED, null)
+                : DatabaseTarget.routed("appdb-rw", "rw", new NodeRef(2, "node2", "127.0.0.12", 5432));
+        ClusterRouting r = new ClusterRouting("lab", status.isGood() && !fenced ? epoch : null, epoch, fenced, status,
+                T0.plusMillis(atMs), List.of(rw), status.isGood() ? null : "why " + host + " is " + status);
+        return new RoutingRecord(host, r, T0.plusMillis(atMs + 1000));
     }
 
     public static AgentRecord agent(String host, Instant startedAt, Instant lastSeen, String... clusters) {

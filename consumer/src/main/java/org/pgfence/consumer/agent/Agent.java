@@ -48,8 +48,8 @@ public final class Agent implements AutoCloseable {
         http = config.http().enabled() ? statusServer(config) : null;
         FloorRebuild floorRebuild = new FloorRebuild(config, () -> new KafkaConsumer<>(floorReaderProperties(config,
                 clientId)), epochs, clock);
-        loop = new AgentLoop(config, consumer, reconciler, publisher, new Heartbeats(config, agentId, version, clock),
-                acks, metrics, clock, floorRebuild);
+        Heartbeats heartbeats = new Heartbeats(config, agentId, version, clock, status);
+        loop = new AgentLoop(config, consumer, reconciler, publisher, heartbeats, acks, metrics, clock, floorRebuild);
     }
 
     private StatusServer statusServer(AgentConfig config) throws IOException {

@@ -139,7 +139,9 @@ public final class Reconciler {
                         result.actions());
             }
             String error = floorError != null ? floorError : plan.fencedClosed() ? plan.rw().reason() : null;
-            return finish(acks.ack(cluster.name(), event, outcome, epoch, plan, result.sha256(),
+            Epoch acked = outcome == AckStatus.FENCED_CLOSED ? ackEpoch(plan, epochs.floor(cluster.name()).orElse(null))
+                    : epoch;
+            return finish(acks.ack(cluster.name(), event, outcome, acked, plan, result.sha256(),
                     Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()), error),
                     receivedAt, plan);
         } catch (ApplyException | IOException | RuntimeException e) {
@@ -149,6 +151,15 @@ public final class Reconciler {
                     Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()),
                     e.getMessage()), receivedAt, plan);
         }
+    }
+
+    /**
+     * The epoch an ack of {@code plan} carries: the epoch rw routes to; fenced closed, the floor the host holds out
+     * for, not the highest timeline it can reach (which may be the old primary's: "FENCED_CLOSED at timeline 1" reads
+     * as if the host were on timeline 1 when it waits for 2). When the floor is unknown, the highest reachable.
+     */
+    static Epoch ackEpoch(ClusterPlan plan, Epoch floor) {
+        return plan.fencedClosed() && floor != null ? floor : plan.rw().epoch();
     }
 
     static boolean stale(Epoch announced, Epoch floor) {

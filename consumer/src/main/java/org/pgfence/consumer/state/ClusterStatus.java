@@ -7,7 +7,7 @@ import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 
-/** What {@code /status} says about one cluster. */
+/** What {@code /status} says about one cluster: the outcome of its last trigger. */
 public record ClusterStatus(String cluster, Epoch epochFloor, List<DatabaseTarget> targets, AckStatus lastStatus,
                             Instant lastAckAt, boolean fencedClosed, String lastError) {
     public ClusterStatus {
@@ -15,12 +15,14 @@ public record ClusterStatus(String cluster, Epoch epochFloor, List<DatabaseTarge
     }
 
     /**
-     * This status as the routing heartbeats and reports carry: after a good trigger that is not fenced, the floor is the
-     * epoch the rw entries route to (a good apply raises the floor to it); otherwise no epoch is claimed.
+     * What this host routes for the cluster, as a heartbeat reports it. rw routes at an epoch only after a good
+     * trigger that left it open: then the floor is the epoch applied (an apply raises the floor to it, and nothing
+     * below the floor is routed). After a failed trigger nothing is known to be routed (the epoch is left out), and
+     * fenced closed routes nothing.
      */
     public ClusterRouting routing() {
-        boolean routed = lastStatus != null && lastStatus.isGood() && !fencedClosed;
-        return new ClusterRouting(cluster, routed ? epochFloor : null, epochFloor, fencedClosed, lastStatus, lastAckAt,
+        boolean open = lastStatus != null && lastStatus.isGood() && !fencedClosed;
+        return new ClusterRouting(cluster, open ? epochFloor : null, epochFloor, fencedClosed, lastStatus, lastAckAt,
                 targets, lastError);
     }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.AgentConfigLoader;
+import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.Decider;
+import org.pgfence.consumer.decision.RwDecision;
 import org.pgfence.consumer.discovery.ClusterDiscovery;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
@@ -123,6 +125,26 @@ class ReconcilerTest {
             assertThat(s.fencedClosed()).isTrue();
             assertThat(s.lastStatus()).isEqualTo(AckStatus.FAILED);
         });
+        assertThat(status.routing()).as("what the next heartbeat reports").singleElement().satisfies(r -> {
+            assertThat(r.cluster()).isEqualTo("main");
+            assertThat(r.epoch()).isNull();
+            assertThat(r.fencedClosed()).isTrue();
+            assertThat(r.status()).isEqualTo(AckStatus.FAILED);
+            assertThat(r.reason()).contains("pgbouncer admin postgres@127.0.0.1:1");
+            assertThat(r.at()).isEqualTo(ack.timings().completedAt());
+        });
+    }
+
+    @Test
+    void aFencedClosedAckCarriesTheFloorItHoldsOutForNotTheHighestReachableTimeline() {
+        Epoch reachable = new Epoch(1, "73");
+        Epoch floor = new Epoch(2, "73");
+        ClusterPlan fenced = new ClusterPlan("main", RwDecision.fenced(reachable,
+                "the highest reachable timeline 1 is below the epoch floor " + floor), List.of(), List.of());
+        assertThat(Reconciler.ackEpoch(fenced, floor)).isEqualTo(floor);
+        assertThat(Reconciler.ackEpoch(fenced, null)).as("floor unknown: what is there").isEqualTo(reachable);
+        ClusterPlan routed = new ClusterPlan("main", RwDecision.routed(AcksTest.NODE2, floor), List.of(), List.of());
+        assertThat(Reconciler.ackEpoch(routed, reachable)).isEqualTo(floor);
     }
 
     @Test

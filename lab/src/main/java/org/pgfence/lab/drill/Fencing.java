@@ -122,6 +122,11 @@ public final class Fencing implements AutoCloseable {
         processes.stop(agentName(pgb));
     }
 
+    /** SIGHUP to the agent of {@code pgb}: it reconciles every cluster now instead of at its next timer. */
+    public void reconcileNow(LabPgbouncer pgb) {
+        processes.hangup(agentName(pgb));
+    }
+
     public static String agentName(LabPgbouncer pgb) {
         return "agent-" + pgb.host();
     }

@@ -53,7 +53,8 @@ final class Invariants {
     }
 
     /**
-     * I3 (the audit's half): after healing, every promotion is complete or names its overdue hosts, none is left
+     * I3 (the audit's half): after healing, every promotion is complete or names the hosts that keep it from
+     * completing (overdue, or regressed: acked, then reported a routing that no longer serves it), none is left
      * silently incomplete.
      */
     static List<String> i3Audit(JsonNode status) {
@@ -61,7 +62,8 @@ final class Invariants {
         for (JsonNode p : status.path("promotions")) {
             boolean namesOverdue = false;
             for (JsonNode h : p.path("hosts")) {
-                namesOverdue |= "OVERDUE".equals(h.path("state").asText());
+                String state = h.path("state").asText();
+                namesOverdue |= "OVERDUE".equals(state) || "REGRESSED".equals(state);
             }
             if (!p.path("complete").asBoolean() && !namesOverdue) {
                 out.add("I3: promotion #" + p.path("id").asLong() + " (timeline " + p.path("epoch").path("timeline")

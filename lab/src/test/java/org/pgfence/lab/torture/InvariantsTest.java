@@ -61,5 +61,8 @@ class InvariantsTest {
                 + " \"complete\": false, \"hosts\": [{\"host\": \"pgb1\", \"state\": \"PENDING\"}]}]}");
         assertThat(Invariants.i3Audit(silent)).singleElement().asString().contains("promotion #8")
                 .contains("neither complete nor names an overdue host");
+        JsonNode regressed = JSON.readTree("{\"promotions\": [{\"id\": 9, \"epoch\": {\"timeline\": 3},"
+                + " \"complete\": false, \"hosts\": [{\"host\": \"pgb1\", \"state\": \"REGRESSED\"}]}]}");
+        assertThat(Invariants.i3Audit(regressed)).as("a regressed host is named too").isEmpty();
     }
 }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,6 +39,7 @@ import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.Fencing;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +59,8 @@ import java.util.concurrent.TimeUnit;
  * re-reading every topic change no row. Then every agent is stopped, node2 crashes and node3's promote_command
  * promotes it: all three hosts are overdue; SSH repairs node1's pgbouncer; a host missing from the auditor's
  * known_hosts and one with a wrong key there are refused once and reported; the agents coming back complete it.
+ * Then a host whose pgbouncer stops is shown REGRESSED, with what its agent reports now, until it serves again; and
+ * an inventory host whose agent never registered is overdue and keeps a promotion incomplete.
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -143,15 +148,23 @@ class AuditFencingIT {
                         .isEqualTo(announcements(2).stream().map(MasterPromoted::eventId).distinct().count()));
         assertThat(store.count("SELECT count(*) FROM overdue")).isZero();
 
-        Fencing.AuditStatus status = fencing.auditStatus("--cluster", CLUSTER);
+        // each agent's next heartbeat (every 2 s) says what its host routes now; until it has come, the one before says
+        // what it routed before its last ack (the duplicate announcements of the promotion are acked too)
+        String node2 = "node2(2)@" + lab.node(2).address() + ":5432";
+        String routesToNode2 = ", now routes appdb-rw -> " + Pattern.quote(node2)
+                + " at timeline 2 \\(reported \\d+ s ago\\)";
+        Pattern hostLine = Pattern.compile("(?m)^    node\\d +ACKED +APPLIED at timeline 2, acked after \\d+ ms"
+                + routesToNode2 + "$");
+        Fencing.AuditStatus status = awaitStatus(CLUSTER, "every host reports it routes to node2 since its last ack",
+                out -> hostLine.matcher(out).results().count() == 3);
         assertThat(status.exitCode()).as(status.out() + status.err()).isZero();
         assertThat(status.out())
                 .contains("promotion #" + id + " cluster " + CLUSTER + " timeline 2 (system ")
                 .contains("  new primary node2(2)@" + lab.node(2).address() + ":5432")
                 .containsPattern("occurred \\S+  COMPLETE in \\d+ ms \\(at \\S+\\)\n")
-                .containsPattern("\n    node1 +ACKED +APPLIED at timeline 2, acked after \\d+ ms\n")
-                .containsPattern("\n    node2 +ACKED +APPLIED at timeline 2, acked after \\d+ ms\n")
-                .containsPattern("\n    node3 +ACKED +APPLIED at timeline 2, acked after \\d+ ms\n")
+                .containsPattern("\n    node1 +ACKED +APPLIED at timeline 2, acked after \\d+ ms" + routesToNode2 + "\n")
+                .containsPattern("\n    node2 +ACKED +APPLIED at timeline 2, acked after \\d+ ms" + routesToNode2 + "\n")
+                .containsPattern("\n    node3 +ACKED +APPLIED at timeline 2, acked after \\d+ ms" + routesToNode2 + "\n")
                 .contains("cluster " + CLUSTER + ": latest promotion #" + id + " (timeline 2) is COMPLETE\n")
                 .endsWith("OK (exit 0)\n")
                 .doesNotContain("remediated", "OVERDUE");
@@ -164,6 +177,11 @@ class AuditFencingIT {
         assertThat(p.get("hosts")).extracting(h -> h.get("host").asText() + " " + h.get("state").asText() + " "
                         + h.get("status").asText() + " " + h.get("remediated").asBoolean())
                 .containsExactly("node1 ACKED APPLIED false", "node2 ACKED APPLIED false", "node3 ACKED APPLIED false");
+        assertThat(p.get("hosts")).allSatisfy(h -> {
+            assertThat(h.get("now").get("serves").asBoolean()).as(h.toString()).isTrue();
+            assertThat(h.get("now").get("epoch").get("timeline").asInt()).isEqualTo(2);
+            assertThat(h.get("agentRegistered").asBoolean()).isTrue();
+        });
 
         Map<String, Double> m = metrics.scrape();
         assertThat(m).containsEntry("pgfence_audit_promotions_total", 1.0)
@@ -278,10 +296,16 @@ class AuditFencingIT {
                 .contains("promotion #" + id + " cluster " + CLUSTER + " timeline 3")
                 .containsPattern("occurred \\S+  INCOMPLETE\n")
                 .containsPattern("\n    node1 +ACKED +APPLIED at timeline 3, acked after \\d+ ms, remediated over SSH,"
-                        + " overdue since \\S+, remediation: (#1 [A-Z_]+ \\(.*\\); )?#\\d APPLIED\n")
+                        + " overdue since \\S+, remediation: (#1 [A-Z_]+ \\(.*\\); )?#\\d APPLIED"
+                        // its agent is down: the last it reported predates the repair, and says so
+                        + ", now routes appdb-rw -> node2\\(2\\)@\\S+ at timeline 2"
+                        + " \\(reported \\d+ s ago, before its last good ack\\)\n")
                 .containsPattern("\n    node2 +OVERDUE +FAILED at timeline \\?, overdue since \\S+, error: host_key_rejected: "
                         + "host key for \\S+ is not in .*, remediation: #1 HOST_KEY_REJECTED \\(host key for ")
                 .containsPattern("\n    node3 +OVERDUE +FAILED at timeline \\?, overdue since \\S+, error: host_key_rejected: ")
+                // what the overdue hosts' pgbouncers still do, as their agents last said: route to the dead node2
+                .containsPattern("\n    node2 +OVERDUE [^\n]*, now routes appdb-rw -> node2\\(2\\)@\\S+ at timeline 2"
+                        + " \\(reported \\d+ s ago\\)\n")
                 .contains("cluster " + CLUSTER + ": latest promotion #" + id + " (timeline 3) is INCOMPLETE\n")
                 .endsWith("NOT OK (exit 1)\n");
         JsonNode hosts = statusJson(1).get("promotions").get(0).get("hosts");
@@ -325,6 +349,104 @@ class AuditFencingIT {
     }
 
     /**
+     * An ack that was once good says nothing of what a host does later (DESIGN rule 10). node2's pgbouncer stops after
+     * the promotion to node3 completed: its agent's next reconcile fails, its next heartbeat says so, and the audit
+     * shows node2 REGRESSED with what it reports now; the promotion stays recorded COMPLETE (it was), but the status
+     * is NOT OK until node2 serves again.
+     */
+    @Test
+    @Order(4)
+    void aHostThatStopsServingACompletePromotionIsShownRegressedWithWhatItReportsNow(Lab lab) throws Exception {
+        Map<String, String> promotion = store.promotions(CLUSTER).get(1);
+        long id = Long.parseLong(promotion.get("id"));
+        assertThat(promotion.get("completed_at")).as("promotion #" + id + " recorded complete").isNotNull();
+        LabNode primary = lab.node(3);
+        String routesToPrimary = "now routes appdb-rw -> node3\\(3\\)@" + primary.address().replace(".", "\\.")
+                + ":5432 at timeline 3 \\(reported \\d+ s ago\\)";
+        LabPgbouncer pgb2 = lab.pgbouncer(2);
+        lab.stopPgbouncer(2);
+        fencing.reconcileNow(pgb2); // its timer (60 s) would come too late for this test
+        step("node2's pgbouncer stopped, its agent told to reconcile");
+        Fencing.AuditStatus regressed = awaitStatus(CLUSTER, "node2 shown regressed",
+                out -> out.contains("    node2            REGRESSED"));
+        step("audit status --cluster " + CLUSTER + ":\n" + regressed.out());
+        assertThat(regressed.exitCode()).as(regressed.out() + regressed.err()).isEqualTo(1);
+        assertThat(regressed.out())
+                .contains("promotion #" + id + " cluster " + CLUSTER + " timeline 3")
+                .containsPattern("occurred \\S+  COMPLETE in \\d+ ms \\(at \\S+\\)\n")
+                .containsPattern("\n    node2 +REGRESSED +(APPLIED|UNCHANGED) at timeline 3, acked after \\d+ ms, [^\n]*"
+                        + "now FAILED: [^\n]*pgbouncer admin [^\n]*\\(reported \\d+ s ago\\)\n")
+                .containsPattern("\n    node3 +ACKED +(APPLIED|UNCHANGED) at timeline 3, acked after \\d+ ms, [^\n]*"
+                        + routesToPrimary + "\n")
+                .contains("cluster " + CLUSTER + ": latest promotion #" + id + " (timeline 3) is COMPLETE;"
+                        + " REGRESSED now: node2\n")
+                .endsWith("NOT OK (exit 1)\n");
+        JsonNode p = statusJson(1).get("promotions").get(0);
+        assertThat(p.get("complete").asBoolean()).as("recorded complete, and it was").isTrue();
+        JsonNode node2 = p.get("hosts").get(1);
+        assertThat(node2.get("state").asText()).isEqualTo("REGRESSED");
+        assertThat(node2.get("now").get("serves").asBoolean()).isFalse();
+        assertThat(node2.get("now").get("status").asText()).isEqualTo("FAILED");
+        assertThat(node2.get("now").get("reportedAt").isNull()).isFalse();
+        assertThat(p.get("hosts").get(2).get("now").get("serves").asBoolean()).isTrue();
+
+        lab.startPgbouncer(2);
+        fencing.reconcileNow(pgb2);
+        step("node2's pgbouncer started again, its agent told to reconcile");
+        Fencing.AuditStatus serves = awaitStatus(CLUSTER, "node2 serves the promotion again",
+                out -> out.endsWith("\nOK (exit 0)\n"));
+        step("node2 serves again");
+        assertThat(serves.exitCode()).isZero();
+        assertThat(serves.out())
+                .containsPattern("\n    node2 +ACKED +(APPLIED|UNCHANGED) at timeline 3, acked after \\d+ ms, [^\n]*"
+                        + routesToPrimary + "\n")
+                .contains("cluster " + CLUSTER + ": latest promotion #" + id + " (timeline 3) is COMPLETE\n")
+                .endsWith("OK (exit 0)\n");
+    }
+
+    /**
+     * The hosts that must answer are a configured inventory plus every registered agent (DESIGN rule 10): a pgbouncer
+     * host whose agent was never installed is named overdue, and blocks completion, instead of being unknown. The
+     * promotion is of a cluster no lab agent serves (announced on the real topic; the lab's own cluster cannot fail
+     * over a third time cheaply), its inventory one host that never ran an agent.
+     */
+    @Test
+    @Order(5)
+    void anInventoryHostWhoseAgentNeverRegisteredIsOverdueAndBlocksCompletion(Lab lab) throws Exception {
+        String cluster = CLUSTER + "-inventory";
+        Map<String, Object> config = auditConfig(fencing);
+        config.put("inventory", Map.of(CLUSTER, List.of("node1", "node2", "node3"), cluster, List.of("pgb-never")));
+        YAML.writeValue(fencing.configs().auditConfig().toFile(), config);
+        fencing.startAuditor(); // stops the running one first
+        step("auditor restarted with an inventory");
+        MasterPromoted promoted = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), cluster,
+                java.time.Instant.now(), "node9", org.pgfence.events.Trigger.STANDBY_PROMOTE, null,
+                new org.pgfence.events.NodeRef(9, "node9", "127.0.0.99", 5432), null,
+                new org.pgfence.events.Epoch(2, "7000000000000000009"));
+        try (KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(
+                fencing.kafka().producer("audit-it-inventory", Duration.ofSeconds(10)))) {
+            producer.send(new ProducerRecord<>(fencing.kafka().topics().promotions(), Topics.promotionKey(cluster),
+                    promoted)).get();
+        }
+        step("a promotion of " + cluster + " announced");
+        Fencing.AuditStatus s = awaitStatus(cluster, "pgb-never marked overdue",
+                out -> out.contains("pgb-never        OVERDUE  overdue since"));
+        step("pgb-never overdue; audit status --cluster " + cluster + ":\n" + s.out());
+        assertThat(s.exitCode()).as(s.out() + s.err()).isEqualTo(1);
+        assertThat(s.out())
+                .containsPattern("occurred \\S+  INCOMPLETE\n")
+                .containsPattern("\n    pgb-never +OVERDUE +overdue since \\S+, no agent ever registered\n")
+                .contains("cluster " + cluster + ": latest promotion #")
+                .endsWith("NOT OK (exit 1)\n");
+        assertThat(store.promotions(cluster)).singleElement().satisfies(row ->
+                assertThat(row).containsEntry("expected", "pgb-never").containsEntry("completed_at", null));
+        assertThat(store.count("SELECT count(*) FROM overdue o JOIN promotion p ON p.id = o.promotion_id"
+                + " WHERE p.cluster = ? AND o.host = 'pgb-never'", cluster)).isEqualTo(1);
+        // the lab's own cluster is unaffected: its inventory names the hosts whose agents registered anyway
+        assertThat(fencing.auditStatus("--cluster", CLUSTER).exitCode()).isZero();
+    }
+
+    /**
      * The agents and repmgr keep running meanwhile, so new records may legitimately add rows (a timer reconcile's
      * ack, a late duplicate announcement linked to the promotion). What redelivery must never do: add a promotion,
      * change or drop a stored row, or store an ack it had already stored a second time.
@@ -336,6 +458,27 @@ class AuditFencingIT {
         assertThat(after.get("ack").stream().map(r -> r.get("ack_id")).toList()).doesNotHaveDuplicates();
         assertThat(after.get("ack").stream().filter(r -> !before.get("ack").contains(r)))
                 .as("rows added while acks were redelivered").noneMatch(r -> redelivered.contains(r.get("ack_id")));
+    }
+
+    /**
+     * Waits up to 30 s for {@code audit status --cluster C}'s text to satisfy {@code condition} and returns that status
+     * (a later one may differ: heartbeats and acks keep coming); else fails showing the last one.
+     */
+    private static Fencing.AuditStatus awaitStatus(String cluster, String what,
+                                                   java.util.function.Predicate<String> condition) {
+        AtomicReference<Fencing.AuditStatus> seen = new AtomicReference<>();
+        try {
+            await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        seen.set(fencing.auditStatus("--cluster", cluster));
+                        return condition.test(seen.get().out());
+                    });
+            return seen.get();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Fencing.AuditStatus s = fencing.auditStatus("--cluster", cluster);
+            throw new AssertionError(what + ": not after 30 s; audit status --cluster " + cluster + " (exit "
+                    + s.exitCode() + "):\n" + s.out() + s.err(), e);
+        }
     }
 
     /** Each remediation attempt of promotion {@code id} as "host OUTCOME", by host and attempt. */
@@ -356,7 +499,9 @@ class AuditFencingIT {
         assertThat(json.get("exitCode").asInt()).isEqualTo(expectedExit);
         assertThat(json.get("cluster").asText()).isEqualTo(CLUSTER);
         assertThat(json.get("clusters")).hasSize(1);
-        assertThat(json.get("clusters").get(0).get("complete").asBoolean()).isEqualTo(expectedExit == 0);
+        JsonNode latest = json.get("clusters").get(0);
+        assertThat(latest.get("complete").asBoolean() && latest.get("regressedHosts").isEmpty())
+                .as(latest.toString()).isEqualTo(expectedExit == 0);
         return json;
     }
 
