@@ -1,15 +1,10 @@
 package org.pgfence.dist;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Runs a command of this host, bounded, with its output (stdout and stderr together) captured. */
 final class Host {
@@ -38,30 +33,8 @@ final class Host {
     }
 
     static Result run(Duration timeout, Path dir, Map<String, String> env, List<String> argv) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("pgfence-dist-it", ".out");
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                return new Result(argv, 124, Files.readString(out, StandardCharsets.UTF_8)
-                        + "\n(timed out after " + timeout.toSeconds() + " s)");
-            }
-            return new Result(argv, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + argv.get(0), e);
-        } finally {
-            if (out != null) {
-                out.toFile().delete();
-            }
-        }
+        org.pgfence.lab.Exec.Result r = org.pgfence.lab.Exec.run(timeout, dir, argv, env);
+        return new Result(r.argv(), r.exitCode(), r.output());
     }
 
     static List<String> argv(Object... parts) {

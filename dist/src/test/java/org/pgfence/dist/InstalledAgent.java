@@ -4,12 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The installed {@code /usr/bin/pgfence agent}, run as the packaged {@code pgfence} user, as its unit would (working
@@ -73,30 +69,7 @@ final class InstalledAgent implements AutoCloseable {
     }
 
     private void stop() {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        if (!awaitGone(tree, 15)) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-            awaitGone(tree, 5);
-        }
-    }
-
-    private static boolean awaitGone(List<ProcessHandle> tree, long seconds) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (ProcessHandle h : tree) {
-            try {
-                h.onExit().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException e) {
-                continue; // gone either way
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        org.pgfence.lab.PgfenceProcesses.stopTree(process);
     }
 
     @Override

@@ -15,11 +15,12 @@ import org.pgfence.process.ExitCode;
 /**
  * Runs one external command with a deadline. Output goes to a file, not a pipe: daemons started by
  * the command (pg_ctl, pgbouncer -d, repmgrd) inherit its descriptors and would keep a pipe open.
+ * Public for the lab's and the release module's tests, which run host commands (dpkg, apt-get, tar) the same way.
  */
-final class Exec {
+public final class Exec {
     static final String POSTGRES = "postgres";
 
-    record Result(List<String> argv, int exitCode, String output) {
+    public record Result(List<String> argv, int exitCode, String output) {
         Result orThrow(String what) {
             if (exitCode != 0) {
                 throw new LabException(ExitCode.ENVIRONMENT, what + " failed (exit " + exitCode + "): "
@@ -41,15 +42,21 @@ final class Exec {
     }
 
     static Result run(Duration timeout, List<String> argv, Map<String, String> env) {
+        return run(timeout, Path.of("/"), argv, env);
+    }
+
+    /** {@code argv} in {@code dir} with {@code env} added; on timeout the whole process tree is killed (exit 124). */
+    public static Result run(Duration timeout, Path dir, List<String> argv, Map<String, String> env) {
         Path out = null;
         try {
             out = Files.createTempFile("pgfence-lab-exec", ".out");
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(new File("/"))
+            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
                 return new Result(argv, 124, Files.readString(out, StandardCharsets.UTF_8)

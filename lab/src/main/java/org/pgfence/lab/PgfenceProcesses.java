@@ -135,9 +135,13 @@ public final class PgfenceProcesses implements AutoCloseable {
      */
     public synchronized void stop(String name) {
         Process p = running.remove(name);
-        if (p == null) {
-            return;
+        if (p != null) {
+            stopTree(p);
         }
+    }
+
+    /** SIGTERM to {@code p} and its descendants, SIGKILL after 15 s; returns once every one of them is gone. */
+    public static void stopTree(Process p) {
         List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
         tree.add(p.toHandle());
         tree.forEach(ProcessHandle::destroy);

@@ -1,15 +1,12 @@
 package org.pgfence.lab.deploy;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the host tools the deployment files are checked with (docker-compose, systemd-analyze, bash), and
@@ -33,29 +30,8 @@ final class HostTools {
     }
 
     static Result run(Duration timeout, Path dir, List<String> argv, Map<String, String> env) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("pgfence-deploy-test", ".out");
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                return new Result(argv, 124, Files.readString(out, StandardCharsets.UTF_8)
-                        + "\n(timed out after " + timeout.toSeconds() + " s)");
-            }
-            return new Result(argv, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + argv.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + argv.get(0), e);
-        } finally {
-            if (out != null) {
-                out.toFile().delete();
-            }
-        }
+        org.pgfence.lab.Exec.Result r = org.pgfence.lab.Exec.run(timeout, dir, argv, env);
+        return new Result(r.argv(), r.exitCode(), r.output());
     }
 
     /** The absolute path of {@code tool}, installing Debian package {@code pkg} first (as root) if it is missing. */
