@@ -172,8 +172,9 @@ final class Observer implements AutoCloseable {
         }
     }
 
+    /** Every promotion of the campaign ({@code audit status} shows the last 10 unless asked; a long run makes more). */
     JsonNode auditStatus() {
-        Fencing.AuditStatus s = fencing.auditStatus("--cluster", Campaign.CLUSTER, "--json");
+        Fencing.AuditStatus s = fencing.auditStatus("--cluster", Campaign.CLUSTER, "--json", "--last", "10000");
         try {
             JsonNode doc = JSON.readTree(s.out());
             return doc == null ? JSON.createObjectNode() : doc;
