@@ -79,7 +79,7 @@ public final class Auditor implements AutoCloseable {
         this.loop = new ConsumerLoop(new KafkaConsumer<String, Decoded>(
                 config.kafka().consumer("pgfence-audit", config.groupId())), config.kafka().topics(), handler,
                 metrics, Duration.ofMillis(500));
-        this.ticker = new CompletionTicker(watchStore, watchQueries, new CompletionTracker(config.deadline()), expected,
+        this.ticker = new CompletionTicker(watchStore, watchQueries, new CompletionTracker(config.deadline(), config.heartbeatTtl()), expected,
                 remediator, metrics, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("audit-ticker"));
     }

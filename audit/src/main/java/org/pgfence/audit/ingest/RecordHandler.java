@@ -97,7 +97,8 @@ public final class RecordHandler {
 
     /**
      * The heartbeat on the broker's clock (unchanged without an append time): started and last seen as the class
-     * comment says, and the moment of each cluster's routing less the agent's clock offset, never after the append.
+     * comment says, and the moments of each cluster's routing (its trigger, and since when it routes so) less the
+     * agent's clock offset, never after the append.
      */
     static AgentHeartbeat onBrokerClock(AgentHeartbeat h, Instant appendedAt, Long offsetMillis) {
         if (appendedAt == null) {
@@ -105,10 +106,8 @@ public final class RecordHandler {
         }
         Duration uptime = Duration.between(h.startedAt(), h.lastSeen());
         Instant started = uptime.isNegative() ? appendedAt : appendedAt.minus(uptime);
-        List<ClusterRouting> routing = h.routing().stream().map(r -> r.at() == null ? r
-                : new ClusterRouting(r.cluster(), r.epoch(), r.floor(), r.fencedClosed(), r.status(),
-                        earliest(offsetMillis == null ? r.at() : r.at().minusMillis(offsetMillis), appendedAt),
-                        r.targets(), r.reason())).toList();
+        List<ClusterRouting> routing = h.routing().stream().map(r -> r.retimed(t ->
+                earliest(offsetMillis == null ? t : t.minusMillis(offsetMillis), appendedAt))).toList();
         return new AgentHeartbeat(h.schemaVersion(), h.host(), h.agentId(), h.clusters(), h.databases(), h.version(),
                 started, appendedAt, routing);
     }

@@ -62,7 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
         AuditConfig cfg = AuditConfig.load(config, env);
         StatusReport report;
         try (StoreSession session = new StoreSession(StoreConnector.defaults(cfg.store()))) {
-            report = new StatusQuery(new AuditQueries(session), new CompletionTracker(cfg.deadline()), clock)
+            report = new StatusQuery(new AuditQueries(session), new CompletionTracker(cfg.deadline(), cfg.heartbeatTtl()), clock)
                     .report(cluster, last);
         } catch (StoreException e) {
             err.println("pgfence: audit store unusable: " + e.getMessage());

@@ -53,7 +53,9 @@ public final class StatusText {
             out.append("COMPLETE in ").append(p.durationMs()).append(" ms (at ").append(p.completedAt()).append(")\n");
         } else {
             out.append("INCOMPLETE").append(p.hosts().isEmpty()
-                    ? " (no expected host: no agent of this cluster registered, none in its inventory)" : "")
+                    ? " (no expected host: no agent of this cluster registered, none in its inventory)"
+                    : p.hosts().stream().allMatch(h -> "ACKED".equals(h.state()))
+                    ? " (every host acked; awaiting each live host's next report that it still serves)" : "")
                     .append('\n');
         }
         for (HostLine h : p.hosts()) {

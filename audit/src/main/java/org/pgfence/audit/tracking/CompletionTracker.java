@@ -19,16 +19,29 @@ import java.util.List;
  * never reports routing (an older agent) is judged on its acks alone. A promotion with no expected host is never
  * complete: nobody was alive to fence it. A promotion recorded complete stays complete (it was, at that moment); its
  * hosts still show what they route now.
+ *
+ * <p>COMPLETE at T is a claim about every host at T (the campaign's I2). An ack says the host routed right when it
+ * acked, not that it still did when the last host acked: one cut off from the new primary a moment later is fenced
+ * closed before the audit hears. So when every host is ACKED, T is the latest of their good acks and of the moments
+ * since which the live ones route as they report ({@link ClusterRouting#since()}), and the promotion completes only
+ * once every live host (a routing report within {@code heartbeatTtl}) has reported at or after T that it serves the
+ * promotion, routing so since T or before. A host whose agent is silent longer than that is judged on its acks (its
+ * pgbouncer keeps what it last routed), and one that reports no routing (an older agent) too.
  */
 public final class CompletionTracker {
     private static final Comparator<AckRecord> BY_COMPLETION = Comparator.comparing(AckRecord::completedAt);
     private final Duration deadline;
+    private final Duration heartbeatTtl;
 
-    public CompletionTracker(Duration deadline) {
+    public CompletionTracker(Duration deadline, Duration heartbeatTtl) {
         if (deadline == null || deadline.isNegative()) {
             throw new IllegalArgumentException("deadline must be >= 0, was " + deadline);
         }
+        if (heartbeatTtl == null || heartbeatTtl.isNegative() || heartbeatTtl.isZero()) {
+            throw new IllegalArgumentException("heartbeatTtl must be > 0, was " + heartbeatTtl);
+        }
         this.deadline = deadline;
+        this.heartbeatTtl = heartbeatTtl;
     }
 
     public Verdict evaluate(Promotion promotion, Collection<AckRecord> acks, HostReports reports, Instant now) {
@@ -42,9 +55,10 @@ public final class CompletionTracker {
                 last = p.goodAck().completedAt();
             }
         }
-        boolean complete = promotion.isComplete()
-                || !hosts.isEmpty() && hosts.stream().allMatch(h -> h.state() == HostState.ACKED);
-        Instant completedAt = promotion.isComplete() ? promotion.completedAt() : complete ? last : null;
+        boolean acked = !hosts.isEmpty() && hosts.stream().allMatch(h -> h.state() == HostState.ACKED);
+        Instant at = acked ? confirmedAt(promotion, hosts, last, now) : null;
+        boolean complete = promotion.isComplete() || at != null;
+        Instant completedAt = promotion.isComplete() ? promotion.completedAt() : at;
         Duration duration = complete ? nonNegative(Duration.between(promotion.occurredAt(), completedAt)) : null;
         return new Verdict(promotion, complete, completedAt, duration, hosts);
     }
@@ -77,6 +91,31 @@ public final class CompletionTracker {
         }
         return new HostProgress(host, late ? HostState.OVERDUE : HostState.PENDING, null, latest, null, routing, false,
                 registered);
+    }
+
+    /**
+     * The moment every host routed the promotion, as the class comment says, or null while a live host has not yet
+     * reported at or after it that it still does.
+     */
+    private Instant confirmedAt(Promotion promotion, List<HostProgress> hosts, Instant lastAck, Instant now) {
+        Instant t = lastAck;
+        List<RoutingRecord> live = new ArrayList<>();
+        for (HostProgress h : hosts) {
+            RoutingRecord r = h.routing();
+            if (r != null && !r.reportedAt().isBefore(now.minus(heartbeatTtl))) {
+                live.add(r);
+                if (r.routing().since() != null && r.routing().since().isAfter(t)) {
+                    t = r.routing().since();
+                }
+            }
+        }
+        for (RoutingRecord r : live) {
+            boolean since = r.routing().since() == null || !r.routing().since().isAfter(t);
+            if (r.reportedAt().isBefore(t) || !since || !r.routing().serves(promotion.epoch())) {
+                return null;
+            }
+        }
+        return t;
     }
 
     /** An ack that answers this promotion, or that reports on the same system at or above its epoch. */

@@ -25,7 +25,7 @@ import org.pgfence.events.EventJson;
 import org.pgfence.process.ExitCode;
 
 class StatusRenderingTest {
-    private final CompletionTracker tracker = new CompletionTracker(Duration.ofSeconds(5));
+    private final CompletionTracker tracker = new CompletionTracker(Duration.ofSeconds(5), Duration.ofSeconds(30));
 
     private Verdict complete() {
         Promotion p = promotion(7, 2, "pgb1", "pgb2");

@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.DatabaseTarget;
+import org.pgfence.events.ClusterRouting;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -23,7 +26,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
 
 class CompletionTrackerTest {
-    private final CompletionTracker tracker = new CompletionTracker(Duration.ofSeconds(5));
+    private final CompletionTracker tracker = new CompletionTracker(Duration.ofSeconds(5), Duration.ofSeconds(30));
     private final Clock clock = Clock.fixed(T0.plusSeconds(1), ZoneOffset.UTC);
     private final Promotion p = promotion(7, 2, "pgb1", "pgb2", "pgb3");
 
@@ -171,7 +174,9 @@ class CompletionTrackerTest {
         Promotion one = promotion(7, 2, "pgb1");
         RoutingRecord before = routing("pgb1", AckStatus.APPLIED, 1, 10); // still on timeline 1, before its ack
         Verdict v = tracker.evaluate(one, List.of(good(7, "pgb1", 40)), reporting(one, before), T0.plusSeconds(10));
-        assertThat(v.complete()).isTrue();
+        assertThat(v.complete()).as("its live agent has not yet reported that it still serves").isFalse();
+        Verdict silent = tracker.evaluate(one, List.of(good(7, "pgb1", 40)), reporting(one, before), T0.plusSeconds(40));
+        assertThat(silent.complete()).as("silent beyond heartbeatTtl: judged on its ack").isTrue();
         assertThat(v.hosts()).singleElement().satisfies(h -> {
             assertThat(h.state()).isEqualTo(HostState.ACKED);
             assertThat(h.routing()).isEqualTo(before);
@@ -181,7 +186,47 @@ class CompletionTrackerTest {
         AckRecord repaired = new AckRecord(UUID.randomUUID(), null, null, "lab", "pgb1", "agent-pgb1",
                 AckStatus.UNCHANGED, new Epoch(2, SYSTEM), T0.plusSeconds(5), null);
         assertThat(tracker.evaluate(one, List.of(good(7, "pgb1", 40), repaired), reporting(one, failedThenRepaired),
-                T0.plusSeconds(10)).complete()).as("a good ack newer than the failure it reported").isTrue();
+                T0.plusSeconds(10)).hosts().get(0).state()).as("a good ack newer than the failure it reported")
+                .isEqualTo(HostState.ACKED);
+        assertThat(tracker.evaluate(one, List.of(good(7, "pgb1", 40), repaired), reporting(one, failedThenRepaired),
+                T0.plusSeconds(40)).complete()).isTrue();
+    }
+
+    /** A report of {@code host} at {@code reportedMs} that it serves timeline 2, routing so since {@code sinceMs}. */
+    private static RoutingRecord serving(String host, long sinceMs, long reportedMs) {
+        ClusterRouting r = new ClusterRouting("lab", new Epoch(2, SYSTEM), new Epoch(2, SYSTEM), false,
+                AckStatus.UNCHANGED, T0.plusMillis(reportedMs - 1), List.of(DatabaseTarget.routed("appdb-rw", "rw",
+                new NodeRef(2, "node2", "127.0.0.12", 5432))), null, T0.plusMillis(sinceMs));
+        return new RoutingRecord(host, r, T0.plusMillis(reportedMs));
+    }
+
+    @Test
+    void completeAtTOnlyOnceEveryLiveHostReportedAtOrAfterTThatItStillServesSinceBeforeT() {
+        Promotion two = promotion(7, 2, "pgb1", "pgb2");
+        List<AckRecord> acks = List.of(good(7, "pgb1", 40), good(7, "pgb2", 90));
+        Instant now = T0.plusSeconds(3);
+        assertThat(tracker.evaluate(two, acks, reporting(two, serving("pgb1", 30, 60), serving("pgb2", 85, 100)), now)
+                .complete()).as("pgb1 last said so at 60 ms, before the last ack (90 ms)").isFalse();
+        Verdict v = tracker.evaluate(two, acks, reporting(two, serving("pgb1", 30, 120), serving("pgb2", 85, 100)), now);
+        assertThat(v.complete()).isTrue();
+        assertThat(v.completedAt()).isEqualTo(T0.plusMillis(90));
+
+        Verdict reopened = tracker.evaluate(two, acks, reporting(two, serving("pgb1", 130, 150),
+                serving("pgb2", 85, 100)), now);
+        assertThat(reopened.complete()).as("pgb1 routes so only since 130 ms; pgb2 said so last at 100").isFalse();
+        Verdict later = tracker.evaluate(two, acks, reporting(two, serving("pgb1", 130, 150), serving("pgb2", 85, 140)),
+                now);
+        assertThat(later.completedAt()).as("the moment both routed").isEqualTo(T0.plusMillis(130));
+    }
+
+    @Test
+    void aHostFencedClosedAMomentAfterItsAckKeepsThePromotionFromCompletingAtTheLastAck() {
+        Promotion two = promotion(7, 2, "pgb1", "pgb2");
+        List<AckRecord> acks = List.of(good(7, "pgb1", 40), good(7, "pgb2", 90));
+        RoutingRecord cut = routing("pgb1", AckStatus.FENCED_CLOSED, 2, 80); // reported at 1080 ms
+        Verdict v = tracker.evaluate(two, acks, reporting(two, cut, serving("pgb2", 85, 1100)), T0.plusSeconds(3));
+        assertThat(v.complete()).isFalse();
+        assertThat(v.regressedHosts()).containsExactly("pgb1");
     }
 
     @Test

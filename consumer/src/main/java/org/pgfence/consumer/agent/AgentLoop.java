@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's one loop; its thread owns the Kafka consumer. It starts by raising the epoch floor from the
- * promotions topic (again each round while the floor is unknown). Each round: heartbeat if due, reconcile the
+ * promotions topic (again each round while the floor is unknown). A trigger that changed what the host routes, and
+ * every event's ack, make the next heartbeat due at once. Each round: heartbeat if due, reconcile the
  * clusters that are due (on start, every reconcileInterval, fenced-closed ones with backoff), then poll
  * promotions and handle each record in its own try/catch: ack published first, offset committed after.
  * An ack Kafka does not take leaves the record uncommitted: the partition is rewound and paused with
@@ -150,6 +151,9 @@ public final class AgentLoop implements Runnable {
             if (running.get() && schedule.isDue(cluster)) {
                 FencingAck ack = reconciler.reconcile(cluster, clock.instant());
                 schedule.reconciled(cluster, reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED);
+                if (ack.status() != AckStatus.UNCHANGED) {
+                    schedule.heartbeatSoon(); // the routing reported changed (or failed): say so now
+                }
                 try (Mdc mdc = Mdc.of(cluster, null, config.host())) {
                     bestEffort.publish(ack, "reconcile ack");
                 }
@@ -207,6 +211,7 @@ public final class AgentLoop implements Runnable {
         Instant received = clock.instant();
         FencingAck ack = reconciler.onEvent(event, received);
         schedule.reconciled(event.cluster(), reconciler.fencedClosed(event.cluster()));
+        schedule.heartbeatSoon(); // the auditor completes a promotion on each host's report after its ack
         try (Mdc mdc = Mdc.of(event.cluster(), event.eventId(), config.host())) {
             publisher.publish(ack);
             publishBackoff.reset();

@@ -50,6 +50,11 @@ final class Schedule {
         return !clock.instant().isBefore(heartbeatDue);
     }
 
+    /** The next round heartbeats: what the host routes changed, and the auditor confirms a completion on it. */
+    void heartbeatSoon() {
+        heartbeatDue = clock.instant();
+    }
+
     void heartbeatSent() {
         heartbeatDue = clock.instant().plus(heartbeat);
     }

@@ -78,6 +78,22 @@ class StatusBoardTest {
     }
 
     @Test
+    void aRoutingKeepsTheMomentItBeganWhileTriggersFindItUnchanged() {
+        board.put(new ClusterStatus("main", E2, ROUTED, AckStatus.APPLIED, AT, false, null));
+        board.put(new ClusterStatus("main", E2, ROUTED, AckStatus.UNCHANGED, AT.plusSeconds(2), false, null));
+        assertThat(board.routing().get(0).since()).as("unchanged since the apply").isEqualTo(AT);
+        assertThat(board.routing().get(0).at()).isEqualTo(AT.plusSeconds(2));
+        board.put(new ClusterStatus("main", E3, CLOSED, AckStatus.FENCED_CLOSED, AT.plusSeconds(4), true, "cut off"));
+        assertThat(board.routing().get(0).since()).isEqualTo(AT.plusSeconds(4));
+        board.put(new ClusterStatus("main", E3, CLOSED, AckStatus.FENCED_CLOSED, AT.plusSeconds(6), true, "cut off"));
+        assertThat(board.routing().get(0).since()).isEqualTo(AT.plusSeconds(4));
+        board.put(new ClusterStatus("main", E2, ROUTED, AckStatus.FAILED, AT.plusSeconds(8), false, "RELOAD failed"));
+        assertThat(board.routing().get(0).since()).as("a failed trigger is another state").isEqualTo(AT.plusSeconds(8));
+        board.put(new ClusterStatus("main", E2, ROUTED, AckStatus.REJECTED_STALE, AT.plusSeconds(9), false, null));
+        assertThat(board.routing().get(0).since()).isEqualTo(AT.plusSeconds(8));
+    }
+
+    @Test
     void nothingIsReportedForAClusterNotReconciledYet() {
         assertThat(board.routing()).isEmpty();
     }
