@@ -26,7 +26,8 @@ import java.util.List;
  * since which the live ones route as they report ({@link ClusterRouting#since()}), and the promotion completes only
  * once every live host (a routing report within {@code heartbeatTtl}) has reported at or after T that it serves the
  * promotion, routing so since T or before. A host whose agent is silent longer than that is judged on its acks (its
- * pgbouncer keeps what it last routed), and one that reports no routing (an older agent) too.
+ * pgbouncer keeps what it last routed), and so are one repaired over SSH after its last report (its agent is down)
+ * and one that reports no routing (an older agent).
  */
 public final class CompletionTracker {
     private static final Comparator<AckRecord> BY_COMPLETION = Comparator.comparing(AckRecord::completedAt);
@@ -102,7 +103,9 @@ public final class CompletionTracker {
         List<RoutingRecord> live = new ArrayList<>();
         for (HostProgress h : hosts) {
             RoutingRecord r = h.routing();
-            if (r != null && !r.reportedAt().isBefore(now.minus(heartbeatTtl))) {
+            boolean repairedSince = h.goodAck() != null && h.goodAck().fromRemediation() && r != null
+                    && r.reportedAt().isBefore(h.goodAck().completedAt()); // repaired over SSH: its agent is not running
+            if (r != null && !repairedSince && !r.reportedAt().isBefore(now.minus(heartbeatTtl))) {
                 live.add(r);
                 if (r.routing().since() != null && r.routing().since().isAfter(t)) {
                     t = r.routing().since();

@@ -220,6 +220,17 @@ class CompletionTrackerTest {
     }
 
     @Test
+    void aHostRepairedOverSshAfterItsAgentsLastReportIsJudgedOnTheRepair() {
+        Promotion one = promotion(7, 2, "pgb1");
+        AckRecord repair = new AckRecord(UUID.randomUUID(), EVENT, 7L, "lab", "pgb1", AckRecord.AUDIT_AGENT,
+                AckStatus.APPLIED, new Epoch(2, SYSTEM), T0.plusSeconds(8), null);
+        RoutingRecord lastWords = routing("pgb1", AckStatus.APPLIED, 1, 10); // its agent, stopped before the failover
+        Verdict v = tracker.evaluate(one, List.of(repair), reporting(one, lastWords), T0.plusSeconds(10));
+        assertThat(v.complete()).as("no report will come from a stopped agent").isTrue();
+        assertThat(v.completedAt()).isEqualTo(T0.plusSeconds(8));
+    }
+
+    @Test
     void aHostFencedClosedAMomentAfterItsAckKeepsThePromotionFromCompletingAtTheLastAck() {
         Promotion two = promotion(7, 2, "pgb1", "pgb2");
         List<AckRecord> acks = List.of(good(7, "pgb1", 40), good(7, "pgb2", 90));
