@@ -31,7 +31,7 @@ import org.pgfence.audit.tracking.ExpectedHosts;
 import org.pgfence.audit.watch.CompletionTicker;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
-import org.pgfence.events.kafka.EventPublisher;
+import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -24,7 +24,7 @@ class LayeringTest {
     void theConsumerNeverImportsOtherDeployablesOrTheLab() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("org.pgfence.producer..", "org.pgfence.audit..",
                 "org.pgfence.lab..", "org.pgfence.cli..")
-                .because("producer, consumer and audit are separate deployables; share only through events")
+                .because("producer, consumer and audit are separate deployables; share only through events and runtime")
                 .check(CONSUMER);
     }
 

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.pgfence.process.ExitCode;
 
-/** One pgbouncer 1.18 per host, configured as repmgr's fencing recipe expects (facts/lab.md §3). */
+/** One pgbouncer 1.18 per host, configured as repmgr's fencing recipe expects. */
 final class PgbouncerFleet {
     private final LabLayout layout;
 

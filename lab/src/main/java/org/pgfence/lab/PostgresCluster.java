@@ -11,7 +11,7 @@ import java.util.List;
 import org.pgfence.process.ExitCode;
 import org.pgfence.producer.repmgr.RepmgrEvent;
 
-/** The lab's PostgreSQL 15 nodes under repmgr 5 and repmgrd, following facts/lab.md §2-§3. */
+/** The lab's PostgreSQL 15 nodes under repmgr 5 and repmgrd, set up as repmgr's documentation does. */
 final class PostgresCluster {
     private static final Duration PG_CTL = Duration.ofSeconds(90);
 

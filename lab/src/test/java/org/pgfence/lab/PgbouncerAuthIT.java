@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
@@ -25,14 +26,13 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pgfence.consumer.config.PgbouncerConfig;
-import org.pgfence.consumer.internal.Failures;
 import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
 import org.pgfence.consumer.pgbouncer.PoolerDatabase;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
+import org.pgfence.runtime.Failure;
 
 /**
  * The agent's admin client against a real pgbouncer 1.18 that asks for a password: {@code auth_type} md5 and
@@ -83,7 +83,7 @@ class PgbouncerAuthIT {
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
                         .hasMessageContaining("pgbouncer refused the login of 'admin'")
                         .hasMessageContaining("authentication failed")
-                        .satisfies(e -> assertThat(Failures.retriable(e)).as("a wrong password is not retried")
+                        .satisfies(e -> assertThat(Failure.retriable(e)).as("a wrong password is not retried")
                                 .isFalse());
             }
             try (PgbouncerAdmin admin = admin(host, null)) {
@@ -116,7 +116,7 @@ class PgbouncerAuthIT {
             assertThatThrownBy(admin::showDatabases).isInstanceOf(SQLException.class)
                     .hasMessageContaining("pgbouncer refused the login of '" + me + "': ERROR: login rejected")
                     .hasMessageContaining("auth_hba_file")
-                    .satisfies(e -> assertThat(Failures.retriable(e)).as("an hba refusal is not retried").isFalse());
+                    .satisfies(e -> assertThat(Failure.retriable(e)).as("an hba refusal is not retried").isFalse());
         }
     }
 
@@ -132,7 +132,7 @@ class PgbouncerAuthIT {
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
                         .hasMessageContaining("refused the login of 'pgfence': ERROR: not allowed (SQLSTATE 08P01)")
                         .hasMessageContaining("admin_users")
-                        .satisfies(e -> assertThat(Failures.retriable(e)).as(host + " not retried").isFalse());
+                        .satisfies(e -> assertThat(Failure.retriable(e)).as(host + " not retried").isFalse());
             }
         }
     }

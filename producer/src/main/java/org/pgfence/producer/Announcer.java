@@ -9,6 +9,7 @@ import org.pgfence.producer.postgres.PrimaryVerifier;
 import org.pgfence.producer.postgres.VerificationException;
 import org.pgfence.producer.spool.FlushResult;
 import org.pgfence.producer.spool.Spool;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

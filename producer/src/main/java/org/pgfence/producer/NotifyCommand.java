@@ -10,6 +10,7 @@ import org.pgfence.events.Trigger;
 import org.pgfence.process.ExitCode;
 import org.pgfence.producer.repmgr.PlaceholderException;
 import org.pgfence.producer.repmgr.RepmgrEvent;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

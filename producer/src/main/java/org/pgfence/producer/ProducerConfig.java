@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.libpq.Conninfo;
 import org.pgfence.libpq.ConninfoException;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 import org.pgfence.producer.repmgr.RepmgrConf;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
  * The one configuration of {@code pgfence promote}, {@code notify} and {@code spool flush}; validated

@@ -6,6 +6,7 @@ import org.pgfence.producer.kafka.KafkaPublishers;
 import org.pgfence.producer.postgres.LocalNode;
 import org.pgfence.producer.postgres.PrimaryVerifier;
 import org.pgfence.producer.spool.Spool;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.MDC;
 
 /** Wires one run of a producer command from its config: constructors only, nothing started. */

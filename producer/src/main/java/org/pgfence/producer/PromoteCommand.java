@@ -2,8 +2,8 @@ package org.pgfence.producer;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.pgfence.events.Trigger;
 import org.pgfence.process.ConfigException;
 import org.pgfence.producer.promotion.PromotionRunner;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

@@ -11,6 +11,7 @@ import org.pgfence.producer.kafka.Publishers;
 import org.pgfence.producer.spool.FlushResult;
 import org.pgfence.producer.spool.Spool;
 import org.pgfence.producer.spool.SpoolFlusher;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.pgfence.process.ExitCode;
 import org.pgfence.producer.spool.FlushResult;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

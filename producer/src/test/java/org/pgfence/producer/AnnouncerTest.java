@@ -16,6 +16,7 @@ import org.pgfence.events.Trigger;
 import org.pgfence.producer.postgres.LocalPrimary;
 import org.pgfence.producer.postgres.PrimaryVerifier;
 import org.pgfence.producer.spool.Spool;
+import org.pgfence.runtime.Deadline;
 
 /** The pipeline with a probe standing in for PostgreSQL (the lab ITs use a real one) and a real Kafka client. */
 class AnnouncerTest {

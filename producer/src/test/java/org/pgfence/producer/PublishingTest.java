@@ -13,6 +13,7 @@ import org.pgfence.events.testing.MutableClock;
 import org.pgfence.producer.kafka.Publisher;
 import org.pgfence.producer.spool.FlushResult;
 import org.pgfence.producer.spool.Spool;
+import org.pgfence.runtime.Deadline;
 
 class PublishingTest {
     @TempDir

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
  * The one configuration of {@code pgfence audit} and {@code pgfence audit status}, validated at load

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /** Builds an {@link AuditConfig} from a {@link ConfigReader}, collecting every problem. */
 public final class AuditConfigReader {

@@ -21,7 +21,7 @@ import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.AckTimings;
 import org.pgfence.events.FencingAck;
-import org.pgfence.events.kafka.EventPublisher;
+import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

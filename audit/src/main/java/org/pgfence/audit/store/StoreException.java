@@ -1,10 +1,11 @@
 package org.pgfence.audit.store;
 
 import java.sql.SQLException;
+import org.pgfence.runtime.Failure;
 
 /**
- * A failure talking to the audit store, classified once: {@link Kind#UNAVAILABLE} (connection, SQLState 08xxx,
- * missing database: retry later), {@link Kind#AUTH} (SQLState 28xxx: never retried), {@link Kind#OTHER}.
+ * A failure talking to the audit store, classified once: {@link Kind#UNAVAILABLE} (what {@link Failure} retries,
+ * and a missing database: retry later), {@link Kind#AUTH} (SQLState 28xxx: never retried), {@link Kind#OTHER}.
  */
 public final class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -28,11 +29,15 @@ public final class StoreException extends RuntimeException {
         return new StoreException(what + ": " + e.getMessage() + " (SQLState " + e.getSQLState() + ")", kind, e);
     }
 
+    /**
+     * By the one SQLState table ({@link Failure#sqlState}), with one addition for the auditor's own store: a missing
+     * database (3D000) is waited for, since the auditor is a daemon that may start before its store is created.
+     */
     static Kind classify(String sqlState) {
         if (sqlState == null) {
             return Kind.UNAVAILABLE;   // pgjdbc reports I/O failures without a state
         }
-        if (sqlState.startsWith("08") || sqlState.equals("3D000") || sqlState.startsWith("57P")) {
+        if (Failure.sqlState(sqlState) == Failure.RETRIABLE || sqlState.equals("3D000")) {
             return Kind.UNAVAILABLE;
         }
         if (sqlState.startsWith("28")) {

@@ -13,8 +13,8 @@ import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
-import org.pgfence.events.kafka.EventPublisher;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -23,7 +23,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
-import org.pgfence.events.kafka.EventPublisher;
+import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pgfence.events.kafka.KafkaSettings;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
  * The whole, validated configuration of one {@code pgfence agent} (or {@code pgfence render}) process.

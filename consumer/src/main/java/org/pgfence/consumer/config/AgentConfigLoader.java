@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.pgfence.consumer.internal.SimpleQueryClient;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /** Builds {@link AgentConfig} from a {@link ConfigReader}, collecting every problem. */
 public final class AgentConfigLoader {

@@ -4,12 +4,11 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import org.pgfence.runtime.Failure;
 
-/** Named, bounded Resilience4j retries, one instance per backend, fed by {@link Failures#retriable}. */
+/** Named, bounded Resilience4j retries, one instance per backend, fed by {@link Failure#retriable}. */
 public final class Retries {
     public static final String PGBOUNCER_ADMIN = "pgbouncer-admin";
-    public static final String DISCOVERY = "cluster-discovery";
-    public static final String KAFKA_ACKS = "kafka-acks";
 
     private Retries() {
     }
@@ -22,7 +21,7 @@ public final class Retries {
         RetryConfig config = RetryConfig.custom()
                 .maxAttempts(attempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(first, 2.0, 0.2, cap))
-                .retryOnException(Failures::retriable)
+                .retryOnException(Failure::retriable)
                 .failAfterMaxAttempts(true)
                 .build();
         return Retry.of(name, config);

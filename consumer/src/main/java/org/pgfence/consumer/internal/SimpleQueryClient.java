@@ -31,7 +31,7 @@ import java.util.Optional;
  * any server older than 12, and pgbouncer reports its own version (1.18.0/bouncer), so the admin console
  * answers "SET failed" and the connection dies. Over TCP or a Unix-domain socket ({@link UnixSocket}). Auth: trust,
  * cleartext, md5 and SCRAM-SHA-256 ({@link ScramSha256}), and peer over the socket. Every read is bounded by the
- * timeout. I/O failures surface as SQLState 08006 so {@link Failures} retries them; a refused password does not.
+ * timeout. I/O failures surface as SQLState 08006 so {@link org.pgfence.runtime.Failure} retries them; a refused password does not.
  */
 public final class SimpleQueryClient implements AutoCloseable {
     /** The pgbouncer {@code auth_type}s this client logs in with; also hba with these, or with peer over the socket. */

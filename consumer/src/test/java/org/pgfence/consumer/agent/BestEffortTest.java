@@ -11,9 +11,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.PgfenceEvent;
-import org.pgfence.events.kafka.EventPublisher;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.events.testing.MutableClock;
+import org.pgfence.runtime.kafka.EventPublisher;
 
 class BestEffortTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T20:00:00Z"));

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgfence.runtime.Failure;
 
 class SimpleQueryClientTest {
 
@@ -28,7 +29,7 @@ class SimpleQueryClientTest {
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("08006");
                     assertThat(e.getMessage()).contains("127.0.0.1:1");
-                    assertThat(Failures.retriable(e)).isTrue();
+                    assertThat(Failure.retriable(e)).isTrue();
                 });
     }
 
@@ -39,7 +40,7 @@ class SimpleQueryClientTest {
                 .isInstanceOfSatisfying(SQLException.class, e -> {
                     assertThat(e.getSQLState()).isEqualTo("08006");
                     assertThat(e.getMessage()).contains("cannot connect to " + dir.resolve(".s.PGSQL.6432"));
-                    assertThat(Failures.retriable(e)).isTrue();
+                    assertThat(Failure.retriable(e)).isTrue();
                 });
     }
 

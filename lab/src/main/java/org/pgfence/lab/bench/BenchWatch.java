@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.lab.drill.EventWatch;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
  * The benchmark's view of the promotions and acks topics, over the drill's {@link EventWatch}: besides the time

@@ -8,15 +8,15 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
-import org.pgfence.events.kafka.KafkaSettings;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
  * Watches every pgfence topic of an installation from the drill's own JVM, recording each event with the

@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.pgfence.cli.Main;
-import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.events.kafka.TopicInstaller;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabException;
@@ -19,6 +17,8 @@ import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.PgbouncerAdmin;
 import org.pgfence.lab.PgfenceProcesses;
 import org.pgfence.process.ExitCode;
+import org.pgfence.runtime.kafka.KafkaSettings;
+import org.pgfence.runtime.kafka.TopicInstaller;
 
 /**
  * pgfence running on a lab: repmgrd wired to {@code pgfence promote}/{@code notify}, an agent per pgbouncer

@@ -6,7 +6,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.Failure;
 
 /**
  * Resilience4j {@link Retry}s bounded by a {@link Deadline} instead of an attempt count: capped

@@ -9,9 +9,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.events.kafka.Topics;
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
  * Publishes to {@code <prefix>.promotions}, key = cluster, with the {@link KafkaSettings} producer

@@ -3,8 +3,8 @@ package org.pgfence.producer.kafka;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.pgfence.events.PgfenceEvent;
-import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.kafka.KafkaSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package org.pgfence.producer.kafka;
 
 import java.util.UUID;
-import org.pgfence.producer.failure.Failure;
+import org.pgfence.runtime.Failure;
 
 /** An event the broker did not ack; {@link #failure()} says whether trying later may help. */
 public final class PublishException extends Exception {

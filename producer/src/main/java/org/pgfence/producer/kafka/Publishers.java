@@ -1,6 +1,7 @@
 package org.pgfence.producer.kafka;
 
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
+
 
 /** Opens a {@link Publisher} for one flush session; may get ready ahead of need. */
 @FunctionalInterface

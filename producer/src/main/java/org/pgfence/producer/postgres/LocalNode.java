@@ -13,7 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.pgfence.events.Epoch;
 import org.pgfence.libpq.Conninfo;
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package org.pgfence.producer.postgres;
 
 import java.sql.SQLException;
 import java.util.Optional;
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
 
 /** One look at the local node: empty while it is in recovery. {@link LocalNode} asks PostgreSQL. */
 @FunctionalInterface

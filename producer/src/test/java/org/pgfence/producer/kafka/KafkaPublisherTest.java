@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.pgfence.events.kafka.KafkaSettings;
 import org.pgfence.events.kafka.Topics;
-import org.pgfence.producer.Deadline;
 import org.pgfence.producer.Events;
-import org.pgfence.producer.failure.Failure;
+import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.Failure;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /** Against an unreachable broker (127.0.0.1:1); delivery to a real broker is covered by the lab ITs. */
 class KafkaPublisherTest {

@@ -10,8 +10,8 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.pgfence.events.testing.MutableClock;
 import org.pgfence.libpq.Conninfo;
-import org.pgfence.producer.Deadline;
-import org.pgfence.producer.failure.Failure;
+import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.Failure;
 
 class LocalNodeTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T20:00:00Z"));

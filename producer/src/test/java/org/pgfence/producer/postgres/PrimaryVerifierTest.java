@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.pgfence.events.Epoch;
-import org.pgfence.producer.Deadline;
+import org.pgfence.runtime.Deadline;
 
 /** The retry logic around a probe; the probe against a real PostgreSQL is covered by the lab ITs. */
 class PrimaryVerifierTest {

@@ -28,7 +28,6 @@ import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.Trigger;
-import org.pgfence.events.kafka.TopicInstaller;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
@@ -37,6 +36,7 @@ import org.pgfence.lab.NodeProbe;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.EventWatch;
 import org.pgfence.lab.drill.Fencing;
+import org.pgfence.runtime.kafka.TopicInstaller;
 
 /**
  * pgfence agents on a real lab, for the agent ITs: real agent processes (run as postgres), a watch on the

@@ -9,7 +9,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.pgfence.events.kafka.KafkaSettings;
+import org.pgfence.runtime.kafka.KafkaSettings;
 
 /** Where a consumer group stands against the end of the pgfence topics (to know the auditor has read everything). */
 final class KafkaProgress implements AutoCloseable {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +21,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.pgfence.events.FormerPrimary;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
-import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.events.kafka.TopicInstaller;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
@@ -34,8 +34,8 @@ import org.pgfence.lab.LabSpec;
 import org.pgfence.lab.NodeProbe;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.EventWatch;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
+import org.pgfence.runtime.kafka.KafkaSettings;
+import org.pgfence.runtime.kafka.TopicInstaller;
 
 /**
  * {@code pgfence promote} and {@code pgfence notify} wired into repmgrd exactly as {@link DrillConfigs#wireRepmgrd()}

@@ -14,8 +14,6 @@ import java.util.UUID;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.pgfence.events.kafka.KafkaSettings;
-import org.pgfence.events.kafka.TopicInstaller;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
@@ -23,6 +21,8 @@ import org.pgfence.lab.LabLayout;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.DrillConfigs;
+import org.pgfence.runtime.kafka.KafkaSettings;
+import org.pgfence.runtime.kafka.TopicInstaller;
 
 /**
  * The time {@code pgfence promote} adds to a bare {@code repmgr standby promote}, JVM start included, on the real lab.

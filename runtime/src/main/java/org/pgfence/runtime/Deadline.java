@@ -1,4 +1,4 @@
-package org.pgfence.producer;
+package org.pgfence.runtime;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.pgfence.events.kafka;
+package org.pgfence.runtime.kafka;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.PgfenceEvent;
+import org.pgfence.events.kafka.Topics;
 
 /**
  * Publishes acks (keyed cluster/host) and heartbeats (keyed host) to their topics, each send waited for with a

@@ -1,15 +1,21 @@
-package org.pgfence.producer.failure;
+package org.pgfence.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.pgfence.process.ConfigException;
 
 /**
- * What to do about a failure, decided once at the boundary: {@link #RETRIABLE} (try again while the
- * deadline lasts) or {@link #FATAL} (retrying cannot help: bad credentials, bad config, a bug).
+ * What to do about a failure, decided once at the boundary and the same in every pgfence process:
+ * {@link #RETRIABLE} (try again while the caller's deadline lasts) or {@link #FATAL} (retrying cannot help:
+ * bad credentials, bad config, a bug). SQLStates: connection trouble (class 08), shutdown and recovery
+ * (57P01 admin, 57P02 crash, 57P03 cannot connect now, 57P04 database dropped, 57P05 idle timeout) and
+ * 53300 too many connections are retriable; everything else, authentication and authorisation (28xxx, 42501),
+ * a database that does not exist (3D000: a retry does not create it) and syntax or missing objects, is fatal.
+ * A JDBC {@link SQLTransientException} is retriable, as is any I/O failure and timeout.
  */
 public enum Failure {
     RETRIABLE,
@@ -35,7 +41,8 @@ public enum Failure {
 
     private static Failure direct(Throwable t) {
         if (t instanceof SQLException sql) {
-            return sqlState(sql.getSQLState());
+            Failure byState = sqlState(sql.getSQLState());
+            return byState == null && t instanceof SQLTransientException ? RETRIABLE : byState;
         }
         if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException) {
             return RETRIABLE;
@@ -47,8 +54,8 @@ public enum Failure {
         return KafkaFailures.classify(t);
     }
 
-    /** SQLState classes: 28 auth and 3D/42 (wrong database, missing schema) are fatal; 08 and 57P are retriable. */
-    static Failure sqlState(String state) {
+    /** The SQLState table (see the class comment); {@code null} when {@code state} is not one (pgjdbc's I/O errors). */
+    public static Failure sqlState(String state) {
         if (state == null || state.length() < 2) {
             return null;
         }

@@ -1,4 +1,4 @@
-package org.pgfence.events.kafka;
+package org.pgfence.runtime.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.pgfence.events.kafka.Topics;
 
 /**
  * Creates the pgfence topics if they are missing, with the layout the design requires:

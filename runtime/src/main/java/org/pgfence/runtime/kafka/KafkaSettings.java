@@ -1,4 +1,4 @@
-package org.pgfence.events.kafka;
+package org.pgfence.runtime.kafka;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,6 +9,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.pgfence.events.kafka.EventDeserializer;
+import org.pgfence.events.kafka.EventSerializer;
+import org.pgfence.events.kafka.Topics;
 import org.pgfence.process.ConfigReader;
 
 /**

@@ -1,4 +1,4 @@
-package org.pgfence.producer.failure;
+package org.pgfence.runtime;
 
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;

@@ -1,4 +1,4 @@
-package org.pgfence.events.kafka;
+package org.pgfence.runtime.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.pgfence.events.kafka.Decoded;
+import org.pgfence.events.kafka.EventDeserializer;
+import org.pgfence.events.kafka.Topics;
 
 class KafkaSettingsTest {
 

@@ -1,4 +1,4 @@
-package org.pgfence.producer;
+package org.pgfence.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
