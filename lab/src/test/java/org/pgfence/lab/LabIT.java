@@ -123,7 +123,7 @@ class LabIT {
 
     @Test
     @Order(7)
-    void aPrimaryLostRightAfterASwitchoverIsFailedOverBecauseSwitchoverWaitsForRepmgrd(Lab lab) {
+    void aPrimaryLostRightAfterASwitchoverIsFailedOverBecauseSwitchoverWaitsForRepmgrd(Lab lab) throws Exception {
         LabNode former = lab.currentPrimary().orElseThrow();
         LabNode target = lab.nodes().stream().filter(n -> n.id() != 1 && n.id() != former.id()).findFirst().orElseThrow();
         lab.awaitRepmgrdWatching(former.id(), Duration.ofSeconds(60)); // the failover before: target follows former
@@ -132,7 +132,13 @@ class LabIT {
                 .hasValueSatisfying(r -> assertThat(n.id() == target.id() ? r.active() : r.watches(target.id(), 2))
                         .as("%s %s", n.name(), r).isTrue()));
         lab.stopNode(target.id()); // at once: the gap that lost the failover in CI (stop 12)
-        LabNode promoted = lab.awaitSinglePrimary(target.id(), Duration.ofSeconds(30));
+        LabNode promoted;
+        try {
+            promoted = lab.awaitSinglePrimary(target.id(), Duration.ofSeconds(30));
+        } catch (LabException e) {
+            lab.keepLogs(Path.of("target", "lab-it-logs"));
+            throw e;
+        }
         assertThat(promoted).isEqualTo(former);
         assertThat(lab.probe(former.id())).hasValueSatisfying(p -> assertThat(p.timeline()).isEqualTo(4));
     }
