@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.lab.Lab;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 @ExtendWith(LabExtension.class)
 @LabOptions(ownBroker = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class FaultBrokerDownIT {
     private static Fencing fencing;
@@ -49,6 +53,7 @@ class FaultBrokerDownIT {
     }
 
     @Test
+    @Order(1)
     void eventIsSpooledWhileTheBrokerIsDownDeliveredAfterItsRestartAndFencingCompletes(Lab lab) throws Exception {
         lab.stopBroker();
         Instant crash = Instant.now();
@@ -77,6 +82,39 @@ class FaultBrokerDownIT {
         assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> fencing.auditStatus("--cluster", FaultKit.CLUSTER).complete()))
                 .as("audit complete:\n" + fencing.auditStatus("--cluster", FaultKit.CLUSTER).out()).isTrue();
         assertThat(FaultKit.auditComplete(FaultKit.audit(fencing), 2)).isTrue();
+    }
+
+    /**
+     * An agent started while the broker is down guards its pgbouncer at once (DESIGN rule 5: reconcile on start),
+     * before anything that waits for Kafka. Found by the campaign (seed 2026120309, step 133): agents restarted with
+     * the broker stopped read the promotions topic for their epoch floor first, up to 2 x applyTimeout (20 s), and
+     * their pgbouncers kept routing to an old primary that came back writable in that time.
+     */
+    @Test
+    @Order(2)
+    void anAgentStartedWhileTheBrokerIsDownReconcilesBeforeItWaitsForKafka(Lab lab) throws Exception {
+        LabNode old = lab.currentPrimary().orElseThrow(); // node2, from the test before
+        LabNode next = lab.nodes().stream().filter(n -> n.id() != old.id() && lab.probe(n.id()).isPresent())
+                .findFirst().orElseThrow();
+        LabPgbouncer pgb = lab.pgbouncer(next.id());
+        assertThat(fencing.awaitRouted("appdb-rw", old, FaultKit.FENCING)).as("every pgbouncer on " + old.name()).isTrue();
+        fencing.stopAgent(pgb); // keeps its state: the floor it knew
+        lab.stopBroker();
+        for (LabNode n : List.of(old, next)) {
+            lab.stopRepmgrd(n.id());
+        }
+        lab.stopNode(old.id());
+        lab.promoteByHand(next.id());
+        lab.startNode(old.id()); // back writable on the timeline below: where this pgbouncer still routes
+        assertThat(Fencing.target(pgb, "appdb-rw")).isEqualTo(old.address() + ":5432");
+
+        Instant started = Instant.now();
+        fencing.startAgent(pgb);
+        String want = next.address() + ":5432";
+        boolean moved = fencing.awaitTrue(Duration.ofSeconds(10), () -> Fencing.target(pgb, "appdb-rw").equals(want));
+        assertThat(moved).as("%s routes appdb-rw to %s within 10 s of its agent's start with the broker down"
+                + " (after %d ms it routes to %s)", pgb.host(), want,
+                Duration.between(started, Instant.now()).toMillis(), Fencing.target(pgb, "appdb-rw")).isTrue();
     }
 
     private static List<Path> spooled(Path dir) {
