@@ -76,11 +76,11 @@ public final class AgentLoop implements Runnable {
 
     @Override
     public void run() {
-        floorRebuild.run(); // before the first decision: a floor lost with the state file is read back from the topic
-        consumer.subscribe(List.of(config.kafka().topics().promotions()));
-        LOG.info("agent on {} consuming {} as group {}", config.host(), config.kafka().topics().promotions(),
-                org.pgfence.events.kafka.Topics.agentGroup(config.host()));
         try {
+            start();
+            consumer.subscribe(List.of(config.kafka().topics().promotions()));
+            LOG.info("agent on {} consuming {} as group {}", config.host(), config.kafka().topics().promotions(),
+                    org.pgfence.events.kafka.Topics.agentGroup(config.host()));
             while (running.get()) {
                 round();
             }
@@ -93,6 +93,25 @@ public final class AgentLoop implements Runnable {
         } finally {
             bestEffort.close();
             LOG.info("agent loop stopped");
+        }
+    }
+
+    /**
+     * On start, before anything that waits for Kafka, the pgbouncer is guarded at once: a reconcile by the persisted
+     * floor (rw closed if it was lost), as every reconcile while Kafka is down. Then the promotions topic is read for
+     * a floor announced while the agent was down (or lost with the state file), and a floor read decides again at
+     * once. Reading it first left the pgbouncer unguarded for up to 2 x applyTimeout with the broker down (campaign
+     * seed 2026120309, step 133: a returned old primary took writes through two freshly started agents' pgbouncers).
+     */
+    private void start() throws InterruptedException {
+        try {
+            reconcileDue();
+        } catch (RuntimeException e) {
+            metrics.failure();
+            LOG.warn("first reconcile failed, the loop's first round retries it: {}", e.toString());
+        }
+        if (floorRebuild.run()) {
+            schedule.allDue();
         }
     }
 
