@@ -97,18 +97,21 @@ public final class AgentLoop implements Runnable {
     }
 
     /**
-     * On start, before anything that waits for Kafka, the pgbouncer is guarded at once: a reconcile by the persisted
-     * floor (rw closed if it was lost), as every reconcile while Kafka is down. Then the promotions topic is read for
-     * a floor announced while the agent was down (or lost with the state file), and a floor read decides again at
-     * once. Reading it first left the pgbouncer unguarded for up to 2 x applyTimeout with the broker down (campaign
-     * seed 2026120309, step 133: a returned old primary took writes through two freshly started agents' pgbouncers).
+     * On start, an agent whose persisted floor is known guards its pgbouncer at once, before anything waits for Kafka:
+     * a reconcile by that floor, as every reconcile while Kafka is down. Then the promotions topic is read for a floor
+     * announced while the agent was down, and a floor read decides again at once. Reading it first had left the
+     * pgbouncer unguarded for up to 2 x applyTimeout with the broker down (campaign seed 2026120309, step 133: a
+     * returned old primary took writes through two freshly started agents' pgbouncers). An agent without a known
+     * floor (first start, state lost) reads the topic first, as before: its first decision would only close rw.
      */
     private void start() throws InterruptedException {
-        try {
-            reconcileDue();
-        } catch (RuntimeException e) {
-            metrics.failure();
-            LOG.warn("first reconcile failed, the loop's first round retries it: {}", e.toString());
+        if (floorRebuild.floorKnown()) {
+            try {
+                reconcileDue();
+            } catch (RuntimeException e) {
+                metrics.failure();
+                LOG.warn("first reconcile failed, the loop's first round retries it: {}", e.toString());
+            }
         }
         if (floorRebuild.run()) {
             schedule.allDue();

@@ -69,6 +69,11 @@ final class FloorRebuild {
         }
     }
 
+    /** Whether the persisted floor can be trusted (the state file was read): then a decision need not wait for the topic. */
+    boolean floorKnown() {
+        return epochs.unknown().isEmpty();
+    }
+
     /** While the floor is unknown, reads the topic again when the backoff allows. */
     void runIfUnknown() {
         if (epochs.unknown().isPresent() && (retryAt == null || !clock.instant().isBefore(retryAt))) {
