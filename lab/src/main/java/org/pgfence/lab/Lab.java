@@ -295,13 +295,30 @@ public final class Lab implements AutoCloseable {
      * {@link #awaitRepmgrdWatching}: the switchover returns before repmgrd on the demoted node has noticed that
      * it is now a standby, and a primary lost in that gap is never failed over (repmgr 5.3: the demoted node's
      * repmgrd loops on "unable to determine a new primary node", its sibling waits for a promotion that never
-     * comes, then exits). Returns how long the repmgr command took.
+     * comes, then exits).
+     * <p>
+     * Before that wait, repmgrd is restarted on every standby, because the one watching the new primary after a
+     * switchover may not be able to promote: when the demoted node's repmgrd reconnects to its restarted PostgreSQL
+     * before the switchover's {@code node rejoin} has updated its record on the new primary, it logs "node still
+     * registered as primary, setting to standby", marks itself a standby with no upstream, and keeps that record
+     * in memory even after the rejoin sets the upstream (it watches the new primary all the same, so the wait above
+     * cannot tell). When the new primary is then lost it refuses to promote ("does not have its upstream_node_id
+     * set, not promoting"), notices the changed upstream, restarts its monitoring, cannot reach the lost upstream
+     * and terminates: no primary (LabIT test 7 in CI; {@code SwitchoverStress}: once in 16 switchovers). A repmgrd
+     * started after the switchover returned reads the record the switchover wrote. Returns how long the repmgr
+     * command took.
      */
     public Duration switchover(int id) {
         Instant start = Clock.systemUTC().instant();
         postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file")
                 .orThrow("repmgr standby switchover to " + node(id).name());
         Duration took = Duration.between(start, Clock.systemUTC().instant());
+        for (LabNode n : nodes()) {
+            if (n.id() != id && RepmgrdWatch.activeNodeIds(node(id)).contains(n.id())) {
+                postgres.stopRepmgrd(n);
+                postgres.startRepmgrd(n);
+            }
+        }
         awaitRepmgrdWatching(id, SETTLE);
         return took;
     }
@@ -339,7 +356,7 @@ public final class Lab implements AutoCloseable {
             if (Clock.systemUTC().instant().isAfter(end)) {
                 throw new LabException(ExitCode.CHECK_FAILED, "expected exactly one primary within "
                         + timeout.toSeconds() + " s, found " + primaries.stream().map(LabNode::name).toList()
-                        + RepmgrdWatch.lastWords(nodes()));
+                        + RepmgrdWatch.lastWords(nodes()) + RepmgrdWatch.lastEvents(nodes()));
             }
             LockSupport.parkNanos(POLL.toNanos());
         }

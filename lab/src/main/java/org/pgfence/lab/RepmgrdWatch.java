@@ -52,9 +52,7 @@ final class RepmgrdWatch {
             if (Clock.systemUTC().instant().isAfter(end)) {
                 throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + primary.name()
                         + " everywhere after " + timeout.toSeconds() + " s: " + notYet + lastWords(nodes)
-                        + lagging.stream().map(n -> "\n" + n.name() + "'s repmgrd, last events:\n  "
-                                + String.join("\n  ", RepmgrdLog.lastEvents(n.repmgrdLog(), 40)))
-                        .collect(Collectors.joining()));
+                        + lastEvents(lagging));
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
@@ -87,6 +85,12 @@ final class RepmgrdWatch {
         } catch (SQLException e) {
             return List.of();
         }
+    }
+
+    /** The last 40 events of each node's repmgrd, one block per node: the story behind its last words. */
+    static String lastEvents(List<LabNode> nodes) {
+        return nodes.stream().map(n -> "\n" + n.name() + "'s repmgrd, last events:\n  "
+                + String.join("\n  ", RepmgrdLog.lastEvents(n.repmgrdLog(), 40))).collect(Collectors.joining());
     }
 
     /** The last warning or notice of each node's repmgrd, for a failure message: why repmgrd did not act. */
