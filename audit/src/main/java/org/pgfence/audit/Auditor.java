@@ -31,6 +31,7 @@ import org.pgfence.audit.tracking.ExpectedHosts;
 import org.pgfence.audit.watch.CompletionTicker;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public final class Auditor implements AutoCloseable {
                 config.kafka().producer("pgfence-audit", config.deadline())), config.kafka().topics(), config.deadline());
         this.remediator = new Remediator(config.remediation(),
                 new RemoteRepair(ssh), watchStore, watchQueries,
-                publisher, metrics, clock, Executors.newSingleThreadExecutor(daemon("audit-remediation")));
+                publisher, metrics, clock, Executors.newSingleThreadExecutor(Threads.daemons("audit-remediation")));
         ExpectedHosts expected = new ExpectedHosts(config.heartbeatTtl(), config.inventory());
         RecordHandler handler = new RecordHandler(new AuditStore(ingestSession), new AuditQueries(ingestSession),
                 expected, metrics, config.kafka().topics(), clock);
@@ -81,7 +82,7 @@ public final class Auditor implements AutoCloseable {
                 metrics, Duration.ofMillis(500));
         this.ticker = new CompletionTicker(watchStore, watchQueries, new CompletionTracker(config.deadline(), config.heartbeatTtl()), expected,
                 remediator, metrics, clock);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("audit-ticker"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemons("audit-ticker"));
     }
 
     /**
@@ -155,13 +156,5 @@ public final class Auditor implements AutoCloseable {
         watchSession.close();
         ingestSession.close();
         LOG.info("pgfence audit stopped");
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -16,6 +16,7 @@ import org.pgfence.consumer.config.AgentConfigLoader;
 import org.pgfence.consumer.internal.Hangup;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.kafka.TopicInstaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +48,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfig cfg = AgentConfigLoader.load(config, env);
         LOG.info("effective config: {}", cfg.masked());
         // in the background: the reconcile on start must not wait for Kafka (it fences even while Kafka is down)
-        Thread topics = new Thread(() -> ensureTopics(cfg), "pgfence-topics");
-        topics.setDaemon(true);
-        topics.start();
+        Threads.start("pgfence-topics", () -> ensureTopics(cfg));
         Agent agent;
         try {
             agent = new Agent(cfg, Clock.systemUTC(), version());

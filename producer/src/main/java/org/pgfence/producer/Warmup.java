@@ -7,7 +7,7 @@ import org.pgfence.events.EventJson;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
-import org.pgfence.process.Background;
+import org.pgfence.process.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +25,7 @@ final class Warmup {
     }
 
     static void start() {
-        Background.start("pgfence-warmup", Warmup::run);
+        Threads.background("pgfence-warmup", Warmup::run);
     }
 
     private static void run() {

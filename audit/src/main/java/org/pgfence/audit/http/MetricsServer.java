@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.pgfence.audit.config.HttpSettings;
+import org.pgfence.process.Threads;
 
 /** Serves {@code /metrics} (Prometheus text) and {@code /health}. One daemon thread. */
 public final class MetricsServer implements AutoCloseable {
@@ -24,11 +25,7 @@ public final class MetricsServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + settings.bind() + ":" + settings.port()
                     + " for metrics", e);
         }
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "audit-http");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadExecutor(Threads.daemons("audit-http"));
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.render()));

@@ -1,8 +1,8 @@
 package org.pgfence.audit.ssh;
 
 import com.jcraft.jsch.JSch;
-import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.JSchChangedHostKeyException;
+import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.JSchHostKeyException;
 import com.jcraft.jsch.JSchRevokedHostKeyException;
 import com.jcraft.jsch.Session;
@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.pgfence.audit.config.SshSettings;
+import org.pgfence.process.Threads;
 
 /**
  * Opens SSH sessions with JSch (the mwiede fork): key authentication only, strict host key checking
@@ -19,11 +20,7 @@ import org.pgfence.audit.config.SshSettings;
  */
 public final class SshConnector implements AutoCloseable {
     private final SshSettings settings;
-    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "audit-ssh-reader");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService readers = Executors.newCachedThreadPool(Threads.daemons("audit-ssh-reader"));
 
     public SshConnector(SshSettings settings) {
         this.settings = settings;

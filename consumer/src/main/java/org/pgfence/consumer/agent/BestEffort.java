@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pgfence.events.PgfenceEvent;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +31,7 @@ final class BestEffort {
     private final AtomicLong skipped = new AtomicLong();
     static final int BACKLOG = 16;
     private final java.util.concurrent.ThreadPoolExecutor sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
-            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(BACKLOG), r -> {
-                Thread t = new Thread(r, "pgfence-best-effort-publish");
-                t.setDaemon(true);
-                return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(BACKLOG), Threads.daemons("pgfence-best-effort-publish"), new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
 
     BestEffort(EventPublisher publisher, Clock clock, Duration cap) {
         this.publisher = publisher;

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.decision.Decider;
 import org.pgfence.consumer.discovery.ClusterDiscovery;
@@ -17,6 +16,7 @@ import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
+import org.pgfence.process.Threads;
 
 /**
  * How one host fences itself, without Kafka: its epoch store, the probes of the cluster nodes, the planner, the
@@ -35,13 +35,8 @@ public final class HostFencing implements AutoCloseable {
     public HostFencing(AgentConfig config, String agentId, StatusBoard status, Metrics metrics, Clock clock)
             throws IOException {
         epochs = EpochStore.open(config.stateDir());
-        AtomicInteger n = new AtomicInteger();
         probes = Executors.newFixedThreadPool(Math.max(4, 2 * config.clusters().stream()
-                .mapToInt(c -> c.nodes().size()).sum()), r -> {
-                    Thread t = new Thread(r, "pgfence-probe-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                .mapToInt(c -> c.nodes().size()).sum()), Threads.numbered("pgfence-probe"));
         probe = new JdbcNodeProbe();
         Planner planner = new Planner(config, new ClusterDiscovery(probe, probes, clock), new Decider(), epochs);
         admin = new PgbouncerAdmin(config.pgbouncer(), config.applyTimeout());

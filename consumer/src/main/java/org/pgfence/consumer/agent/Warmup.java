@@ -12,7 +12,7 @@ import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.kafka.EventDeserializer;
-import org.pgfence.process.Background;
+import org.pgfence.process.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,7 @@ final class Warmup {
     }
 
     static Thread start() {
-        return Background.start("pgfence-warmup", Warmup::run);
+        return Threads.background("pgfence-warmup", Warmup::run);
     }
 
     /** Returns whether every step completed. */

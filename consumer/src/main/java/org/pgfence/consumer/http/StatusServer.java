@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.pgfence.consumer.state.ClusterStatus;
 import org.pgfence.events.EventJson;
+import org.pgfence.process.Threads;
 
 /**
  * {@code GET /metrics} (Prometheus text) and {@code GET /status} (JSON) on the JDK HTTP server, bound to
@@ -27,11 +28,7 @@ public final class StatusServer implements AutoCloseable {
     public StatusServer(String bind, int port, Metrics metrics, String host, Supplier<List<ClusterStatus>> status)
             throws IOException {
         server = HttpServer.create(new InetSocketAddress(bind, port), 16);
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "pgfence-http");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newSingleThreadExecutor(Threads.daemons("pgfence-http"));
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> reply(ex, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.prometheus()));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.pgfence.process.Threads;
 
 /**
  * Where the machine's CPU goes while agents fence: samples, every {@link #PERIOD}, the CPU ticks the agent JVMs
@@ -38,9 +39,7 @@ final class CpuSampler implements AutoCloseable {
         this.pids = List.copyOf(agentPids);
         this.clock = clock;
         samples.add(sample()); // a window starting right after construction has a sample before it
-        this.thread = new Thread(this::run, "bench-cpu-sampler");
-        thread.setDaemon(true);
-        thread.start();
+        this.thread = Threads.start("bench-cpu-sampler", this::run);
     }
 
     private void run() {

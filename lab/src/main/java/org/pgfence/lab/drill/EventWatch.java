@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.kafka.KafkaSettings;
 
 /**
@@ -41,9 +42,7 @@ public final class EventWatch implements AutoCloseable {
         Properties p = kafka.consumer("pgfence-drill-watch", "pgfence-drill-watch-" + UUID.randomUUID());
         consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(kafka.topics().promotions(), kafka.topics().acks(), kafka.topics().agents()));
-        thread = new Thread(this::loop, "drill-event-watch");
-        thread.setDaemon(true);
-        thread.start();
+        thread = Threads.start("drill-event-watch", this::loop);
     }
 
     private void loop() {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
+import org.pgfence.process.Threads;
 
 /**
  * What a deployment's timer does on every PostgreSQL node ({@code deploy/systemd/pgfence-spool-flush.timer}):
@@ -28,9 +29,7 @@ final class SpoolFlusher implements AutoCloseable {
     SpoolFlusher(Lab lab, DrillConfigs configs) {
         this.lab = lab;
         this.configs = configs;
-        this.thread = new Thread(this::loop, "drill-spool-flusher");
-        thread.setDaemon(true);
-        thread.start();
+        this.thread = Threads.start("drill-spool-flusher", this::loop);
     }
 
     private void loop() {

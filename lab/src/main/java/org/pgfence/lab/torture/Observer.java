@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.pgfence.lab.drill.Writers;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.drill.Fencing;
+import org.pgfence.lab.drill.Writers;
+import org.pgfence.process.Threads;
 
 /**
  * Checks I1 and I2 all the time, beside the nemesis, on its own thread: every successful write against the
@@ -57,9 +58,7 @@ final class Observer implements AutoCloseable {
         this.timelines = timelines;
         this.writers = writers;
         this.clock = clock;
-        this.thread = new Thread(this::loop, "torture-observer");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.thread = Threads.start("torture-observer", this::loop);
     }
 
     /** The nemesis is about to act, as step {@code name}. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.NodeProbe;
+import org.pgfence.process.Threads;
 
 /**
  * When each timeline first existed, as far as an observer can tell: every node is probed every {@value #POLL_MS} ms,
@@ -28,7 +29,7 @@ final class TimelineLog implements AutoCloseable {
 
     TimelineLog(List<LabNode> nodes, Clock clock) {
         this.clock = clock;
-        this.thread = new Thread(() -> {
+        this.thread = Threads.start("torture-timelines", () -> {
             while (running.get()) {
                 for (LabNode n : nodes) {
                     NodeProbe.of(n).filter(p -> !p.inRecovery()).ifPresent(p -> {
@@ -38,9 +39,7 @@ final class TimelineLog implements AutoCloseable {
                 }
                 LockSupport.parkNanos(Duration.ofMillis(POLL_MS).toNanos()); // the probe's pace, not a wait
             }
-        }, "torture-timelines");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     /** The highest timeline known to exist at {@code at}, or 0 before any. */

@@ -3,6 +3,7 @@ package org.pgfence.producer.kafka;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.pgfence.events.PgfenceEvent;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.Deadline;
 import org.pgfence.runtime.kafka.KafkaSettings;
 import org.slf4j.Logger;
@@ -34,9 +35,7 @@ public final class KafkaPublishers implements Publishers {
 
     @Override
     public void prepare() {
-        Thread t = new Thread(this::connect, "pgfence-kafka-prepare");
-        t.setDaemon(true);
-        t.start();
+        Threads.start("pgfence-kafka-prepare", this::connect);
     }
 
     private void connect() {
