@@ -7,17 +7,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
+import org.pgfence.runtime.EpochSql;
 
 /** What one node says about itself right now, read the reliable way (facts P17). */
 public record NodeProbe(boolean inRecovery, int timeline, int checkpointTimeline, String systemIdentifier) {
 
-    private static final String SQL = """
-            SELECT pg_is_in_recovery(),
-                   CASE WHEN pg_is_in_recovery()
-                        THEN (SELECT received_tli FROM pg_stat_wal_receiver)
-                        ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
-                   (pg_control_checkpoint()).timeline_id,
-                   (SELECT system_identifier::text FROM pg_control_system())""";
+    private static final String SQL = "SELECT pg_is_in_recovery(), " + EpochSql.TIMELINE
+            + ", (pg_control_checkpoint()).timeline_id, " + EpochSql.SYSTEM_IDENTIFIER;
 
     /** The node's state, or empty when it does not answer. */
     public static Optional<NodeProbe> of(LabNode node) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pgfence.consumer.config.ClusterConfig;
+import org.pgfence.runtime.EpochSql;
 import org.postgresql.util.GT;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
@@ -38,9 +39,8 @@ public final class JdbcNodeProbe implements NodeProbe {
             + " n.conninfo"
             + " FROM (SELECT pg_is_in_recovery() AS in_recovery,"
             + " (extract(epoch FROM pg_postmaster_start_time()) * 1000000)::bigint AS started,"
-            + " (SELECT system_identifier FROM pg_control_system())::text AS system_identifier,"
-            + " CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1)"
-            + " ELSE ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int END AS tli,"
+            + " " + EpochSql.SYSTEM_IDENTIFIER + " AS system_identifier,"
+            + " " + EpochSql.TIMELINE + " AS tli,"
             + " (SELECT timeline_id FROM pg_control_checkpoint()) AS checkpoint_tli,"
             + " %s AS local_id, %s AS wal_dir_tli) s"
             + " LEFT JOIN repmgr.nodes n ON true ORDER BY n.node_id";

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.process.Threads;
+import org.pgfence.runtime.EpochSql;
 
 /**
  * Application load for the drill and the fault campaign: one writer per pgbouncer host inserting continuously
@@ -41,8 +43,8 @@ public final class Writers implements AutoCloseable {
     public record Write(String host, Instant began, int timeline, String server) {
     }
 
-    static final String INSERT = "INSERT INTO t(note, via) VALUES (?, ?) RETURNING"
-            + " ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int, host(inet_server_addr())";
+    static final String INSERT = "INSERT INTO t(note, via) VALUES (?, ?) RETURNING "
+            + EpochSql.PRIMARY_TIMELINE + ", host(inet_server_addr())";
 
     private final ConcurrentLinkedQueue<Write> done = new ConcurrentLinkedQueue<>();
     private final boolean recording;
@@ -57,9 +59,7 @@ public final class Writers implements AutoCloseable {
         for (LabPgbouncer p : pgbouncers) {
             Writer w = new Writer(p);
             writers.add(w);
-            Thread t = new Thread(w, "writer-" + p.host());
-            t.setDaemon(true);
-            t.start();
+            Threads.start("writer-" + p.host(), w);
         }
     }
 

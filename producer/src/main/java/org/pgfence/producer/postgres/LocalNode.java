@@ -13,7 +13,9 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.pgfence.events.Epoch;
 import org.pgfence.libpq.Conninfo;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.EpochSql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalNode implements NodeProbe, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
     static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
-    static final String EPOCH = "SELECT ('x'||substr(pg_walfile_name(pg_current_wal_lsn()),1,8))::bit(32)::int,"
-            + " (SELECT system_identifier FROM pg_control_system())::text";
+    static final String EPOCH = "SELECT " + EpochSql.PRIMARY_TIMELINE + ", " + EpochSql.SYSTEM_IDENTIFIER;
     static final String NODES = "SELECT node_id, node_name, type, active, conninfo FROM repmgr.nodes ORDER BY node_id";
     private static final int DEFAULT_CONNECT_TIMEOUT_S = 10;
 
@@ -51,7 +52,7 @@ public final class LocalNode implements NodeProbe, AutoCloseable {
             return;
         }
         earlyStarted = true;
-        Thread t = new Thread(() -> {
+        Threads.start("pgfence-local-connect", () -> {
             try {
                 Connection c = connect(deadline);
                 try (Statement st = c.createStatement()) {
@@ -65,9 +66,7 @@ public final class LocalNode implements NodeProbe, AutoCloseable {
                 LOG.debug("No early connection to the local node: {}", e.toString());
                 early.completeExceptionally(e);
             }
-        }, "pgfence-local-connect");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /** Empty while the node is still in recovery; throws SQLException if it cannot be asked. */

@@ -41,6 +41,7 @@ import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
+import org.pgfence.runtime.EpochSql;
 
 /**
  * The case fencing exists for: the old primary alive and reachable, the new one out of the agents' sight. repmgrd is
@@ -75,7 +76,7 @@ class FaultPartitionIT {
         Sql.exec(node2.jdbcUrl("repmgr"), "repmgr", "UPDATE repmgr.nodes SET type = 'primary', upstream_node_id = NULL"
                 + " WHERE node_id = 2; UPDATE repmgr.nodes SET active = false WHERE node_id = 1");
         String system = Sql.one(node2.jdbcUrl("postgres"), "postgres",
-                "SELECT system_identifier::text FROM pg_control_system()");
+                "SELECT " + EpochSql.SYSTEM_IDENTIFIER);
         assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> "2".equals(timeline(node2))))
                 .as("node2 writes on timeline 2").isTrue();
         announced = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), FaultKit.CLUSTER,
@@ -137,7 +138,7 @@ class FaultPartitionIT {
                 .as("every pgbouncer routes to node2 after the partition").isTrue();
         for (LabPgbouncer p : lab.pgbouncers()) {
             assertThat(Sql.one(p.jdbcUrl("appdb-rw", "app"), "app",
-                    "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)::int"))
+                    "SELECT " + EpochSql.PRIMARY_TIMELINE))
                     .as(p.host() + " writes on timeline 2").isEqualTo("2");
         }
     }
@@ -163,7 +164,7 @@ class FaultPartitionIT {
     private static String timeline(LabNode node) {
         try {
             return Sql.one(node.jdbcUrl("postgres"), "postgres",
-                    "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)::int");
+                    "SELECT " + EpochSql.PRIMARY_TIMELINE);
         } catch (SQLException e) {
             return "unreachable: " + e.getMessage();
         }
