@@ -18,9 +18,9 @@ import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.runtime.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Stores one decoded record. Idempotent: every write is an upsert, so a redelivered record changes nothing.
@@ -124,8 +124,7 @@ public final class RecordHandler {
     }
 
     private void promotion(MasterPromoted e) {
-        try (MDC.MDCCloseable c = MDC.putCloseable("cluster", e.cluster());
-             MDC.MDCCloseable i = MDC.putCloseable("event.id", e.eventId().toString())) {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, e.cluster()).and(LogContext.EVENT_ID, e.eventId())) {
             Instant now = clock.instant();
             List<String> hosts = expected.snapshot(queries.agents(), e.cluster(), e.occurredAt());
             PromotionWrite w = store.recordPromotion(e, hosts, now);
@@ -145,9 +144,8 @@ public final class RecordHandler {
     }
 
     private void ack(FencingAck a, Instant appendedAt) {
-        try (MDC.MDCCloseable c = MDC.putCloseable("cluster", a.cluster());
-             MDC.MDCCloseable h = MDC.putCloseable("host", a.host());
-             MDC.MDCCloseable i = MDC.putCloseable("event.id", a.eventId() == null ? "reconcile" : a.eventId().toString())) {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, a.cluster()).and(LogContext.HOST, a.host())
+                .and(LogContext.EVENT_ID, a.eventId() == null ? "reconcile" : a.eventId().toString())) {
             Offset offset = offsets.get(a.host());
             Long millis = offset != null && offset.agentId().equals(a.agentId()) ? offset.millis() : null;
             boolean changed = store.recordAck(a, completedAt(a, appendedAt, millis), clock.instant());
@@ -157,7 +155,7 @@ public final class RecordHandler {
     }
 
     private void heartbeat(AgentHeartbeat h) {
-        try (MDC.MDCCloseable c = MDC.putCloseable("host", h.host())) {
+        try (LogContext log = LogContext.with(LogContext.HOST, h.host())) {
             store.recordAgent(h);
             AgentRecord agent = new AgentRecord(h.host(), h.agentId(), h.clusters(), h.databases(), h.version(),
                     h.startedAt(), h.lastSeen());

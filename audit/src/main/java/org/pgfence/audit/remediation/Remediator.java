@@ -21,10 +21,10 @@ import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.AckTimings;
 import org.pgfence.events.FencingAck;
+import org.pgfence.runtime.LogContext;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Decides whether an overdue host is repaired over SSH and runs the repair on its own executor, one
@@ -90,9 +90,8 @@ public final class Remediator implements AutoCloseable {
     }
 
     private void run(Promotion promotion, RemoteHost host, int attempt, String key) {
-        try (MDC.MDCCloseable c = MDC.putCloseable("cluster", promotion.cluster());
-             MDC.MDCCloseable h = MDC.putCloseable("host", host.name());
-             MDC.MDCCloseable e = MDC.putCloseable("event.id", promotion.firstEventId().toString())) {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, promotion.cluster()).and(LogContext.HOST, host.name())
+                .and(LogContext.EVENT_ID, promotion.firstEventId())) {
             Instant started = clock.instant();
             LOG.warn("Remediating overdue host {} over SSH for promotion #{} (attempt {} of {})", host.name(),
                     promotion.id(), attempt, settings.ssh().maxAttempts());

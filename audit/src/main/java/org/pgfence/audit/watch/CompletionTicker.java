@@ -19,9 +19,9 @@ import org.pgfence.audit.tracking.HostReports;
 import org.pgfence.audit.tracking.HostState;
 import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.audit.tracking.Verdict;
+import org.pgfence.runtime.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs every {@code checkInterval}: adds inventory hosts to each incomplete promotion that lacks them, evaluates it
@@ -80,8 +80,8 @@ public final class CompletionTicker implements Runnable {
         int overdue = 0;
         int regressed = 0;
         for (Promotion candidate : open) {
-            try (MDC.MDCCloseable c = MDC.putCloseable("cluster", candidate.cluster());
-                 MDC.MDCCloseable e = MDC.putCloseable("event.id", candidate.firstEventId().toString())) {
+            try (LogContext log = LogContext.with(LogContext.CLUSTER, candidate.cluster())
+                    .and(LogContext.EVENT_ID, candidate.firstEventId())) {
                 Promotion p = withInventory(candidate);
                 HostReports said = reports.computeIfAbsent(p.cluster(), queries::reports);
                 Verdict v = tracker.evaluate(p, queries.acksFor(p), said, now);
@@ -91,8 +91,8 @@ public final class CompletionTicker implements Runnable {
         }
         for (Promotion p : queries.latestPerCluster(null)) {
             if (p.isComplete()) {
-                try (MDC.MDCCloseable c = MDC.putCloseable("cluster", p.cluster());
-                     MDC.MDCCloseable e = MDC.putCloseable("event.id", p.firstEventId().toString())) {
+                try (LogContext log = LogContext.with(LogContext.CLUSTER, p.cluster())
+                        .and(LogContext.EVENT_ID, p.firstEventId())) {
                     regressed += regressions(tracker.evaluate(p, queries.acksFor(p),
                             reports.computeIfAbsent(p.cluster(), queries::reports), now));
                 }
@@ -108,7 +108,7 @@ public final class CompletionTicker implements Runnable {
         Promotion p = v.promotion();
         for (HostProgress h : v.hosts()) {
             String key = p.id() + "/" + h.host();
-            try (MDC.MDCCloseable m = MDC.putCloseable("host", h.host())) {
+            try (LogContext log = LogContext.with(LogContext.HOST, h.host())) {
                 if (h.state() == HostState.REGRESSED && warnedRegressed.add(key)) {
                     LOG.error("Host {} acked promotion #{} of {} (epoch {}) but no longer serves it: {}", h.host(),
                             p.id(), p.cluster(), p.epoch(), h.routing().routing());
@@ -153,7 +153,7 @@ public final class CompletionTicker implements Runnable {
         }
         List<String> overdue = v.overdueHosts();
         for (String host : overdue) {
-            try (MDC.MDCCloseable h = MDC.putCloseable("host", host)) {
+            try (LogContext log = LogContext.with(LogContext.HOST, host)) {
                 if (store.markOverdue(p.id(), host, now)) {
                     metrics.hostMarkedOverdue();
                     LOG.error("Host {} has not acked promotion #{} of {} (epoch {}) within {} ms", host, p.id(),

@@ -18,11 +18,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.http.Metrics;
-import org.pgfence.consumer.internal.Mdc;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.runtime.LogContext;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,7 +176,8 @@ public final class AgentLoop implements Runnable {
                 if (ack.status() != AckStatus.UNCHANGED) {
                     schedule.heartbeatSoon(); // the routing reported changed (or failed): say so now
                 }
-                try (Mdc mdc = Mdc.of(cluster, null, config.host())) {
+                try (LogContext log = LogContext.with(LogContext.CLUSTER, cluster).and(LogContext.EVENT_ID, null)
+                        .and(LogContext.HOST, config.host())) {
                     bestEffort.publish(ack, "reconcile ack");
                 }
             }
@@ -234,7 +235,8 @@ public final class AgentLoop implements Runnable {
         FencingAck ack = reconciler.onEvent(event, received);
         schedule.reconciled(event.cluster(), reconciler.fencedClosed(event.cluster()));
         schedule.heartbeatSoon(); // the auditor completes a promotion on each host's report after its ack
-        try (Mdc mdc = Mdc.of(event.cluster(), event.eventId(), config.host())) {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, event.cluster())
+                .and(LogContext.EVENT_ID, event.eventId()).and(LogContext.HOST, config.host())) {
             publisher.publish(ack);
             publishBackoff.reset();
             LOG.info("acked {} in {}ms", ack.status(), Duration.between(received, clock.instant()).toMillis());
@@ -249,7 +251,8 @@ public final class AgentLoop implements Runnable {
         metrics.poison();
         String where = r.topic() + "-" + r.partition() + "@" + r.offset();
         String cluster = r.key();
-        try (Mdc mdc = Mdc.of(cluster, null, config.host())) {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, cluster).and(LogContext.EVENT_ID, null)
+                .and(LogContext.HOST, config.host())) {
             LOG.error("poison record {} skipped: {}; value starts '{}'", where, d.error().getMessage(), d.rawPreview());
             if (cluster != null && config.cluster(cluster).isPresent()) {
                 Instant now = clock.instant();

@@ -15,7 +15,6 @@ import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.ini.RenderedCluster;
 import org.pgfence.consumer.ini.RenderedIni;
-import org.pgfence.consumer.internal.Mdc;
 import org.pgfence.consumer.pgbouncer.ApplyException;
 import org.pgfence.consumer.pgbouncer.ApplyResult;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
@@ -26,6 +25,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
+import org.pgfence.runtime.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +79,9 @@ public final class Reconciler {
 
     private FencingAck run(ClusterConfig cluster, MasterPromoted event, Instant receivedAt)
             throws InterruptedException {
-        try (Mdc mdc = Mdc.of(cluster.name(), event == null ? null : event.eventId(), config.host())) {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, cluster.name())
+                .and(LogContext.EVENT_ID, event == null ? null : event.eventId())
+                .and(LogContext.HOST, config.host())) {
             Epoch floor = epochs.floor(cluster.name()).orElse(null);
             if (event != null && stale(event.epoch(), floor)) {
                 LOG.info("event announces {} below the epoch floor {}: rejected as stale", event.epoch(), floor);
