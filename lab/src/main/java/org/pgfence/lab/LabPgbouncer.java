@@ -26,12 +26,6 @@ public record LabPgbouncer(int id, String host, String address, int port, Path d
         return dir.resolve("sock");
     }
 
-    /** The admin console; pgjdbc needs the simple query protocol there. */
-    public String adminJdbcUrl() {
-        return "jdbc:postgresql://" + address + ":" + port + "/pgbouncer?user=postgres&preferQueryMode=simple"
-                + "&connectTimeout=2&socketTimeout=10";
-    }
-
     /** An application connection through this pgbouncer. */
     public String jdbcUrl(String database, String user) {
         return "jdbc:postgresql://" + address + ":" + port + "/" + database + "?user=" + user

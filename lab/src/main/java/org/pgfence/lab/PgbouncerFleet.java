@@ -3,18 +3,16 @@ package org.pgfence.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pgfence.consumer.internal.SimpleQueryClient;
 import org.pgfence.process.ExitCode;
 
 /** One pgbouncer 1.18 per host, configured as repmgr's fencing recipe expects. */
 final class PgbouncerFleet {
+    private static final Duration CONSOLE_TIMEOUT = Duration.ofSeconds(10);
     private final LabLayout layout;
 
     PgbouncerFleet(LabLayout layout) {
@@ -89,19 +87,27 @@ final class PgbouncerFleet {
     /** {@code SHOW DATABASES} as name → "host:port" (plus " paused"/" disabled" when so). */
     static Map<String, String> databases(LabPgbouncer pgb) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection(pgb.adminJdbcUrl()); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW DATABASES")) {
-            while (rs.next()) {
-                String state = (rs.getInt("paused") != 0 ? " paused" : "") + (rs.getInt("disabled") != 0 ? " disabled" : "");
-                out.put(rs.getString("name"), rs.getString("host") + ":" + rs.getInt("port") + state);
+        try (SimpleQueryClient c = console(pgb)) {
+            for (Map<String, String> r : c.query("SHOW DATABASES")) {
+                String state = (flag(r.get("paused")) ? " paused" : "") + (flag(r.get("disabled")) ? " disabled" : "");
+                out.put(r.get("name"), r.get("host") + ":" + r.get("port") + state);
             }
         }
         return out;
     }
 
     static void admin(LabPgbouncer pgb, String command) throws SQLException {
-        try (Connection c = DriverManager.getConnection(pgb.adminJdbcUrl()); Statement s = c.createStatement()) {
-            s.execute(command);
+        try (SimpleQueryClient c = console(pgb)) {
+            c.query(command);
         }
+    }
+
+    /** The admin console, with the agent's own client (the lab's pgbouncers trust {@code postgres}). */
+    private static SimpleQueryClient console(LabPgbouncer pgb) throws SQLException {
+        return SimpleQueryClient.connect(pgb.address(), pgb.port(), "postgres", null, "pgbouncer", CONSOLE_TIMEOUT);
+    }
+
+    private static boolean flag(String value) {
+        return value != null && !value.isBlank() && Integer.parseInt(value.trim()) != 0;
     }
 }
