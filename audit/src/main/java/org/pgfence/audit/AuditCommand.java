@@ -6,18 +6,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.pgfence.audit.config.AuditConfig;
 import org.pgfence.audit.status.StatusCommand;
 import org.pgfence.audit.store.StoreException;
 import org.pgfence.process.ExitCode;
-import picocli.CommandLine;
+import org.pgfence.process.TermHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code pgfence audit}: runs the auditor until SIGTERM. {@code pgfence audit status} is its subcommand. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
@@ -25,6 +23,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes: 143 after SIGTERM and a clean stop, 2 usage, 3 config, 4 audit store unreachable,"
                 + " 70 internal."})
 public final class AuditCommand implements Callable<Integer> {
+    /** How long SIGTERM waits for the auditor to close (its own steps are bounded at 5 s and 10 s). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
     private final Map<String, String> env;
     private final Clock clock;
 
@@ -56,13 +56,6 @@ public final class AuditCommand implements Callable<Integer> {
         }
         AuditConfig cfg = AuditConfig.load(config, env);
         Auditor auditor = new Auditor(cfg, clock);
-        CountDownLatch closed = new CountDownLatch(1);
-        AtomicBoolean terminating = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            terminating.set(true);
-            auditor.close();
-            closed.countDown();
-        }, "audit-shutdown");
         try {
             auditor.start();
         } catch (StoreException e) {
@@ -70,17 +63,15 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("pgfence: audit store unusable: " + e.getMessage());
             return ExitCode.UNAVAILABLE.code();
         }
-        Runtime.getRuntime().addShutdownHook(hook);
-        while (!auditor.awaitConsumerStopped(Duration.ofSeconds(60))) {
-            // runs until SIGTERM: the shutdown hook stops the consumer loop
-        }
-        if (terminating.get()) {
-            closed.await(30, TimeUnit.SECONDS);
-        } else {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            auditor.close();
-            err.println("pgfence: the audit consumer stopped unexpectedly (see the log)");
-            return ExitCode.INTERNAL.code();
+        try (TermHook term = TermHook.install("audit-shutdown", auditor::close, STOP_WAIT)) {
+            while (!auditor.awaitConsumerStopped(Duration.ofSeconds(60))) {
+                // runs until SIGTERM: the hook's close stops the consumer loop
+            }
+            if (!term.requested()) {
+                auditor.close();
+                err.println("pgfence: the audit consumer stopped unexpectedly (see the log)");
+                return ExitCode.INTERNAL.code();
+            }
         }
         return ExitCode.OK.code();
     }

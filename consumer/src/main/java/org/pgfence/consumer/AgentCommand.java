@@ -8,14 +8,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.pgfence.consumer.agent.Agent;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.AgentConfigLoader;
 import org.pgfence.consumer.internal.Hangup;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;
+import org.pgfence.process.TermHook;
 import org.pgfence.process.Threads;
 import org.pgfence.runtime.kafka.TopicInstaller;
 import org.slf4j.Logger;
@@ -58,21 +57,9 @@ public final class AgentCommand implements Callable<Integer> {
                     + ": " + e.getMessage()));
             return ExitCode.ENVIRONMENT.code();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            agent.shutdown();
-            try {
-                stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pgfence-agent-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         Hangup.onHangup(agent::reconcileNow);
-        try (agent) {
+        try (TermHook term = TermHook.install("pgfence-agent-stop", agent::shutdown, STOP_WAIT); agent) {
             agent.run();
-        } finally {
-            stopped.countDown();
         }
         return ExitCode.OK.code();
     }
