@@ -6,6 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.pgfence.runtime.http.Exposition;
+import org.pgfence.runtime.http.Histogram;
 
 /** The auditor's metrics, rendered in the Prometheus text format (version 0.0.4). Thread-safe. */
 public final class AuditMetrics {
@@ -51,41 +53,22 @@ public final class AuditMetrics {
 
     public String render() {
         StringBuilder out = new StringBuilder();
-        counter(out, "pgfence_audit_promotions_total", "Promotions first seen by this auditor (duplicates not counted).",
-                promotions.sum());
-        counter(out, "pgfence_audit_promotions_complete_total", "Promotions this auditor recorded as complete.",
-                complete.sum());
+        Exposition.single(out, "pgfence_audit_promotions_total", "counter",
+                "Promotions first seen by this auditor (duplicates not counted).", Long.toString(promotions.sum()));
+        Exposition.single(out, "pgfence_audit_promotions_complete_total", "counter",
+                "Promotions this auditor recorded as complete.", Long.toString(complete.sum()));
         completion.render(out);
-        out.append("# HELP pgfence_audit_overdue_hosts Expected hosts without a good ack past the deadline, now.\n")
-                .append("# TYPE pgfence_audit_overdue_hosts gauge\n")
-                .append("pgfence_audit_overdue_hosts ").append(overdueHosts.get()).append('\n');
-        out.append("# HELP pgfence_audit_regressed_hosts (promotion, host) pairs, of open promotions and the latest of"
-                + " each cluster, where the host acked but reports a routing that no longer serves it, now.\n")
-                .append("# TYPE pgfence_audit_regressed_hosts gauge\n")
-                .append("pgfence_audit_regressed_hosts ").append(regressedHosts.get()).append('\n');
-        counter(out, "pgfence_audit_overdue_marked_total", "(promotion, host) pairs marked overdue.",
-                overdueMarked.sum());
-        labelled(out, "pgfence_audit_remediations_total", "SSH remediation attempts by outcome.", "outcome",
-                remediations);
-        labelled(out, "pgfence_audit_poison_records_total", "Records that could not be handled and were skipped.",
-                "topic", poison);
+        Exposition.single(out, "pgfence_audit_overdue_hosts", "gauge",
+                "Expected hosts without a good ack past the deadline, now.", Long.toString(overdueHosts.get()));
+        Exposition.single(out, "pgfence_audit_regressed_hosts", "gauge", "(promotion, host) pairs, of open promotions"
+                + " and the latest of each cluster, where the host acked but reports a routing that no longer serves"
+                + " it, now.", Long.toString(regressedHosts.get()));
+        Exposition.single(out, "pgfence_audit_overdue_marked_total", "counter", "(promotion, host) pairs marked overdue.",
+                Long.toString(overdueMarked.sum()));
+        Exposition.labelled(out, "pgfence_audit_remediations_total", "counter", "SSH remediation attempts by outcome.",
+                "outcome", new TreeMap<>(remediations));
+        Exposition.labelled(out, "pgfence_audit_poison_records_total", "counter",
+                "Records that could not be handled and were skipped.", "topic", new TreeMap<>(poison));
         return out.toString();
-    }
-
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n")
-                .append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void labelled(StringBuilder out, String name, String help, String label, Map<String, LongAdder> values) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n");
-        new TreeMap<>(values).forEach((k, v) -> out.append(name).append('{').append(label).append("=\"")
-                .append(escape(k)).append("\"} ").append(v.sum()).append('\n'));
-    }
-
-    static String escape(String labelValue) {
-        return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

@@ -1,38 +1,11 @@
 package org.pgfence.audit.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class AuditMetricsTest {
-
-    @Test
-    void histogramBucketsAreCumulativeWithInfSumAndCount() {
-        Histogram h = new Histogram("x_seconds", "help text", 0.5, 1, 5);
-        h.observe(0.2);
-        h.observe(0.5);
-        h.observe(3);
-        h.observe(60);
-        StringBuilder out = new StringBuilder();
-        h.render(out);
-        assertThat(out.toString()).isEqualTo("""
-                # HELP x_seconds help text
-                # TYPE x_seconds histogram
-                x_seconds_bucket{le="0.5"} 2
-                x_seconds_bucket{le="1.0"} 2
-                x_seconds_bucket{le="5.0"} 3
-                x_seconds_bucket{le="+Inf"} 4
-                x_seconds_sum 63.7
-                x_seconds_count 4
-                """);
-    }
-
-    @Test
-    void unsortedBoundsAreRejected() {
-        assertThatThrownBy(() -> new Histogram("x", "h", 5, 1)).isInstanceOf(IllegalArgumentException.class);
-    }
 
     @Test
     void theAuditMetricsRenderEveryFamily() {
@@ -61,10 +34,5 @@ class AuditMetricsTest {
                 "pgfence_audit_remediations_total{outcome=\"host_key_rejected\"} 1\n",
                 "pgfence_audit_poison_records_total{topic=\"pgfence.acks\"} 1\n");
         assertThat(text).endsWith("\n");
-    }
-
-    @Test
-    void labelValuesAreEscaped() {
-        assertThat(AuditMetrics.escape("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
     }
 }

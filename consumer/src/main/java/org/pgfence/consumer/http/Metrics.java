@@ -2,9 +2,12 @@ package org.pgfence.consumer.http;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.pgfence.events.AckStatus;
+import org.pgfence.runtime.http.Exposition;
+import org.pgfence.runtime.http.Histogram;
 
 /**
  * The agent's counters and gauges, rendered as Prometheus text. Updated by the agent loop, read by the
@@ -15,10 +18,9 @@ public final class Metrics {
     private final Map<String, Integer> lastEpoch = new TreeMap<>();
     private final Map<String, Long> staleWriters = new TreeMap<>();
     private final Map<AckStatus, Long> applies = new EnumMap<>(AckStatus.class);
-    private final long[] bucketCounts = new long[BUCKETS.length];
+    private final Histogram applySeconds = new Histogram("pgfence_agent_apply_seconds",
+            "Duration of each trigger, receive to ack.", BUCKETS);
     private double lastApplySeconds;
-    private double applySecondsSum;
-    private long applyCount;
     private long poison;
     private long failures;
 
@@ -33,15 +35,8 @@ public final class Metrics {
 
     public synchronized void applied(AckStatus status, Duration took) {
         applies.merge(status, 1L, Long::sum);
-        double seconds = took.toNanos() / 1e9;
-        lastApplySeconds = seconds;
-        applySecondsSum += seconds;
-        applyCount++;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            if (seconds <= BUCKETS[i]) {
-                bucketCounts[i]++;
-            }
-        }
+        lastApplySeconds = took.toNanos() / 1e9;
+        applySeconds.observe(lastApplySeconds);
         if (status == AckStatus.FAILED) {
             failures++;
         }
@@ -57,45 +52,24 @@ public final class Metrics {
 
     public synchronized String prometheus() {
         StringBuilder out = new StringBuilder();
-        header(out, "pgfence_agent_last_epoch", "gauge", "Highest timeline applied, per cluster.");
-        lastEpoch.forEach((c, e) -> out.append("pgfence_agent_last_epoch{cluster=\"").append(label(c)).append("\"} ")
-                .append(e).append('\n'));
-        header(out, "pgfence_agent_stale_writers", "gauge",
-                "Writable nodes below the top timeline (returning old primaries, never routed), per cluster.");
-        staleWriters.forEach((c, n) -> out.append("pgfence_agent_stale_writers{cluster=\"").append(label(c))
-                .append("\"} ").append(n).append('\n'));
-        header(out, "pgfence_agent_last_apply_seconds", "gauge", "Duration of the last trigger, receive to ack.");
-        out.append("pgfence_agent_last_apply_seconds ").append(number(lastApplySeconds)).append('\n');
-        header(out, "pgfence_agent_apply_seconds", "histogram", "Duration of each trigger, receive to ack.");
-        for (int i = 0; i < BUCKETS.length; i++) {
-            out.append("pgfence_agent_apply_seconds_bucket{le=\"").append(number(BUCKETS[i])).append("\"} ")
-                    .append(bucketCounts[i]).append('\n');
-        }
-        out.append("pgfence_agent_apply_seconds_bucket{le=\"+Inf\"} ").append(applyCount).append('\n');
-        out.append("pgfence_agent_apply_seconds_sum ").append(number(applySecondsSum)).append('\n');
-        out.append("pgfence_agent_apply_seconds_count ").append(applyCount).append('\n');
-        header(out, "pgfence_agent_applies_total", "counter", "Acks published, by status.");
+        Exposition.labelled(out, "pgfence_agent_last_epoch", "gauge", "Highest timeline applied, per cluster.",
+                "cluster", lastEpoch);
+        Exposition.labelled(out, "pgfence_agent_stale_writers", "gauge",
+                "Writable nodes below the top timeline (returning old primaries, never routed), per cluster.",
+                "cluster", staleWriters);
+        Exposition.single(out, "pgfence_agent_last_apply_seconds", "gauge", "Duration of the last trigger, receive to ack.",
+                Exposition.number(lastApplySeconds));
+        applySeconds.render(out);
+        Map<String, Long> byStatus = new LinkedHashMap<>();
         for (AckStatus s : AckStatus.values()) {
-            out.append("pgfence_agent_applies_total{status=\"").append(s.name()).append("\"} ")
-                    .append(applies.getOrDefault(s, 0L)).append('\n');
+            byStatus.put(s.name(), applies.getOrDefault(s, 0L));
         }
-        header(out, "pgfence_agent_poison_records_total", "counter", "Records that could not be decoded.");
-        out.append("pgfence_agent_poison_records_total ").append(poison).append('\n');
-        header(out, "pgfence_agent_failures_total", "counter", "Triggers that ended FAILED, and loop failures.");
-        out.append("pgfence_agent_failures_total ").append(failures).append('\n');
+        Exposition.labelled(out, "pgfence_agent_applies_total", "counter", "Acks published, by status.", "status",
+                byStatus);
+        Exposition.single(out, "pgfence_agent_poison_records_total", "counter", "Records that could not be decoded.",
+                Long.toString(poison));
+        Exposition.single(out, "pgfence_agent_failures_total", "counter", "Triggers that ended FAILED, and loop failures.",
+                Long.toString(failures));
         return out.toString();
-    }
-
-    private static void header(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    static String label(String value) {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-    }
-
-    static String number(double d) {
-        return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) + ".0" : Double.toString(d);
     }
 }

@@ -45,11 +45,6 @@ class MetricsTest {
     }
 
     @Test
-    void labelValuesAreEscaped() {
-        assertThat(Metrics.label("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
-    }
-
-    @Test
     void statusAndMetricsAreServedOverHttp() throws Exception {
         Metrics m = new Metrics();
         m.epoch("main", 2);

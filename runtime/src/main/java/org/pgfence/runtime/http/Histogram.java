@@ -1,12 +1,14 @@
-package org.pgfence.audit.http;
+package org.pgfence.runtime.http;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
-/** A Prometheus histogram with fixed upper bounds (seconds); cumulative buckets are computed when rendered. */
+/**
+ * A Prometheus histogram with fixed upper bounds (seconds), safe to observe from any thread; cumulative buckets are
+ * computed when rendered.
+ */
 public final class Histogram {
     private final String name;
     private final String help;
@@ -39,23 +41,15 @@ public final class Histogram {
     }
 
     public void render(StringBuilder out) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" histogram\n");
+        Exposition.header(out, name, "histogram", help);
         long cumulative = 0;
         for (int i = 0; i < bounds.length; i++) {
             cumulative += counts.get(i);
-            out.append(name).append("_bucket{le=\"").append(format(bounds[i])).append("\"} ")
+            out.append(name).append("_bucket{le=\"").append(Exposition.number(bounds[i])).append("\"} ")
                     .append(cumulative).append('\n');
         }
         out.append(name).append("_bucket{le=\"+Inf\"} ").append(count.sum()).append('\n');
-        out.append(name).append("_sum ").append(format(sum.sum())).append('\n');
+        out.append(name).append("_sum ").append(Exposition.number(sum.sum())).append('\n');
         out.append(name).append("_count ").append(count.sum()).append('\n');
-    }
-
-    static String format(double v) {
-        if (v == Math.rint(v) && !Double.isInfinite(v)) {
-            return String.format(Locale.ROOT, "%.1f", v);
-        }
-        return Double.toString(v);
     }
 }

@@ -1,0 +1,68 @@
+package org.pgfence.runtime.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.pgfence.process.Threads;
+
+/**
+ * The HTTP endpoint of a pgfence daemon ({@code /metrics}, and {@code /status} or {@code /health}): the JDK's server
+ * on one daemon thread, answering GET only, each page rendered when asked. One shape for the agent and the auditor.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    /** Listens on {@code bind}:{@code port} ({@code 0}: any free port); serves nothing until {@link #start()}. */
+    public HttpEndpoint(String bind, int port, String threadName) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        executor = Executors.newSingleThreadExecutor(Threads.daemons(threadName));
+        server.setExecutor(executor);
+    }
+
+    /** Serves {@code page} at {@code path} as {@code contentType}. */
+    public HttpEndpoint page(String path, String contentType, Supplier<String> page) {
+        server.createContext(path, ex -> reply(ex, contentType, page));
+        return this;
+    }
+
+    /** Serves the Prometheus text of {@code metrics} at {@code /metrics}. */
+    public HttpEndpoint metrics(Supplier<String> metrics) {
+        return page("/metrics", Exposition.CONTENT_TYPE, metrics);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange ex, String type, Supplier<String> page) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = page.get().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", type);
+            ex.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
