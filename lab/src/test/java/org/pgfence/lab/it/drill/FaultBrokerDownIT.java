@@ -81,7 +81,10 @@ class FaultBrokerDownIT {
         }
         assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> fencing.auditStatus("--cluster", FaultKit.CLUSTER).complete()))
                 .as("audit complete:\n" + fencing.auditStatus("--cluster", FaultKit.CLUSTER).out()).isTrue();
-        assertThat(FaultKit.auditComplete(FaultKit.audit(fencing), 2)).isTrue();
+        // the status's exit 0 speaks of the latest promotion the auditor has ingested: wait for this one
+        assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> FaultKit.auditComplete(FaultKit.audit(fencing), 2)))
+                .as(() -> "the promotion at timeline 2 complete:\n" + fencing.auditStatus("--cluster", FaultKit.CLUSTER).out())
+                .isTrue();
     }
 
     /**
