@@ -10,7 +10,7 @@ final class Artifacts {
     static final List<String> FORBIDDEN = List.of("kafka_2.13-", "kafka-server", "scala", "log4j-core", "testcontainers",
             "pgfence-lab", "junit", "assertj", "awaitility", "archunit");
     /** pgfence's own jars in a production lib. */
-    static final List<String> PRODUCTION_MODULES = List.of("events", "runtime", "producer", "consumer", "audit", "cli");
+    static final List<String> PRODUCTION_MODULES = List.of("events", "runtime", "pgbouncer", "producer", "consumer", "audit", "cli");
 
     private Artifacts() {
     }

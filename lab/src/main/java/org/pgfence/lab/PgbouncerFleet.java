@@ -7,7 +7,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.pgfence.consumer.internal.SimpleQueryClient;
+import org.pgfence.pgbouncer.AdminConsole;
+import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.process.ExitCode;
 
 /** One pgbouncer 1.18 per host, configured as repmgr's fencing recipe expects. */
@@ -87,27 +88,22 @@ final class PgbouncerFleet {
     /** {@code SHOW DATABASES} as name → "host:port" (plus " paused"/" disabled" when so). */
     static Map<String, String> databases(LabPgbouncer pgb) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
-        try (SimpleQueryClient c = console(pgb)) {
-            for (Map<String, String> r : c.query("SHOW DATABASES")) {
-                String state = (flag(r.get("paused")) ? " paused" : "") + (flag(r.get("disabled")) ? " disabled" : "");
-                out.put(r.get("name"), r.get("host") + ":" + r.get("port") + state);
+        try (AdminConsole c = console(pgb)) {
+            for (PoolerDatabase d : c.showDatabases()) {
+                out.put(d.name(), d.host() + ":" + d.port() + (d.paused() ? " paused" : "") + (d.disabled() ? " disabled" : ""));
             }
         }
         return out;
     }
 
     static void admin(LabPgbouncer pgb, String command) throws SQLException {
-        try (SimpleQueryClient c = console(pgb)) {
-            c.query(command);
+        try (AdminConsole c = console(pgb)) {
+            c.execute(command);
         }
     }
 
     /** The admin console, with the agent's own client (the lab's pgbouncers trust {@code postgres}). */
-    private static SimpleQueryClient console(LabPgbouncer pgb) throws SQLException {
-        return SimpleQueryClient.connect(pgb.address(), pgb.port(), "postgres", null, "pgbouncer", CONSOLE_TIMEOUT);
-    }
-
-    private static boolean flag(String value) {
-        return value != null && !value.isBlank() && Integer.parseInt(value.trim()) != 0;
+    private static AdminConsole console(LabPgbouncer pgb) {
+        return new AdminConsole(pgb.address(), pgb.port(), "postgres", null, CONSOLE_TIMEOUT);
     }
 }

@@ -29,9 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.pgfence.consumer.config.PgbouncerConfig;
-import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
-import org.pgfence.consumer.pgbouncer.PoolerDatabase;
+import org.pgfence.pgbouncer.AdminConsole;
+import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.runtime.Failure;
 
 /**
@@ -73,12 +72,12 @@ class PgbouncerAuthIT {
     void theAgentLogsInWithThePasswordAndIsRefusedWithoutIt(String authType, String stored) throws Exception {
         start(authType, "admin", stored.equals("scram-secret") ? scramSecret(PASSWORD) : PASSWORD, null);
         for (String host : new String[] {ADDRESS, dir.toString()}) { // TCP, then the Unix socket in unix_socket_dir
-            try (PgbouncerAdmin admin = admin(host, PASSWORD)) {
+            try (AdminConsole admin = admin(host, PASSWORD)) {
                 assertThat(admin.showDatabases()).as(host).extracting(PoolerDatabase::name)
                         .contains("appdb-rw", "pgbouncer");
                 admin.reload();
             }
-            try (PgbouncerAdmin admin = admin(host, "wrong-" + PASSWORD)) {
+            try (AdminConsole admin = admin(host, "wrong-" + PASSWORD)) {
                 // pgbouncer's words: "SASL authentication failed" (scram), "password authentication failed" (md5)
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
                         .hasMessageContaining("pgbouncer refused the login of 'admin'")
@@ -86,7 +85,7 @@ class PgbouncerAuthIT {
                         .satisfies(e -> assertThat(Failure.retriable(e)).as("a wrong password is not retried")
                                 .isFalse());
             }
-            try (PgbouncerAdmin admin = admin(host, null)) {
+            try (AdminConsole admin = admin(host, null)) {
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
                         .hasMessageContaining("none is configured");
             }
@@ -107,11 +106,11 @@ class PgbouncerAuthIT {
     void overTheUnixSocketPeerAuthenticationNeedsNoPassword() throws Exception {
         String me = System.getProperty("user.name");
         start("hba", me, PASSWORD, "local pgbouncer " + me + " peer\n");
-        try (PgbouncerAdmin admin = admin(dir.toString(), me, null)) {
+        try (AdminConsole admin = admin(dir.toString(), me, null)) {
             assertThat(admin.showDatabases()).extracting(PoolerDatabase::name).contains("appdb-rw");
             admin.reload();
         }
-        try (PgbouncerAdmin admin = admin(ADDRESS, me, null)) {
+        try (AdminConsole admin = admin(ADDRESS, me, null)) {
             // refused before any password is asked for, with pgbouncer's own words (and its SQLSTATE 08P01)
             assertThatThrownBy(admin::showDatabases).isInstanceOf(SQLException.class)
                     .hasMessageContaining("pgbouncer refused the login of '" + me + "': ERROR: login rejected")
@@ -128,7 +127,7 @@ class PgbouncerAuthIT {
     void aUserMissingFromAdminUsersIsToldSoAndNotRetried() throws Exception {
         start("scram-sha-256", "admin", PASSWORD, null);
         for (String host : new String[] {ADDRESS, dir.toString()}) {
-            try (PgbouncerAdmin admin = admin(host, "pgfence", PASSWORD)) {
+            try (AdminConsole admin = admin(host, "pgfence", PASSWORD)) {
                 assertThatThrownBy(admin::showDatabases).as(host).isInstanceOf(SQLException.class)
                         .hasMessageContaining("refused the login of 'pgfence': ERROR: not allowed (SQLSTATE 08P01)")
                         .hasMessageContaining("admin_users")
@@ -137,13 +136,12 @@ class PgbouncerAuthIT {
         }
     }
 
-    private static PgbouncerAdmin admin(String host, String password) {
+    private static AdminConsole admin(String host, String password) {
         return admin(host, "admin", password);
     }
 
-    private static PgbouncerAdmin admin(String host, String user, String password) {
-        return new PgbouncerAdmin(new PgbouncerConfig(host, PORT, user, password, Path.of("/nonexistent"), false),
-                Duration.ofSeconds(3));
+    private static AdminConsole admin(String host, String user, String password) {
+        return new AdminConsole(host, PORT, user, password, Duration.ofSeconds(3));
     }
 
     /**

@@ -12,10 +12,10 @@ import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.internal.Retries;
-import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
+import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.process.Threads;
 
 /**
@@ -27,7 +27,7 @@ public final class HostFencing implements AutoCloseable {
     private final EpochStore epochs;
     private final ExecutorService probes;
     private final JdbcNodeProbe probe;
-    private final PgbouncerAdmin admin;
+    private final AdminConsole admin;
     private final Acks acks;
     private final Reconciler reconciler;
 
@@ -39,7 +39,7 @@ public final class HostFencing implements AutoCloseable {
                 .mapToInt(c -> c.nodes().size()).sum()), Threads.numbered("pgfence-probe"));
         probe = new JdbcNodeProbe();
         Planner planner = new Planner(config, new ClusterDiscovery(probe, probes, clock), new Decider(), epochs);
-        admin = new PgbouncerAdmin(config.pgbouncer(), config.applyTimeout());
+        admin = config.pgbouncer().console(config.applyTimeout());
         PgbouncerApplier applier = new PgbouncerApplier(config.pgbouncer().databaseIni(), config.pgbouncer().backups(),
                 admin, Retries.of(Retries.PGBOUNCER_ADMIN, 3, Duration.ofMillis(100), Duration.ofSeconds(1)));
         acks = new Acks(config.host(), agentId, config.failClosed());

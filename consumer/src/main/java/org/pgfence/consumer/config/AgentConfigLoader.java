@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.pgfence.consumer.internal.SimpleQueryClient;
+import org.pgfence.pgbouncer.SimpleQueryClient;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 import org.pgfence.runtime.kafka.KafkaSettings;

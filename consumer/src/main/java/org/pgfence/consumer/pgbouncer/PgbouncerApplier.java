@@ -12,6 +12,8 @@ import org.pgfence.consumer.ini.AtomicFile;
 import org.pgfence.consumer.ini.IniEntry;
 import org.pgfence.consumer.ini.IniText;
 import org.pgfence.consumer.ini.RenderedIni;
+import org.pgfence.pgbouncer.AdminConsole;
+import org.pgfence.pgbouncer.PoolerDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +29,11 @@ public final class PgbouncerApplier {
     private static final Logger LOG = LoggerFactory.getLogger(PgbouncerApplier.class);
     private final Path ini;
     private final boolean backups;
-    private final PgbouncerAdmin admin;
+    private final AdminConsole admin;
     private final Retry retry;
     private final HostAddresses addresses = new HostAddresses();
 
-    public PgbouncerApplier(Path ini, boolean backups, PgbouncerAdmin admin, Retry retry) {
+    public PgbouncerApplier(Path ini, boolean backups, AdminConsole admin, Retry retry) {
         this.ini = ini;
         this.backups = backups;
         this.admin = admin;

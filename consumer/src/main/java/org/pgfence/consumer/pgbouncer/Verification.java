@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.pgfence.consumer.ini.IniEntry;
+import org.pgfence.pgbouncer.PoolerDatabase;
+import org.pgfence.pgbouncer.PoolerServer;
 
 /**
  * Compares what pgbouncer says it serves with what the ini defines ({@code RELOAD} answers OK even when

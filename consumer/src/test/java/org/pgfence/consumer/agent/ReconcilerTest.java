@@ -24,7 +24,6 @@ import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.internal.Retries;
-import org.pgfence.consumer.pgbouncer.PgbouncerAdmin;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
@@ -33,6 +32,7 @@ import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.testing.MutableClock;
+import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.process.ConfigReader;
 
 /**
@@ -46,7 +46,7 @@ class ReconcilerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T20:07:16Z"));
     private ExecutorService executor;
     private JdbcNodeProbe probe;
-    private PgbouncerAdmin admin;
+    private AdminConsole admin;
     private EpochStore epochs;
     private final StatusBoard status = new StatusBoard();
     private final Metrics metrics = new Metrics();
@@ -76,7 +76,7 @@ class ReconcilerTest {
                 "pgbouncer", Map.of("databaseIni", ini.toString(), "admin", Map.of("port", "1")),
                 "stateDir", dir.resolve("state").toString()), Map.of()));
         epochs = EpochStore.open(config.stateDir());
-        admin = new PgbouncerAdmin(config.pgbouncer(), Duration.ofMillis(500));
+        admin = config.pgbouncer().console(Duration.ofMillis(500));
         PgbouncerApplier applier = new PgbouncerApplier(ini, true, admin,
                 Retries.of(Retries.PGBOUNCER_ADMIN, 2, Duration.ofMillis(1), Duration.ofMillis(2)));
         Planner planner = new Planner(config, new ClusterDiscovery(probe, executor, clock), new Decider(), epochs);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.Role;
 import org.pgfence.consumer.ini.IniEntry;
 import org.pgfence.consumer.ini.IniRenderer;
+import org.pgfence.pgbouncer.PoolerDatabase;
+import org.pgfence.pgbouncer.PoolerServer;
 
 class VerificationTest {
     static final IniEntry RW = new IniEntry("appdb-rw", Role.RW, "127.0.0.12", 5432, "appdb", false);

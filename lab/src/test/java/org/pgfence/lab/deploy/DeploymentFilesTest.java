@@ -139,7 +139,7 @@ class DeploymentFilesTest {
         List<String> ini = Files.readAllLines(root.resolve("deploy/config/compose/pgbouncer/pgbouncer.ini"));
         String authType = ini.stream().filter(l -> l.startsWith("auth_type")).map(l -> l.split("=", 2)[1].trim())
                 .findFirst().orElseThrow();
-        assertThat(org.pgfence.consumer.internal.SimpleQueryClient.AUTH_TYPES).contains(authType);
+        assertThat(org.pgfence.pgbouncer.SimpleQueryClient.AUTH_TYPES).contains(authType);
         assertThat(ini).anyMatch(l -> l.matches("admin_users\\s*=\\s*pgfence"));
         assertThat(services.path("agent1").path("environment").path("PGFENCE_PGBOUNCER_ADMIN_PASSWORD").asText())
                 .isEqualTo(passwordIn(root.resolve("deploy/config/compose/pgbouncer/userlist.txt"), "pgfence"));

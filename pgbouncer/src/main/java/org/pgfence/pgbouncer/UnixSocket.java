@@ -1,4 +1,4 @@
-package org.pgfence.consumer.internal;
+package org.pgfence.pgbouncer;
 
 import java.io.Closeable;
 import java.io.IOException;

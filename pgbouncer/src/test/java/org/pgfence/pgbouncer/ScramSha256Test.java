@@ -1,4 +1,4 @@
-package org.pgfence.consumer.internal;
+package org.pgfence.pgbouncer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.pgfence.consumer.internal;
+package org.pgfence.pgbouncer;
 
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.StringPreparation;

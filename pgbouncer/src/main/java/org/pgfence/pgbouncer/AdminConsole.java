@@ -1,31 +1,37 @@
-package org.pgfence.consumer.pgbouncer;
+package org.pgfence.pgbouncer;
 
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.pgfence.consumer.config.PgbouncerConfig;
-import org.pgfence.consumer.internal.SimpleQueryClient;
 
 /**
- * pgbouncer's admin console ({@code pgbouncer} database) over the simple query protocol. One connection,
- * reused, reopened after any failure. Not thread-safe by design: the agent loop owns it.
+ * pgbouncer's admin console ({@code pgbouncer} database) over the simple query protocol, as {@code user} at
+ * {@code host}:{@code port} ({@code host} may be the directory of pgbouncer's Unix socket). One connection, reused,
+ * reopened after any failure; every read bounded by {@code timeout}. Not thread-safe by design: one owner (the
+ * agent loop, a lab step) uses it.
  */
-public final class PgbouncerAdmin implements AutoCloseable {
-    private final PgbouncerConfig config;
+public final class AdminConsole implements AutoCloseable {
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
     private final Duration timeout;
     private SimpleQueryClient client;
 
-    public PgbouncerAdmin(PgbouncerConfig config, Duration timeout) {
-        this.config = config;
+    /** {@code password} may be null (trust, peer). */
+    public AdminConsole(String host, int port, String user, String password, Duration timeout) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
         this.timeout = timeout;
     }
 
     /** Where the console is, for messages. */
     public String url() {
-        return "pgbouncer admin " + config.adminUser() + "@"
-                + SimpleQueryClient.where(config.adminHost(), config.adminPort());
+        return "pgbouncer admin " + user + "@" + SimpleQueryClient.where(host, port);
     }
 
     public void reload() throws SQLException {
@@ -50,7 +56,7 @@ public final class PgbouncerAdmin implements AutoCloseable {
         return out;
     }
 
-    /** Runs an admin command ({@link AdminCommands}); the connection is dropped on any failure. */
+    /** Runs an admin command (RELOAD, PAUSE "db", ...); the connection is dropped on any failure. */
     public void execute(String command) throws SQLException {
         run(command);
     }
@@ -70,8 +76,7 @@ public final class PgbouncerAdmin implements AutoCloseable {
 
     private SimpleQueryClient connection() throws SQLException {
         if (client == null || client.isClosed()) {
-            client = SimpleQueryClient.connect(config.adminHost(), config.adminPort(), config.adminUser(),
-                    config.adminPassword(), "pgbouncer", timeout);
+            client = SimpleQueryClient.connect(host, port, user, password, "pgbouncer", timeout);
         }
         return client;
     }

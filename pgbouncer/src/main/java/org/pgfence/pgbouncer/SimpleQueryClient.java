@@ -1,4 +1,4 @@
-package org.pgfence.consumer.internal;
+package org.pgfence.pgbouncer;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
