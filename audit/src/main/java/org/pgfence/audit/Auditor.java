@@ -1,8 +1,6 @@
 package org.pgfence.audit;
 
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -32,6 +30,7 @@ import org.pgfence.audit.watch.CompletionTicker;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.process.Threads;
+import org.pgfence.runtime.Retries;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,12 +102,8 @@ public final class Auditor implements AutoCloseable {
     }
 
     private void migrate() {
-        Retry retry = Retry.of("audit-store", RetryConfig.custom()
-                .maxAttempts(8)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(250), 2.0, 0.3,
-                        Duration.ofSeconds(8)))
-                .retryOnException(e -> e instanceof StoreException s && s.kind() == StoreException.Kind.UNAVAILABLE)
-                .build());
+        Retry retry = Retries.of("audit-store", 8, Duration.ofMillis(250), Duration.ofSeconds(8),
+                e -> e instanceof StoreException s && s.kind() == StoreException.Kind.UNAVAILABLE);
         retry.getEventPublisher().onRetry(e -> LOG.warn("Audit store not ready (attempt {}): {}",
                 e.getNumberOfRetryAttempts(), e.getLastThrowable().getMessage()));
         int version = Retry.decorateSupplier(retry,

@@ -11,12 +11,12 @@ import org.pgfence.consumer.discovery.ClusterDiscovery;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
-import org.pgfence.consumer.internal.Retries;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.process.Threads;
+import org.pgfence.runtime.Retries;
 
 /**
  * How one host fences itself, without Kafka: its epoch store, the probes of the cluster nodes, the planner, the

@@ -23,7 +23,6 @@ import org.pgfence.consumer.discovery.ClusterDiscovery;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
-import org.pgfence.consumer.internal.Retries;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
@@ -34,6 +33,7 @@ import org.pgfence.events.FencingAck;
 import org.pgfence.events.testing.MutableClock;
 import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.process.ConfigReader;
+import org.pgfence.runtime.Retries;
 
 /**
  * The reconciler wired with real components pointed at addresses where nothing listens: no node

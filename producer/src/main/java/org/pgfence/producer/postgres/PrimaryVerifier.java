@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pgfence.producer.failure.Retries;
 import org.pgfence.runtime.Deadline;
 import org.pgfence.runtime.Failure;
+import org.pgfence.runtime.Retries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
