@@ -340,8 +340,8 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The node's current state, or empty when it does not answer. */
-    public Optional<NodeProbe> probe(int id) {
-        return NodeProbe.of(node(id));
+    public Optional<NodeState> probe(int id) {
+        return NodeState.of(node(id));
     }
 
     /** Waits until exactly one node answers as primary, other than {@code excluded} (0 = none). */
@@ -377,8 +377,8 @@ public final class Lab implements AutoCloseable {
     public Optional<LabNode> currentPrimary() {
         return nodes().stream()
                 .filter(n -> probe(n.id()).map(pr -> !pr.inRecovery()).orElse(false))
-                .max((a, b) -> Integer.compare(probe(a.id()).map(NodeProbe::timeline).orElse(0),
-                        probe(b.id()).map(NodeProbe::timeline).orElse(0)));
+                .max((a, b) -> Integer.compare(probe(a.id()).map(NodeState::timeline).orElse(0),
+                        probe(b.id()).map(NodeState::timeline).orElse(0)));
     }
 
     void awaitStreaming(Duration timeout) {
@@ -399,7 +399,7 @@ public final class Lab implements AutoCloseable {
     }
 
     static int streamingStandbys(LabNode primary) {
-        try (Connection c = NodeProbe.connect(primary, "postgres"); Statement s = c.createStatement();
+        try (Connection c = NodeState.connect(primary, "postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")) {
             rs.next();
             return rs.getInt(1);

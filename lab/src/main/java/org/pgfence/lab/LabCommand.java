@@ -105,7 +105,7 @@ public final class LabCommand {
             LabNode promoted = lab.awaitSinglePrimary(old.id(), Duration.ofSeconds(timeoutSeconds));
             out.printf("%s is the only primary %d ms after the crash (timeline %d)%n", promoted.name(),
                     Duration.between(start, Clock.systemUTC().instant()).toMillis(),
-                    lab.probe(promoted.id()).map(NodeProbe::timeline).orElse(0));
+                    lab.probe(promoted.id()).map(NodeState::timeline).orElse(0));
             return ExitCode.OK.code();
         }
     }

@@ -19,7 +19,7 @@ final class LabStatus {
                     probe.map(p -> p.inRecovery() ? "standby" : "primary").orElse("down"),
                     probe.map(p -> Integer.toString(p.timeline())).orElse("-"),
                     probe.map(p -> Integer.toString(p.checkpointTimeline())).orElse("-"),
-                    lab.repmgrdRunning(n.id()) ? repmgrd(n, probe.map(NodeProbe::inRecovery).orElse(false)) : "stopped"));
+                    lab.repmgrdRunning(n.id()) ? repmgrd(n, probe.map(NodeState::inRecovery).orElse(false)) : "stopped"));
         }
         out.append(String.format("%-6s %-13s %-8s %s%n", "pgb", "address", "state", "databases"));
         for (LabPgbouncer p : lab.pgbouncers()) {

@@ -28,7 +28,7 @@ final class PostgresCluster {
         writeNodeConf(node);
         writeRepmgrConf(node);
         start(node);
-        try (Connection c = NodeProbe.connect(node, "postgres"); Statement s = c.createStatement()) {
+        try (Connection c = NodeState.connect(node, "postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE USER repmgr SUPERUSER");
             s.execute("ALTER USER repmgr SET search_path TO repmgr, \"$user\", public");
             s.execute("CREATE DATABASE repmgr OWNER repmgr");
@@ -37,7 +37,7 @@ final class PostgresCluster {
         } catch (SQLException e) {
             throw new LabException(ExitCode.ENVIRONMENT, "cannot create lab roles on " + node.name() + ": " + e.getMessage(), e);
         }
-        try (Connection c = NodeProbe.connect(node, "appdb"); Statement s = c.createStatement()) {
+        try (Connection c = NodeState.connect(node, "appdb"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id serial PRIMARY KEY, note text, via text, at timestamptz NOT NULL DEFAULT clock_timestamp())");
             s.execute("ALTER TABLE t OWNER TO app");
         } catch (SQLException e) {
@@ -51,7 +51,7 @@ final class PostgresCluster {
         initdb(node, "");
         writeNodeConf(node);
         start(node);
-        try (Connection c = NodeProbe.connect(node, "postgres"); Statement s = c.createStatement()) {
+        try (Connection c = NodeState.connect(node, "postgres"); Statement s = c.createStatement()) {
             s.execute("CREATE USER pgfence");
             s.execute("CREATE DATABASE pgfence_audit OWNER pgfence");
         } catch (SQLException e) {
@@ -131,7 +131,7 @@ final class PostgresCluster {
     }
 
     private static boolean attached(LabNode standby, LabNode upstream) {
-        try (Connection c = NodeProbe.connect(upstream, "postgres"); Statement s = c.createStatement();
+        try (Connection c = NodeState.connect(upstream, "postgres"); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE application_name = '"
                      + standby.name() + "'")) {
             rs.next();

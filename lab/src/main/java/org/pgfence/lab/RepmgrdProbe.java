@@ -19,7 +19,7 @@ public record RepmgrdProbe(boolean running, boolean paused, int upstreamNodeId, 
 
     /** The node's repmgrd state, or empty when the node does not answer. */
     public static Optional<RepmgrdProbe> of(LabNode node) {
-        try (Connection c = NodeProbe.connect(node, "repmgr"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
+        try (Connection c = NodeState.connect(node, "repmgr"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
             rs.next();
             return Optional.of(new RepmgrdProbe(rs.getBoolean(1), rs.getBoolean(2), rs.getInt(3), rs.getInt(4)));
         } catch (SQLException e) {

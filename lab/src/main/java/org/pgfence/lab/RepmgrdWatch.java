@@ -67,7 +67,7 @@ final class RepmgrdWatch {
     private static void superviseRepmgrd(List<LabNode> nodes, List<Integer> active, Consumer<LabNode> restart) {
         for (LabNode n : nodes) {
             boolean isActive = active.isEmpty() || active.contains(n.id());
-            if (isActive && !Daemons.alive(n.repmgrdPidFile(), "repmgrd") && NodeProbe.of(n).isPresent()) {
+            if (isActive && !Daemons.alive(n.repmgrdPidFile(), "repmgrd") && NodeState.of(n).isPresent()) {
                 restart.accept(n);
             }
         }
@@ -75,7 +75,7 @@ final class RepmgrdWatch {
 
     /** The ids of the nodes {@code repmgr.nodes} on {@code primary} marks active; empty if it does not answer. */
     static List<Integer> activeNodeIds(LabNode primary) {
-        try (Connection c = NodeProbe.connect(primary, "repmgr"); Statement s = c.createStatement();
+        try (Connection c = NodeState.connect(primary, "repmgr"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT node_id FROM repmgr.nodes WHERE active ORDER BY node_id")) {
             List<Integer> ids = new ArrayList<>();
             while (rs.next()) {

@@ -35,14 +35,14 @@ public final class Announcer {
         LOST
     }
 
-    private final ProducerConfig config;
+    private final PromoterConfig config;
     private final PrimaryVerifier verifier;
     private final Spool spool;
     private final Publishing publishing;
     private final EventBuilder builder;
     private final Clock clock;
 
-    public Announcer(ProducerConfig config, PrimaryVerifier verifier, Spool spool, Publishing publishing, Clock clock) {
+    public Announcer(PromoterConfig config, PrimaryVerifier verifier, Spool spool, Publishing publishing, Clock clock) {
         this.config = config;
         this.verifier = verifier;
         this.spool = spool;

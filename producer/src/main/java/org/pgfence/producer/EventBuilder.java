@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 final class EventBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(EventBuilder.class);
-    private final ProducerConfig config;
+    private final PromoterConfig config;
 
-    EventBuilder(ProducerConfig config) {
+    EventBuilder(PromoterConfig config) {
         this.config = config;
     }
 

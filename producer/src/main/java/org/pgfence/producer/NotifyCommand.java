@@ -105,7 +105,7 @@ public final class NotifyCommand implements Callable<Integer> {
             out.println("pgfence notify: " + bad.getMessage());
             return ExitCode.USAGE.code();
         }
-        try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {
+        try (ProducerRuntime rt = new ProducerRuntime(PromoterConfig.load(config, env), clock)) {
             return announce(rt, e);
         }
     }
@@ -122,7 +122,7 @@ public final class NotifyCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Deadline overall = rt.overall(rt.config.verifyTimeout());
-        Warmup.start(); // the event mapper's first use (~0.1 s) also happens while the node is verified
+        PromoteWarmup.start(); // the event mapper's first use (~0.1 s) also happens while the node is verified
         if (rt.config.publishPrepare()) {
             rt.publishing.prepare(); // the Kafka producer connects while the node is verified, not after
         }

@@ -11,14 +11,14 @@ import org.slf4j.MDC;
 
 /** Wires one run of a producer command from its config: constructors only, nothing started. */
 final class ProducerRuntime implements AutoCloseable {
-    final ProducerConfig config;
+    final PromoterConfig config;
     final Clock clock;
     final Spool spool;
     final Publishing publishing;
     final Announcer announcer;
     final LocalNode localNode;
 
-    ProducerRuntime(ProducerConfig config, Clock clock) {
+    ProducerRuntime(PromoterConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.spool = new Spool(config.spoolDir());

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * success announces it. Exits with the promotion's own code: a failed promotion publishes nothing,
  * and nothing after a successful one (database or Kafka trouble) can make it look failed. Nothing before it can
  * prevent it either: a config that does not load, or a runtime that cannot be built, is logged, and the promotion
- * runs all the same ({@link ProducerConfig#fallbackPromoteCommand}); it is never killed.
+ * runs all the same ({@link PromoterConfig#fallbackPromoteCommand}); it is never killed.
  */
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {"repmgr promote_command: promote this standby, then publish master-promoted.",
@@ -56,11 +56,11 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ProducerConfig c;
+        PromoterConfig c;
         try {
-            c = ProducerConfig.load(config, env);
+            c = PromoterConfig.load(config, env);
         } catch (ConfigException e) {
-            List<String> argv = ProducerConfig.fallbackPromoteCommand(config, env);
+            List<String> argv = PromoterConfig.fallbackPromoteCommand(config, env);
             LOG.error("promote: {}; running the promotion anyway as {}, and announcing nothing (the agents' timer "
                     + "reconcile still converges; fix the file, then run pgfence notify)", e.getMessage(), argv);
             return runner.run(argv, FALLBACK_WARN_AFTER);
@@ -87,10 +87,10 @@ public final class PromoteCommand implements Callable<Integer> {
     }
 
     /** What is done before the promotion, within its own deadline; any failure is logged, never in the way. */
-    private static void prepare(ProducerRuntime rt, ProducerConfig c) {
+    private static void prepare(ProducerRuntime rt, PromoterConfig c) {
         try {
             rt.publishing.flush(rt.overall());
-            Warmup.start();
+            PromoteWarmup.start();
             rt.localNode.connectEarly(rt.overall(c.promoteTimeout(), c.verifyTimeout()));
             if (c.publishPrepare()) {
                 rt.publishing.prepare();

@@ -44,7 +44,7 @@ public final class SpoolCommand implements Callable<Integer> {
                     "Exit codes: 0 spool empty afterwards, 3 config, 4 Kafka unreachable (events stay spooled)."})
     int flush(@Option(names = "--config", required = true, paramLabel = "FILE",
             description = "producer YAML config") Path config) throws Exception {
-        try (ProducerRuntime rt = new ProducerRuntime(ProducerConfig.load(config, env), clock)) {
+        try (ProducerRuntime rt = new ProducerRuntime(PromoterConfig.load(config, env), clock)) {
             FlushResult result = rt.publishing.flush(Deadline.after(clock, rt.config.publishDeadline()));
             LOG.info("Spool flush: {} sent, {} moved aside, {} left", result.sent(), result.movedAside(),
                     Math.max(result.left(), 0));

@@ -29,7 +29,7 @@ class AnnouncerTest {
     @Test
     void eventIsSpooledFirstAndStaysWhenKafkaIsUnreachable() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/true"));
-        ProducerConfig config = ProducerConfig.load(f.config, Map.of());
+        PromoterConfig config = PromoterConfig.load(f.config, Map.of());
         Spool spool = new Spool(config.spoolDir());
         ProducerRuntime rt = new ProducerRuntime(config, clock);
         Announcer announcer = new Announcer(config, new PrimaryVerifier(d -> Optional.of(primary)), spool,
@@ -53,7 +53,7 @@ class AnnouncerTest {
     @Test
     void ackedEventLeavesNothingInTheSpool() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/true"));
-        ProducerConfig config = ProducerConfig.load(f.config, Map.of());
+        PromoterConfig config = PromoterConfig.load(f.config, Map.of());
         Spool spool = new Spool(config.spoolDir());
         RecordingPublisher kafka = new RecordingPublisher(e -> false);
         Publishing publishing = new Publishing(spool, d -> kafka, config.publishDeadline(), clock);

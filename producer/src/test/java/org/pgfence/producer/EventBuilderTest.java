@@ -35,7 +35,7 @@ class EventBuilderTest {
     EventBuilder builder() throws IOException, ConfigException {
         Path conf = dir.resolve("repmgr.conf");
         Files.writeString(conf, RepmgrConfTest.LAB_NODE2);
-        return new EventBuilder(ProducerConfig.from(ConfigReader.of("t", Map.of("cluster", "lab", "host", "pg2",
+        return new EventBuilder(PromoterConfig.from(ConfigReader.of("t", Map.of("cluster", "lab", "host", "pg2",
                 "kafka", Map.of("bootstrapServers", "127.0.0.1:1"), "repmgr", Map.of("config", conf.toString())),
                 Map.of())));
     }

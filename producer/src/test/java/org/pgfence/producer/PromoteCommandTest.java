@@ -66,17 +66,17 @@ class PromoteCommandTest {
     void aConfigThatIsNotEvenYamlFallsBackToRepmgrsOwnDefaultPromotion() throws Exception {
         Path broken = dir.resolve("promote.yaml");
         Files.writeString(broken, "cluster: [unclosed\n");
-        assertThat(ProducerConfig.fallbackPromoteCommand(broken, Map.of())).containsExactly(
-                ProducerConfig.DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "--log-to-file");
-        assertThat(ProducerConfig.fallbackPromoteCommand(dir.resolve("absent.yaml"), Map.of())).hasSize(4);
+        assertThat(PromoterConfig.fallbackPromoteCommand(broken, Map.of())).containsExactly(
+                PromoterConfig.DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "--log-to-file");
+        assertThat(PromoterConfig.fallbackPromoteCommand(dir.resolve("absent.yaml"), Map.of())).hasSize(4);
     }
 
     @Test
     void aConfigWithOnlyItsRepmgrConfigValidStillPromotesWithIt() throws Exception {
         Path partial = dir.resolve("promote.yaml");
         Files.writeString(partial, "clustr: lab\nrepmgr: {config: /etc/repmgr/15/repmgr.conf}\n");
-        assertThat(ProducerConfig.fallbackPromoteCommand(partial, Map.of())).containsExactly(
-                ProducerConfig.DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "-f",
+        assertThat(PromoterConfig.fallbackPromoteCommand(partial, Map.of())).containsExactly(
+                PromoterConfig.DEFAULT_BINDIR.resolve("repmgr").toString(), "standby", "promote", "-f",
                 "/etc/repmgr/15/repmgr.conf", "--log-to-file");
     }
 }

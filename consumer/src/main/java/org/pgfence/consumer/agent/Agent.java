@@ -83,7 +83,7 @@ public final class Agent implements AutoCloseable {
 
     /** Runs until {@link #shutdown()}. */
     public void run() {
-        Warmup.start();
+        EventPathWarmup.start();
         if (http != null) {
             http.start();
             LOG.info("metrics and status on port {}", http.port());

@@ -7,17 +7,17 @@ import org.pgfence.events.NodeRef;
  * The rw decision: the verified primary and its epoch, or why the cluster is fenced closed.
  * {@code epoch} is the top timeline seen (null when nothing was reachable), also when fenced.
  */
-public record RwDecision(Verdict verdict, NodeRef primary, Epoch epoch, String reason) {
+public record RwDecision(RwOutcome verdict, NodeRef primary, Epoch epoch, String reason) {
 
     public static RwDecision routed(NodeRef primary, Epoch epoch) {
-        return new RwDecision(Verdict.ROUTED, primary, epoch, "verified primary " + primary + " on " + epoch);
+        return new RwDecision(RwOutcome.ROUTED, primary, epoch, "verified primary " + primary + " on " + epoch);
     }
 
     public static RwDecision fenced(Epoch epoch, String reason) {
-        return new RwDecision(Verdict.FENCED_CLOSED, null, epoch, reason);
+        return new RwDecision(RwOutcome.FENCED_CLOSED, null, epoch, reason);
     }
 
     public boolean routed() {
-        return verdict == Verdict.ROUTED;
+        return verdict == RwOutcome.ROUTED;
     }
 }

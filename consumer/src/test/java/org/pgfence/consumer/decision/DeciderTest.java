@@ -44,7 +44,7 @@ class DeciderTest {
         // that announced tli 2 is gone, only the floor it raised remains
         ClusterPlan plan = decide(list(writable(1, 1, initialView()), down(2), down(3)), new Epoch(2, SYS), null,
                 "node1");
-        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().verdict()).isEqualTo(RwOutcome.FENCED_CLOSED);
         assertThat(plan.rw().reason()).contains("below the epoch floor tli 2@" + SYS);
         assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
         assertThat(target(plan, "appdb-ro")).as("never read from a writable node below the floor").isEqualTo("closed");
@@ -54,7 +54,7 @@ class DeciderTest {
     void anUnknownFloorKeepsRwClosedEvenOnAHealthyCluster() {
         ClusterPlan plan = decider.decide(new DecisionInput("main", list(writable(1, 1, initialView()),
                 standby(2, 1, initialView())), null, "state file lost", null, List.of(RW, RO), "node2"));
-        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().verdict()).isEqualTo(RwOutcome.FENCED_CLOSED);
         assertThat(plan.rw().reason()).contains("epoch floor of cluster main is unknown (state file lost)");
         assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
     }
@@ -68,7 +68,7 @@ class DeciderTest {
     void healthyClusterRoutesRwToThePrimaryAndRoToTheLocalStandby() {
         ClusterPlan plan = decide(list(writable(1, 1, initialView()), standby(2, 1, initialView()),
                 standby(3, 1, initialView())), null, null, "node2");
-        assertThat(plan.rw().verdict()).isEqualTo(Verdict.ROUTED);
+        assertThat(plan.rw().verdict()).isEqualTo(RwOutcome.ROUTED);
         assertThat(plan.rw().primary().name()).isEqualTo("node1");
         assertThat(plan.rw().primary().host()).isEqualTo("127.0.0.11");
         assertThat(plan.rw().epoch()).isEqualTo(new Epoch(1, SYS));
@@ -106,7 +106,7 @@ class DeciderTest {
         ClusterPlan plan = decide(list(writable(2, 2, afterFailoverView()), writable(3, 2,
                 List.of(Nodes.primaryRow(1, false), Nodes.standbyRow(2, 3), Nodes.primaryRow(3, true)))), null, null,
                 "node2");
-        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().verdict()).isEqualTo(RwOutcome.FENCED_CLOSED);
         assertThat(plan.rw().reason()).contains("2 writable nodes on top timeline 2").contains("node2").contains("node3");
         assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
     }
@@ -305,14 +305,14 @@ class DeciderTest {
                 TimelineSource.WAL_FILE, SYS, 2, 1_795_670_999_000_002L, afterFailoverView());
         ClusterPlan plan = decide(list(node2, impostor, standby(3, 2, afterFailoverView())), new Epoch(2, SYS), null,
                 "node3");
-        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().verdict()).isEqualTo(RwOutcome.FENCED_CLOSED);
         assertThat(plan.rw().reason()).contains("node 2 is claimed by 2 running servers")
                 .contains("127.0.0.12:5432").contains("127.0.0.99:5432");
         assertThat(target(plan, "appdb-rw")).isEqualTo("closed");
         NodeObservation standbyImpostor = new NodeObservation(new Address("127.0.0.99", 5432), null, true, 2,
                 TimelineSource.WAL_RECEIVER, SYS, 2, 1_795_670_999_000_002L, afterFailoverView());
         assertThat(decide(list(node2, standbyImpostor), new Epoch(2, SYS), null, "node3").rw().verdict())
-                .as("even when the second claimant is a standby").isEqualTo(Verdict.FENCED_CLOSED);
+                .as("even when the second claimant is a standby").isEqualTo(RwOutcome.FENCED_CLOSED);
     }
 
     @Test
@@ -361,7 +361,7 @@ class DeciderTest {
     @Test
     void onePrimaryReachedAtItsSeedNameAndItsConninfoAddressIsOneWriterEvenWithoutALocalNodeId() {
         ClusterPlan plan = decideNode2AtSeedAndConninfo(1_795_670_000_123_456L, 1_795_670_000_123_456L);
-        assertThat(plan.rw().verdict()).as(plan.rw().reason()).isEqualTo(Verdict.ROUTED);
+        assertThat(plan.rw().verdict()).as(plan.rw().reason()).isEqualTo(RwOutcome.ROUTED);
         assertThat(plan.rw().primary().host()).as("the address its own conninfo names").isEqualTo("127.0.0.12");
         assertThat(plan.warnings()).noneMatch(w -> w.contains("cannot find itself"));
     }
@@ -369,7 +369,7 @@ class DeciderTest {
     @Test
     void twoServersWithoutALocalNodeIdStayTwoWriters() {
         ClusterPlan plan = decideNode2AtSeedAndConninfo(1_795_670_000_123_456L, 1_795_670_000_999_999L);
-        assertThat(plan.rw().verdict()).isEqualTo(Verdict.FENCED_CLOSED);
+        assertThat(plan.rw().verdict()).isEqualTo(RwOutcome.FENCED_CLOSED);
         assertThat(plan.rw().reason()).startsWith("2 writable nodes on top timeline 2");
         assertThat(plan.warnings()).anyMatch(w -> w.contains("not routing to db-2.example.org:5432: cannot find itself"
                 + " in its own repmgr.nodes: repmgr.get_local_node_id() gives no id"));

@@ -19,7 +19,7 @@ import org.pgfence.events.FencingAck;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.lab.drill.Fencing;
 
 /**
@@ -48,7 +48,7 @@ final class Switchovers {
     PromotionSample next(int index) {
         LabNode from = lab.currentPrimary().orElseThrow(() -> new IllegalStateException("no primary before switchover " + index));
         LabNode to = lab.node(from.id() % lab.nodes().size() + 1);
-        int before = lab.probe(from.id()).map(NodeProbe::timeline).orElse(0);
+        int before = lab.probe(from.id()).map(NodeState::timeline).orElse(0);
         Instant start = clock.instant();
         long switchoverMillis = lab.switchover(to.id()).toMillis(); // the repmgr command, not repmgrd settling after it
         watch.await(WAIT, () -> announcements(before, to).size() > 0);

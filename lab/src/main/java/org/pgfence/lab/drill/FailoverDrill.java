@@ -18,7 +18,7 @@ import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 
 /**
  * The failover drill behind {@code pgfence demo}: writes flow through every pgbouncer, the primary is
@@ -107,7 +107,7 @@ public final class FailoverDrill {
         try {
             LabNode primary = lab.awaitSinglePrimary(old.id(), Duration.ofSeconds(20));
             report.at(clock.instant(), "repmgrd promoted " + primary.name() + " (timeline "
-                    + lab.probe(primary.id()).map(NodeProbe::timeline).orElse(0) + ")");
+                    + lab.probe(primary.id()).map(NodeState::timeline).orElse(0) + ")");
             return Optional.of(primary);
         } catch (RuntimeException e) {
             return Optional.empty();
@@ -172,7 +172,7 @@ public final class FailoverDrill {
         String state = lab.probe(old.id()).map(p -> "pg_is_in_recovery=" + p.inRecovery() + ", timeline " + p.timeline())
                 .orElse("not answering");
         report.at(clock.instant(), old.name() + " restarted as a stale primary (" + state + "; " + primary.name()
-                + " is on timeline " + lab.probe(primary.id()).map(NodeProbe::timeline).orElse(0) + ")");
+                + " is on timeline " + lab.probe(primary.id()).map(NodeState::timeline).orElse(0) + ")");
         return restarted;
     }
 

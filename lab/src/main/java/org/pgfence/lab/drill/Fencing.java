@@ -32,7 +32,7 @@ public final class Fencing implements AutoCloseable {
     private final PgfenceProcesses processes;
     private final Clock clock;
     private EventWatch watch;
-    private SpoolFlusher spoolFlusher;
+    private DrillSpoolFlusher spoolFlusher;
 
     public Fencing(Lab lab, DrillConfigs configs, Clock clock) {
         this.lab = lab;
@@ -80,7 +80,7 @@ public final class Fencing implements AutoCloseable {
             throw new LabException(ExitCode.UNAVAILABLE, "cannot create the pgfence topics: " + e, e);
         }
         watch = new EventWatch(kafka(), clock);
-        spoolFlusher = new SpoolFlusher(lab, configs);
+        spoolFlusher = new DrillSpoolFlusher(lab, configs);
         if (auditor) {
             startAuditor();
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.pgfence.lab.LabNode;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.process.Threads;
 
 /**
@@ -32,7 +32,7 @@ final class TimelineLog implements AutoCloseable {
         this.thread = Threads.start("torture-timelines", () -> {
             while (running.get()) {
                 for (LabNode n : nodes) {
-                    NodeProbe.of(n).filter(p -> !p.inRecovery()).ifPresent(p -> {
+                    NodeState.of(n).filter(p -> !p.inRecovery()).ifPresent(p -> {
                         firstSeen.putIfAbsent(p.timeline(), clock.instant());
                         writer.putIfAbsent(p.timeline(), n.name());
                     });

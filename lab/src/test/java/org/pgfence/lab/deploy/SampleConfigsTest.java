@@ -11,7 +11,7 @@ import org.pgfence.audit.config.AuditConfig;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.AgentConfigLoader;
 import org.pgfence.process.ConfigException;
-import org.pgfence.producer.ProducerConfig;
+import org.pgfence.producer.PromoterConfig;
 
 /** The sample configs we ship load through the real config loaders, with nothing unknown or invalid. */
 class SampleConfigsTest {
@@ -21,7 +21,7 @@ class SampleConfigsTest {
     @Test
     void samplePromoteConfigLoads() throws Exception {
         // promote.yaml names /etc/repmgr.conf, which this machine lacks: point it at the compose node's file.
-        ProducerConfig config = ProducerConfig.load(CONFIG.resolve("promote.yaml"),
+        PromoterConfig config = PromoterConfig.load(CONFIG.resolve("promote.yaml"),
                 Map.of("PGFENCE_REPMGR_CONFIG", CONFIG.resolve("compose/repmgr/node1.conf").toString()));
         assertThat(config.cluster()).isNotBlank();
     }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (PostgreSQL 15 reads the WAL insert timeline from shared memory). The early connection serves one probe at
  * most; if it fails, the retry connects afresh.
  */
-public final class LocalNode implements NodeProbe, AutoCloseable {
+public final class LocalNode implements LocalProbe, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
     static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
     static final String EPOCH = "SELECT " + EpochSql.PRIMARY_TIMELINE + ", " + EpochSql.SYSTEM_IDENTIFIER;

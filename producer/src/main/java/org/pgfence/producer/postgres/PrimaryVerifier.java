@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class PrimaryVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryVerifier.class);
     static final String BACKEND = "postgres-local";
-    private final NodeProbe node;
+    private final LocalProbe node;
 
-    public PrimaryVerifier(NodeProbe node) {
+    public PrimaryVerifier(LocalProbe node) {
         this.node = node;
     }
 

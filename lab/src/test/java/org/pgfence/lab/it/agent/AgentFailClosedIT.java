@@ -30,7 +30,7 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.lab.Sql;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +93,7 @@ class AgentFailClosedIT {
             }
             lab.nodes().forEach(n -> lab.stopRepmgrd(n.id()));
             AgentStage.sql(node2, "postgres", "SELECT pg_promote()");
-            NodeProbe promoted = lab.probe(2).orElseThrow();
+            NodeState promoted = lab.probe(2).orElseThrow();
             assertThat(promoted.inRecovery()).isFalse();
             assertThat(promoted.timeline()).isEqualTo(2);
             assertThat(lab.probe(1).orElseThrow().inRecovery()).as("node1 still writable").isFalse();

@@ -38,7 +38,7 @@ import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabOptions;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.lab.drill.Fencing;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +143,7 @@ class AgentFailoverIT {
     @Order(4)
     void node1RestartedAsAStalePrimaryNeverGetsRwBack() throws Exception {
         lab.startNode(1);
-        NodeProbe stale = lab.probe(1).orElseThrow();
+        NodeState stale = lab.probe(1).orElseThrow();
         assertThat(stale.inRecovery()).as("node1 is back as a writable stale primary").isFalse();
         assertThat(stale.timeline()).isEqualTo(1);
         Map<String, Integer> before = new HashMap<>();

@@ -32,7 +32,7 @@ import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.EventWatch;
 import org.pgfence.lab.drill.Fencing;
@@ -106,7 +106,7 @@ final class AgentStage implements AutoCloseable {
 
     /** Publishes a master-promoted for {@code node} at the epoch it reports now. */
     MasterPromoted announce(LabNode node) {
-        NodeProbe p = lab.probe(node.id()).orElseThrow(() -> new AssertionError(node.name() + " does not answer"));
+        NodeState p = lab.probe(node.id()).orElseThrow(() -> new AssertionError(node.name() + " does not answer"));
         return announce(node, new Epoch(p.timeline(), p.systemIdentifier()));
     }
 

@@ -36,7 +36,7 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
 
@@ -111,7 +111,7 @@ class FaultRepairIT {
             Sql.exec(next.jdbcUrl("repmgr"), "repmgr", "UPDATE repmgr.nodes SET type = 'primary', upstream_node_id = NULL"
                     + " WHERE node_id = " + next.id() + "; UPDATE repmgr.nodes SET active = false WHERE node_id = "
                     + old.id());
-            NodeProbe promoted = lab.probe(next.id()).orElseThrow();
+            NodeState promoted = lab.probe(next.id()).orElseThrow();
             assertThat(promoted.inRecovery()).isFalse();
 
             AuditConfig audit = AuditConfig.load(fencing.configs().auditConfig(), Map.of());

@@ -31,7 +31,7 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabSpec;
-import org.pgfence.lab.NodeProbe;
+import org.pgfence.lab.NodeState;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.EventWatch;
 import org.pgfence.runtime.kafka.KafkaSettings;
@@ -93,7 +93,7 @@ class PromoteIT {
     @Test
     @Order(1)
     void killingNode1AnnouncesNode2OnTimeline2FromPromoteAndNotifyWithOnePromotionKey() throws Exception {
-        String systemId = lab.probe(2).map(NodeProbe::systemIdentifier).orElseThrow();
+        String systemId = lab.probe(2).map(NodeState::systemIdentifier).orElseThrow();
         List<MasterPromoted> tl2;
         try (EventWatch watch = new EventWatch(kafka, Clock.systemUTC())) {
             lab.stopNode(1);
@@ -129,7 +129,7 @@ class PromoteIT {
         long promoteRuns = count(failoverLog(), "promote_command START");
         try (EventWatch watch = new EventWatch(kafka, Clock.systemUTC())) {
             lab.switchover(1);
-            int timeline = lab.probe(1).filter(p -> !p.inRecovery()).map(NodeProbe::timeline).orElseThrow();
+            int timeline = lab.probe(1).filter(p -> !p.inRecovery()).map(NodeState::timeline).orElseThrow();
             assertThat(timeline).isEqualTo(3);
             assertThat(watch.await(EVENT, () -> !switchedTo1(watch).isEmpty()))
                     .as("master-promoted for node1 from the switchover; seen %s", watch.all()).isTrue();
@@ -157,7 +157,7 @@ class PromoteIT {
                 .as("repmgrd raises repmgrd_failover_promote only after promote_command exited 0")
                 .isEqualTo(completed + 1));
         assertThat(eventsLog()).contains(promoted.name() + " n=" + promoted.id() + " e=repmgrd_failover_promote s=1");
-        int timeline = lab.probe(promoted.id()).map(NodeProbe::timeline).orElseThrow();
+        int timeline = lab.probe(promoted.id()).map(NodeState::timeline).orElseThrow();
         assertThat(ProducerFiles.spooled(configs.spoolDir(promoted.id())))
                 .as("the announcement waits in the spool")
                 .anySatisfy(e -> {
@@ -177,13 +177,13 @@ class PromoteIT {
         // whether repmgrd's follower re-attached after the last failover is repmgr's business, not ours:
         // make the standby a streaming standby of the current primary before promoting it
         if (!lab.probe(standby).map(p -> p.inRecovery()).orElse(false)
-                || lab.probe(standby).map(NodeProbe::timeline).orElse(0)
-                        < lab.probe(primary).map(NodeProbe::timeline).orElse(0)) {
+                || lab.probe(standby).map(NodeState::timeline).orElse(0)
+                        < lab.probe(primary).map(NodeState::timeline).orElse(0)) {
             lab.rejoin(standby, primary);
         }
         await().atMost(FAILOVER).until(() -> lab.probe(standby).map(p -> p.inRecovery()
-                && p.timeline() == lab.probe(primary).map(NodeProbe::timeline).orElse(-1)).orElse(false));
-        int nextTimeline = lab.probe(primary).map(NodeProbe::timeline).orElseThrow() + 1;
+                && p.timeline() == lab.probe(primary).map(NodeState::timeline).orElse(-1)).orElse(false));
+        int nextTimeline = lab.probe(primary).map(NodeState::timeline).orElseThrow() + 1;
         broker.stop();
         lab.stopRepmgrd(standby); // this promotion is the operator's, by hand, with the real default promote command
         lab.stopNode(primary);

@@ -18,19 +18,19 @@ import org.slf4j.LoggerFactory;
  * off the failover path.
  * It opens no connection and creates no client; a failure here only costs the warm-up.
  */
-final class Warmup {
-    private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
+final class PromoteWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(PromoteWarmup.class);
 
-    private Warmup() {
+    private PromoteWarmup() {
     }
 
     static void start() {
-        Threads.background("pgfence-warmup", Warmup::run);
+        Threads.background("pgfence-warmup", PromoteWarmup::run);
     }
 
     private static void run() {
         try {
-            ClassLoader loader = Warmup.class.getClassLoader();
+            ClassLoader loader = PromoteWarmup.class.getClassLoader();
             Class.forName("org.postgresql.Driver", true, loader);
             EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, new UUID(0, 1), "warmup",
                     Instant.EPOCH, "warmup", Trigger.MANUAL, null, new NodeRef(1, "warmup", "localhost", 5432),

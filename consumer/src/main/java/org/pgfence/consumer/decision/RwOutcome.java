@@ -1,7 +1,7 @@
 package org.pgfence.consumer.decision;
 
 /** What the rw decision for a cluster came to. */
-public enum Verdict {
+public enum RwOutcome {
     /** One primary verified: rw entries route to it. */
     ROUTED,
     /** Ambiguity or no verifiable primary: rw entries are closed (rule 4). */

@@ -10,16 +10,16 @@ import java.util.Properties;
 import org.pgfence.runtime.EpochSql;
 
 /** What one node says about itself right now, read the reliable way (facts P17). */
-public record NodeProbe(boolean inRecovery, int timeline, int checkpointTimeline, String systemIdentifier) {
+public record NodeState(boolean inRecovery, int timeline, int checkpointTimeline, String systemIdentifier) {
 
     private static final String SQL = "SELECT pg_is_in_recovery(), " + EpochSql.TIMELINE
             + ", (pg_control_checkpoint()).timeline_id, " + EpochSql.SYSTEM_IDENTIFIER;
 
     /** The node's state, or empty when it does not answer. */
-    public static Optional<NodeProbe> of(LabNode node) {
+    public static Optional<NodeState> of(LabNode node) {
         try (Connection c = connect(node, "postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
             rs.next();
-            return Optional.of(new NodeProbe(rs.getBoolean(1), rs.getInt(2), rs.getInt(3), rs.getString(4)));
+            return Optional.of(new NodeState(rs.getBoolean(1), rs.getInt(2), rs.getInt(3), rs.getString(4)));
         } catch (SQLException e) {
             return Optional.empty();
         }

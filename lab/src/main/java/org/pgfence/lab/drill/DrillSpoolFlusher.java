@@ -19,14 +19,14 @@ import org.pgfence.process.Threads;
  * event spooled by {@code promote}/{@code notify} (Kafka down, or slower than {@code publish.deadline}) waits
  * for the next promotion on that same node, and the auditor never learns of the promotion.
  */
-final class SpoolFlusher implements AutoCloseable {
+final class DrillSpoolFlusher implements AutoCloseable {
     private static final Duration EVERY = Duration.ofSeconds(2);
     private final Lab lab;
     private final DrillConfigs configs;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
 
-    SpoolFlusher(Lab lab, DrillConfigs configs) {
+    DrillSpoolFlusher(Lab lab, DrillConfigs configs) {
         this.lab = lab;
         this.configs = configs;
         this.thread = Threads.start("drill-spool-flusher", this::loop);

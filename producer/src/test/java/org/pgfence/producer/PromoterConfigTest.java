@@ -36,8 +36,8 @@ class ProducerConfigTest {
         return tree;
     }
 
-    ProducerConfig load(Map<String, Object> tree, Map<String, String> env) throws ConfigException {
-        return ProducerConfig.from(ConfigReader.of("test", tree, env));
+    PromoterConfig load(Map<String, Object> tree, Map<String, String> env) throws ConfigException {
+        return PromoterConfig.from(ConfigReader.of("test", tree, env));
     }
 
     List<String> problems(Map<String, Object> tree) {
@@ -46,7 +46,7 @@ class ProducerConfigTest {
 
     @Test
     void minimalConfigTakesEveryDefault() throws ConfigException {
-        ProducerConfig c = load(minimal(), Map.of());
+        PromoterConfig c = load(minimal(), Map.of());
         assertThat(c.cluster()).isEqualTo("lab");
         assertThat(c.host()).isNotBlank();
         assertThat(c.kafka().topics().promotions()).isEqualTo("pgfence.promotions");
@@ -74,7 +74,7 @@ class ProducerConfigTest {
         tree.put("verify", Map.of("timeout", "3s"));
         tree.put("spool", Map.of("dir", dir.resolve("spool").toString()));
         tree.put("local", Map.of("conninfo", "host=10.0.0.2 port=6543 user=pgfence dbname=postgres password=pw"));
-        ProducerConfig c = load(tree, Map.of());
+        PromoterConfig c = load(tree, Map.of());
         assertThat(c.host()).isEqualTo("pg2.example");
         assertThat(c.kafka().topics().promotions()).isEqualTo("prod.promotions");
         assertThat(c.kafka().clientProperties()).containsEntry("security.protocol", "SASL_SSL");
@@ -165,6 +165,6 @@ class ProducerConfigTest {
                 promote:
                   command: [/bin/true]
                 """.formatted(repmgrConf));
-        assertThat(ProducerConfig.load(yml, Map.of()).promoteCommand()).containsExactly("/bin/true");
+        assertThat(PromoterConfig.load(yml, Map.of()).promoteCommand()).containsExactly("/bin/true");
     }
 }

@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * reporting for the demoted primary's broken connection (~25 ms: its resource bundle, MessageFormat).
  * It opens no connection, writes nothing and sends nothing; a failure here only costs the warm-up.
  */
-final class Warmup {
-    private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
+final class EventPathWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(EventPathWarmup.class);
 
-    private Warmup() {
+    private EventPathWarmup() {
     }
 
     static Thread start() {
-        return Threads.background("pgfence-warmup", Warmup::run);
+        return Threads.background("pgfence-warmup", EventPathWarmup::run);
     }
 
     /** Returns whether every step completed. */

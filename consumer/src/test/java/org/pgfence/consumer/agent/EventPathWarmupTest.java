@@ -7,16 +7,16 @@ import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.MasterPromoted;
 
-class WarmupTest {
+class EventPathWarmupTest {
 
     @Test
     void everyStepCompletes() {
-        assertThat(Warmup.run()).isTrue();
+        assertThat(EventPathWarmup.run()).isTrue();
     }
 
     @Test
     void theSampleIsAFullEventThatRoundTrips() {
-        MasterPromoted sample = Warmup.sample();
+        MasterPromoted sample = EventPathWarmup.sample();
         assertThat(sample.formerPrimary()).isNotNull();
         assertThat(EventJson.fromBytes(EventJson.toBytes(sample), MasterPromoted.class)).isEqualTo(sample);
     }
@@ -29,7 +29,7 @@ class WarmupTest {
 
     @Test
     void theThreadIsADaemonThatEnds() throws InterruptedException {
-        Thread t = Warmup.start();
+        Thread t = EventPathWarmup.start();
         assertThat(t.isDaemon()).isTrue();
         t.join(30_000);
         assertThat(t.isAlive()).isFalse();

@@ -21,7 +21,7 @@ import org.pgfence.runtime.kafka.KafkaSettings;
  *                       while it verifies the node
  * @param local the connection used to verify this node (from {@code local.conninfo}, else repmgr.conf's conninfo)
  */
-public record ProducerConfig(
+public record PromoterConfig(
         String cluster,
         String host,
         KafkaSettings kafka,
@@ -40,16 +40,16 @@ public record ProducerConfig(
     public static final Path DEFAULT_SPOOL = Path.of("/var/lib/pgfence/spool");
     static final String SIBLINGS_FOLLOW = "--siblings-follow";
 
-    public ProducerConfig {
+    public PromoterConfig {
         promoteCommand = List.copyOf(promoteCommand);
     }
 
-    public static ProducerConfig load(Path file, Map<String, String> env) throws ConfigException {
+    public static PromoterConfig load(Path file, Map<String, String> env) throws ConfigException {
         return from(ConfigReader.load(file, env));
     }
 
     /** Builds and validates; {@link ConfigReader#finish()} throws listing every problem. */
-    public static ProducerConfig from(ConfigReader r) throws ConfigException {
+    public static PromoterConfig from(ConfigReader r) throws ConfigException {
         String cluster = r.requiredString("cluster");
         String host = r.string("host", null);
         KafkaSettings kafka = KafkaSettings.read(r.section("kafka"));
@@ -70,7 +70,7 @@ public record ProducerConfig(
         Path spool = r.section("spool").path("dir", DEFAULT_SPOOL);
         Conninfo local = local(r.section("local"), repmgr);
         r.finish();
-        return new ProducerConfig(cluster, host == null || host.isBlank() ? HostName.local() : host.strip(),
+        return new PromoterConfig(cluster, host == null || host.isBlank() ? HostName.local() : host.strip(),
                 kafka, repmgrConfig, repmgr, bindir, command, promoteTimeout, publishDeadline, publishPrepare,
                 verifyTimeout,
                 spool, local);

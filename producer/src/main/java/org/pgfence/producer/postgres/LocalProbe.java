@@ -6,7 +6,7 @@ import org.pgfence.runtime.Deadline;
 
 /** One look at the local node: empty while it is in recovery. {@link LocalNode} asks PostgreSQL. */
 @FunctionalInterface
-public interface NodeProbe {
+public interface LocalProbe {
     Optional<LocalPrimary> probe(Deadline deadline) throws SQLException;
 
     /** Gets ready for the first probe in the background (e.g. connects); optional, never blocks. */
