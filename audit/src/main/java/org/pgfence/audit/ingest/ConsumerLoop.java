@@ -9,16 +9,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
 import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.store.StoreException;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.runtime.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ public final class ConsumerLoop implements Runnable {
     private final Duration pollTimeout;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private int failures;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(400), MAX_BACKOFF);
 
     public ConsumerLoop(Consumer<String, Decoded> consumer, Topics topics, RecordHandler handler,
                         AuditMetrics metrics, Duration pollTimeout) {
@@ -105,7 +106,7 @@ public final class ConsumerLoop implements Runnable {
             consumer.commitSync(done, Duration.ofSeconds(10));
         }
         if (ok) {
-            failures = 0;
+            backoff.reset();
         }
         return ok;
     }
@@ -152,10 +153,8 @@ public final class ConsumerLoop implements Runnable {
     }
 
     private void backOff() {
-        failures++;
-        long ms = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(failures, 10));
         try {
-            stopping.await(ms, TimeUnit.MILLISECONDS);
+            stopping.await(backoff.next().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping.countDown();

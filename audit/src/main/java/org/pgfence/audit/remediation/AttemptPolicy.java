@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.pgfence.audit.store.RemediationRecord;
+import org.pgfence.runtime.Backoff;
 
 /**
  * Whether another remediation attempt of one (promotion, host) is due, given the attempts so far: at most
@@ -64,11 +65,7 @@ public final class AttemptPolicy {
 
     /** The wait after the {@code attempts}-th failed attempt: 2 s, 4 s, 8 s, ... at most 60 s. */
     static Duration retryDelay(int attempts) {
-        Duration d = FIRST_RETRY;
-        for (int i = 1; i < attempts && d.compareTo(MAX_RETRY) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;
+        return Backoff.after(attempts, FIRST_RETRY, MAX_RETRY);
     }
 
     private static boolean isPermanent(String outcome) {

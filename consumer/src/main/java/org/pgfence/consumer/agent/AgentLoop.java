@@ -22,6 +22,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.runtime.Backoff;
 import org.pgfence.runtime.LogContext;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;

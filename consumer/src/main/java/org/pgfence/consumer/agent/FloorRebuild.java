@@ -18,6 +18,7 @@ import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.runtime.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pgfence.runtime.Backoff;
 
 /**
  * When the loop next reconciles each cluster and next heartbeats. A routed cluster is re-checked every

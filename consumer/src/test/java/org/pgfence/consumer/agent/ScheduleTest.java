@@ -71,14 +71,4 @@ class ScheduleTest {
         clock.advance(Duration.ofSeconds(10));
         assertThat(schedule.untilNext(Duration.ofMillis(500))).isEqualTo(Duration.ZERO);
     }
-
-    @Test
-    void backoffDoublesUpToTheCap() {
-        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(250));
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(100));
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(200));
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(250));
-        b.reset();
-        assertThat(b.next()).isEqualTo(Duration.ofMillis(100));
-    }
 }
