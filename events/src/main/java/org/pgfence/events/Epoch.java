@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * <p>The timeline must be read reliably: on a primary {@code substr(pg_walfile_name(pg_current_wal_lsn()),1,8)},
  * on a standby {@code pg_stat_wal_receiver.received_tli}; never {@code pg_control_checkpoint()} alone, which lags.
+ * {@link EpochSql} holds those expressions, for everything that reads an epoch.
  */
 public record Epoch(int timeline, String systemIdentifier) implements Comparable<Epoch> {
 

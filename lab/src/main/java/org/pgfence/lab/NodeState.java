@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
-import org.pgfence.runtime.EpochSql;
+import org.pgfence.events.EpochSql;
 
 /** What one node says about itself right now, read the reliable way (facts P17). */
 public record NodeState(boolean inRecovery, int timeline, int checkpointTimeline, String systemIdentifier) {

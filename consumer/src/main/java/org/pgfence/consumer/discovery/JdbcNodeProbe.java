@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pgfence.consumer.config.ClusterConfig;
-import org.pgfence.runtime.EpochSql;
+import org.pgfence.events.EpochSql;
 import org.postgresql.util.GT;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;

@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.pgfence.events.EpochSql;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.process.Threads;
-import org.pgfence.runtime.EpochSql;
 
 /**
  * Application load for the drill and the fault campaign: one writer per pgbouncer host inserting continuously

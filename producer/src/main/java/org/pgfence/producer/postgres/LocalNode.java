@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.pgfence.events.Epoch;
+import org.pgfence.events.EpochSql;
 import org.pgfence.libpq.Conninfo;
 import org.pgfence.process.Threads;
 import org.pgfence.runtime.Deadline;
-import org.pgfence.runtime.EpochSql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
+import org.pgfence.events.EpochSql;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
@@ -41,7 +42,6 @@ import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
-import org.pgfence.runtime.EpochSql;
 
 /**
  * The case fencing exists for: the old primary alive and reachable, the new one out of the agents' sight. repmgrd is

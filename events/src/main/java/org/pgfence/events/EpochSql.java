@@ -1,8 +1,9 @@
-package org.pgfence.runtime;
+package org.pgfence.events;
 
 /**
- * The SQL that reads a node's epoch (its timeline and the cluster's system identifier), in one place for the
- * promoter, the agent and the lab: the fencing invariant rests on these expressions.
+ * The SQL that reads a node's {@link Epoch} (its timeline and the cluster's system identifier), beside the type it
+ * reads and in one place for the promoter, the agent and the lab: the fencing invariant rests on these expressions.
+ * Plain strings: the contract stays free of any database client.
  * <p>
  * A primary's timeline is read from the name of the WAL segment it writes now, not from
  * {@code pg_control_checkpoint()}, which lags after a promotion until the next checkpoint completes (measured: up to
