@@ -2,6 +2,7 @@ package org.pgfence.audit;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -45,5 +46,10 @@ class ArchitectureTest {
                         "org.pgfence.consumer..", "org.pgfence.lab..", "org.pgfence.cli..")
                 .because("producer, consumer and audit share only the events contract")
                 .check(AUDIT);
+    }
+
+    @Test
+    void itsPackagesHaveNoCycles() {
+        slices().matching("org.pgfence.audit.(*)..").should().beFreeOfCycles().check(AUDIT);
     }
 }

@@ -1,6 +1,7 @@
 package org.pgfence.pgbouncer;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -18,5 +19,10 @@ class PgbouncerArchitectureTest {
                         "com.ongres.scram..")
                 .because("the agent and the lab share this client; it may not pull either of them, nor pgjdbc, in")
                 .check(PGBOUNCER);
+    }
+
+    @Test
+    void itsPackagesHaveNoCycles() {
+        slices().matching("org.pgfence.(*)..").should().beFreeOfCycles().check(PGBOUNCER);
     }
 }
