@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.events.AckStatus;
+import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
@@ -57,6 +61,7 @@ public final class AgentLoop implements Runnable {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Backoff failureBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
     private Instant resumeAt;
+    private CompletableFuture<Map<String, Epoch>> floorRead;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
                      EventPublisher publisher, Heartbeats heartbeats, Acks acks, Metrics metrics, Clock clock,
@@ -99,8 +104,9 @@ public final class AgentLoop implements Runnable {
 
     /**
      * On start, an agent whose persisted floor is known guards its pgbouncer at once, before anything waits for Kafka:
-     * a reconcile by that floor, as every reconcile while Kafka is down. Then the promotions topic is read for a floor
-     * announced while the agent was down, and a floor read decides again at once. Reading it first had left the
+     * a reconcile by that floor, as every reconcile while Kafka is down. Then the promotions topic is read, on a thread
+     * of its own while the loop goes on, for a floor announced while the agent was down, and a floor read decides again
+     * at once ({@link #collectFloorRead()}). Reading it first had left the
      * pgbouncer unguarded for up to 2 x applyTimeout with the broker down (campaign seed 2026120309, step 133: a
      * returned old primary took writes through two freshly started agents' pgbouncers). An agent without a known
      * floor (first start, state lost) reads the topic first, as before: its first decision would only close rw.
@@ -113,9 +119,30 @@ public final class AgentLoop implements Runnable {
                 metrics.failure();
                 LOG.warn("first reconcile failed, the loop's first round retries it: {}", e.toString());
             }
-        }
-        if (floorRebuild.run()) {
+            floorRead = floorRebuild.readAsync();
+        } else if (floorRebuild.run()) {
             schedule.allDue();
+        }
+    }
+
+    /**
+     * The floor read started on start, once done: its floors are raised here, on the loop thread, and every cluster is
+     * decided again. Until then the loop reconciles by the persisted floor as usual: the read can take up to
+     * 2 x applyTimeout when the broker has just stopped (campaign seed 2026120309, step 133, after d6e2da5: the
+     * agent's loop waited in that read while the old primary came back writable behind its pgbouncer).
+     */
+    private void collectFloorRead() {
+        if (floorRead == null || !floorRead.isDone()) {
+            return;
+        }
+        try {
+            if (floorRebuild.apply(floorRead.join())) {
+                schedule.allDue();
+            }
+        } catch (CompletionException | CancellationException e) {
+            floorRebuild.failed(e.getCause() == null ? e : e.getCause());
+        } finally {
+            floorRead = null;
         }
     }
 
@@ -141,6 +168,7 @@ public final class AgentLoop implements Runnable {
                 LOG.info("reconcile requested (SIGHUP): reconciling every cluster now");
                 schedule.allDue();
             }
+            collectFloorRead();
             floorRebuild.runIfUnknown();
             reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
             heartbeatIfDue();

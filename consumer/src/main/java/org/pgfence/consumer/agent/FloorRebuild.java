@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +19,7 @@ import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
+import org.pgfence.process.Threads;
 import org.pgfence.runtime.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +51,36 @@ final class FloorRebuild {
         this.backoff = new Backoff(Duration.ofSeconds(1), config.reconcileInterval());
     }
 
-    /** Reads the topic now; returns whether it was read to its end. */
+    /** Reads the topic now, on the calling thread; returns whether it was read to its end. */
     boolean run() {
-        try (Consumer<String, Decoded> consumer = consumers.get()) {
-            Map<String, Epoch> newest = read(consumer);
+        try {
+            return apply(readTopic());
+        } catch (KafkaException e) {
+            failed(e);
+            return false;
+        }
+    }
+
+    /**
+     * Reads the topic on a thread of its own; the future holds the floors read. The caller (the agent loop, which owns
+     * the store's changes) applies them with {@link #apply} or reports the failure with {@link #failed}, and keeps
+     * reconciling meanwhile: a read held up by a broker that just stopped must not hold up fencing.
+     */
+    CompletableFuture<Map<String, Epoch>> readAsync() {
+        CompletableFuture<Map<String, Epoch>> floors = new CompletableFuture<>();
+        Threads.start("pgfence-floor-read", () -> {
+            try {
+                floors.complete(readTopic());
+            } catch (RuntimeException e) {
+                floors.completeExceptionally(e);
+            }
+        });
+        return floors;
+    }
+
+    /** Raises the floors read from the topic and marks the store rebuilt; false if the store could not be written. */
+    boolean apply(Map<String, Epoch> newest) {
+        try {
             for (Map.Entry<String, Epoch> e : newest.entrySet()) {
                 if (epochs.raise(e.getKey(), e.getValue())) {
                     LOG.info("epoch floor of {} raised to {} from the promotions topic", e.getKey(), e.getValue());
@@ -62,11 +90,22 @@ final class FloorRebuild {
             backoff.reset();
             retryAt = null;
             return true;
-        } catch (KafkaException | IOException e) {
-            retryAt = clock.instant().plus(backoff.next());
-            LOG.warn("promotions topic not read for the epoch floor{}: {}", epochs.unknown()
-                    .map(u -> " (unknown: " + u + "; rw stays closed until it is read)").orElse(""), e.toString());
+        } catch (IOException e) {
+            failed(e);
             return false;
+        }
+    }
+
+    /** A read that did not reach the topic's end: the store stays as it was; retried with backoff while unknown. */
+    void failed(Throwable e) {
+        retryAt = clock.instant().plus(backoff.next());
+        LOG.warn("promotions topic not read for the epoch floor{}: {}", epochs.unknown()
+                .map(u -> " (unknown: " + u + "; rw stays closed until it is read)").orElse(""), e.toString());
+    }
+
+    private Map<String, Epoch> readTopic() {
+        try (Consumer<String, Decoded> consumer = consumers.get()) {
+            return read(consumer);
         }
     }
 

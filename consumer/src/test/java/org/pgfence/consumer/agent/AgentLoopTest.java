@@ -62,10 +62,16 @@ class AgentLoopTest {
     private Thread owner;
 
     private void start(boolean kafkaTakesAcks, ConsumerRecord<String, Decoded> record) throws Exception {
+        start(kafkaTakesAcks, record, emptyTopic());
+    }
+
+    private void start(boolean kafkaTakesAcks, ConsumerRecord<String, Decoded> record,
+                       MockConsumer<String, Decoded> floorReader) throws Exception {
         AgentConfig config = AgentConfigLoader.from(ConfigReader.of("test", Map.of(
                 "host", "pgb1",
                 "kafka", Map.of("bootstrapServers", "127.0.0.1:1"),
-                "applyTimeout", "1s",
+                "applyTimeout", "10s", // the floor read's bound: 2 x applyTimeout on the (frozen) test clock
+                "reconcileInterval", "2s",
                 "clusters", List.of(Map.of("name", "main", "connectTimeout", "500ms",
                         "nodes", List.of(Map.of("host", "127.0.0.1", "port", "1")))),
                 "databases", List.of(Map.of("name", "appdb-rw", "cluster", "main", "role", "rw", "dbname", "appdb")),
@@ -83,7 +89,7 @@ class AgentLoopTest {
             promotions.seek(TP, 0);
             promotions.addRecord(record);
         });
-        FloorRebuild rebuild = new FloorRebuild(config, () -> emptyTopic(), fencing.epochs(), clock);
+        FloorRebuild rebuild = new FloorRebuild(config, () -> floorReader, fencing.epochs(), clock);
         loop = new AgentLoop(config, promotions, fencing.reconciler(), publisher,
                 new Heartbeats(config, "pgb1/test", "test", clock, status), fencing.acks(), metrics, clock, rebuild);
         owner = Threads.start("agent-loop-test", loop);
@@ -167,5 +173,32 @@ class AgentLoopTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> committed() != null);
         assertThat(committed()).isEqualTo(1L);
         assertThat(acksOf(other)).isEmpty();
+    }
+
+    /**
+     * Campaign seed 2026120309, step 133 (again after d6e2da5): an agent started while the broker was up reconciled
+     * first, then read the promotions topic for its floor; the broker stopped in that moment and the read held the
+     * loop thread for 2 x applyTimeout, in which the old primary came back writable and took writes through that
+     * agent's pgbouncer. Reading the topic must not stop the loop from reconciling.
+     */
+    @Test
+    void theLoopKeepsReconcilingWhileTheTopicReadForTheFloorHangs() throws Exception {
+        MockConsumer<String, Decoded> hanging = emptyTopic();
+        hanging.updateEndOffsets(Map.of(TP, 1L)); // one record it will never get: the read waits for it
+        try {
+            start(true, new ConsumerRecord<>(TOPIC, 0, 0, "main", Decoded.tombstone()), hanging);
+            await().atMost(Duration.ofSeconds(30)).until(() -> reconcileAcks() >= 1);
+            long before = reconcileAcks();
+            clock.advance(Duration.ofSeconds(3)); // the next reconcile is due; the read's 20 s bound is not reached
+            await().atMost(Duration.ofSeconds(10)).until(() -> reconcileAcks() > before);
+        } finally {
+            hanging.setPollException(new org.apache.kafka.common.KafkaException("test over"));
+        }
+    }
+
+    private long reconcileAcks() {
+        return kafka.history().stream().map(ProducerRecord::value).filter(FencingAck.class::isInstance)
+                .map(FencingAck.class::cast).filter(a -> a.eventId() == null && (a.error() == null
+                        || !a.error().startsWith("poison"))).count();
     }
 }
