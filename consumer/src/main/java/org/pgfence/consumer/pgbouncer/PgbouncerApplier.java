@@ -157,7 +157,7 @@ public final class PgbouncerApplier {
         try {
             return retry.executeCallable(call::call);
         } catch (Exception e) {
-            throw new ApplyException("pgbouncer admin " + admin.url() + " on " + what + ": " + e.getMessage(), e);
+            throw new ApplyException(admin.url() + " on " + what + ": " + e.getMessage(), e);
         }
     }
 
