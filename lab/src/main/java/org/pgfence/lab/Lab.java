@@ -313,8 +313,9 @@ public final class Lab implements AutoCloseable {
         postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file")
                 .orThrow("repmgr standby switchover to " + node(id).name());
         Duration took = Duration.between(start, Clock.systemUTC().instant());
+        List<Integer> active = RepmgrdWatch.activeNodeIds(node(id));
         for (LabNode n : nodes()) {
-            if (n.id() != id && RepmgrdWatch.activeNodeIds(node(id)).contains(n.id())) {
+            if (n.id() != id && active.contains(n.id())) {
                 postgres.stopRepmgrd(n);
                 postgres.startRepmgrd(n);
             }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -139,8 +138,8 @@ public final class AgentLoop implements Runnable {
             if (floorRebuild.apply(floorRead.join())) {
                 schedule.allDue();
             }
-        } catch (CompletionException | CancellationException e) {
-            floorRebuild.failed(e.getCause() == null ? e : e.getCause());
+        } catch (CompletionException e) { // the read's own failure, as its cause
+            floorRebuild.failed(e.getCause());
         } finally {
             floorRead = null;
         }
