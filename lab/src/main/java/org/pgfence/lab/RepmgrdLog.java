@@ -32,6 +32,12 @@ final class RepmgrdLog {
         return events.subList(Math.max(0, events.size() - n), events.size());
     }
 
+    /** The last {@code n} lines of any log file (a hook's or PostgreSQL's), for a failure message; empty if unreadable. */
+    static List<String> lastLines(Path log, int n) {
+        List<String> lines = tail(log);
+        return lines.subList(Math.max(0, lines.size() - n), lines.size());
+    }
+
     private static List<String> tail(Path log) {
         if (!Files.isRegularFile(log)) {
             return List.of();

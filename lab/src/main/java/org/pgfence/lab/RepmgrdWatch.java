@@ -1,5 +1,6 @@
 package org.pgfence.lab;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,7 +53,7 @@ final class RepmgrdWatch {
             if (Clock.systemUTC().instant().isAfter(end)) {
                 throw new LabException(ExitCode.CHECK_FAILED, "repmgrd is not watching " + primary.name()
                         + " everywhere after " + timeout.toSeconds() + " s: " + notYet + lastWords(nodes)
-                        + lastEvents(lagging));
+                        + lastEvents(lagging) + silentNodes(lagging));
             }
             LockSupport.parkNanos(POLL.toNanos());
         }
@@ -91,6 +92,30 @@ final class RepmgrdWatch {
     static String lastEvents(List<LabNode> nodes) {
         return nodes.stream().map(n -> "\n" + n.name() + "'s repmgrd, last events:\n  "
                 + String.join("\n  ", RepmgrdLog.lastEvents(n.repmgrdLog(), 40))).collect(Collectors.joining());
+    }
+
+    /**
+     * For each node whose PostgreSQL does not answer: what the follow hook did to it (failover.log, hooks.log: a
+     * refused follow stops the node and rewinds it) and the end of its PostgreSQL log. repmgrd's log only says the
+     * node is gone; these say who stopped it and why it did not come back.
+     */
+    static String silentNodes(List<LabNode> nodes) {
+        StringBuilder b = new StringBuilder();
+        for (LabNode n : nodes) {
+            if (NodeState.of(n).isPresent()) {
+                continue;
+            }
+            Path lab = n.dir().getParent();
+            List<String> hooks = RepmgrdLog.lastLines(lab.resolve("failover.log"), 200).stream()
+                    .filter(l -> l.contains(" " + n.name() + " ")).toList();
+            b.append("\n").append(n.name()).append("'s PostgreSQL does not answer; its hooks (failover.log):\n  ")
+                    .append(String.join("\n  ", hooks.subList(Math.max(0, hooks.size() - 10), hooks.size())))
+                    .append("\nhooks.log, last lines:\n  ")
+                    .append(String.join("\n  ", RepmgrdLog.lastLines(lab.resolve("hooks.log"), 25)))
+                    .append("\n").append(n.name()).append("'s postgresql.log, last lines:\n  ")
+                    .append(String.join("\n  ", RepmgrdLog.lastLines(n.log(), 15)));
+        }
+        return b.toString();
     }
 
     /** The last warning or notice of each node's repmgrd, for a failure message: why repmgrd did not act. */
