@@ -1,114 +1,58 @@
 package org.pgfence.audit.ingest;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.record.TimestampType;
 import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.store.StoreException;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.runtime.Backoff;
+import org.pgfence.runtime.kafka.PollLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that owns the consumer: subscribes to promotions, acks and agents; hands each record
- * to the {@link RecordHandler} in its own try/catch; commits offsets only after the store write.
+ * The auditor's consumer loop, a {@link PollLoop} (the agent's shape too): its thread owns the consumer, subscribed
+ * to promotions, acks and agents; each record goes to the {@link RecordHandler}, and its offset is committed only
+ * after the store write.
  *
- * <p>A poison record (undecodable, or one the handler rejects) is logged with topic/partition/offset,
- * counted and skipped. A store that cannot be reached is not the record's fault: the loop seeks back to
- * that record and retries it after a capped backoff, so nothing is lost and nothing is skipped.
+ * <p>A poison record (undecodable, or one the handler rejects) is logged with topic/partition/offset, counted and
+ * skipped. A store that cannot be reached is not the record's fault: the loop rewinds to that record and pauses
+ * consumption for a capped backoff, then handles it again, so nothing is lost and nothing is skipped.
  */
-public final class ConsumerLoop implements Runnable {
+public final class ConsumerLoop implements Runnable, PollLoop.Body<Decoded> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
-    private final Consumer<String, Decoded> consumer;
     private final Topics topics;
     private final RecordHandler handler;
     private final java.util.Set<String> producerTimes = new java.util.HashSet<>();
     private final AuditMetrics metrics;
-    private final Duration pollTimeout;
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Backoff backoff = new Backoff(Duration.ofMillis(400), MAX_BACKOFF);
+    private final PollLoop<Decoded> loop;
 
     public ConsumerLoop(Consumer<String, Decoded> consumer, Topics topics, RecordHandler handler,
                         AuditMetrics metrics, Duration pollTimeout) {
-        this.consumer = consumer;
         this.topics = topics;
         this.handler = handler;
         this.metrics = metrics;
-        this.pollTimeout = pollTimeout;
+        this.loop = new PollLoop<>("audit consumer", consumer, List.of(topics.promotions(), topics.acks(),
+                topics.agents()), this, Clock.systemUTC(), pollTimeout, new Backoff(Duration.ofMillis(400), MAX_BACKOFF),
+                Duration.ofSeconds(10));
     }
 
     @Override
     public void run() {
-        try {
-            consumer.subscribe(List.of(topics.promotions(), topics.acks(), topics.agents()));
-            while (stopping.getCount() > 0) {
-                try {
-                    ConsumerRecords<String, Decoded> records = consumer.poll(pollTimeout);
-                    if (!handleAll(records)) {
-                        backOff();
-                    }
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    // e.g. a commit while the broker is down: what was stored stays stored (upserts), a redelivery
-                    // is harmless; the loop must outlive the outage, not end the auditor's ingestion for good
-                    LOG.warn("Audit consumer: Kafka failed ({}); retrying after a backoff", e.toString());
-                    backOff();
-                }
-            }
-        } catch (WakeupException e) {
-            if (stopping.getCount() > 0) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            LOG.error("Audit consumer stopped by an unexpected failure", e);
-        } finally {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } finally {
-                stopped.countDown();
-            }
-        }
+        loop.run();
     }
 
-    /** Handles a batch partition by partition; false when the store failed and the rest must be retried. */
-    private boolean handleAll(ConsumerRecords<String, Decoded> records) {
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        boolean ok = true;
-        for (TopicPartition tp : records.partitions()) {
-            for (ConsumerRecord<String, Decoded> r : records.records(tp)) {
-                if (!handleOne(r)) {
-                    consumer.seek(tp, r.offset());
-                    ok = false;
-                    break;
-                }
-                done.put(tp, new OffsetAndMetadata(r.offset() + 1));
-            }
-        }
-        if (!done.isEmpty()) {
-            consumer.commitSync(done, Duration.ofSeconds(10));
-        }
-        if (ok) {
-            backoff.reset();
-        }
-        return ok;
+    @Override
+    public Duration beforePoll(Duration maxPoll) {
+        return maxPoll;
     }
 
     /** The broker's append time of {@code r}; null (said once per topic) when its topic keeps producer times. */
@@ -124,7 +68,8 @@ public final class ConsumerLoop implements Runnable {
     }
 
     /** True when the record is done with (stored or skipped as poison); false when it must be retried. */
-    private boolean handleOne(ConsumerRecord<String, Decoded> r) {
+    @Override
+    public boolean handle(ConsumerRecord<String, Decoded> r) {
         Decoded d = r.value();
         if (d != null && d.isPoison()) {
             poison(r, d.error().getMessage() + " [" + d.rawPreview() + "]");
@@ -141,10 +86,7 @@ public final class ConsumerLoop implements Runnable {
             LOG.warn("Audit store unavailable while handling {}-{}@{}; will retry: {}", r.topic(), r.partition(),
                     r.offset(), e.getMessage());
             return false;
-        } catch (RuntimeException e) {
-            poison(r, e.toString());
-            return true;
-        }
+        } // anything else the handler throws: the loop logs the record's coordinates and skips it (skipped())
     }
 
     private void poison(ConsumerRecord<String, Decoded> r, String why) {
@@ -152,23 +94,18 @@ public final class ConsumerLoop implements Runnable {
         LOG.error("Skipping poison record {}-{}@{} key={}: {}", r.topic(), r.partition(), r.offset(), r.key(), why);
     }
 
-    private void backOff() {
-        try {
-            stopping.await(backoff.next().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopping.countDown();
-        }
+    @Override
+    public void skipped(ConsumerRecord<String, Decoded> r, RuntimeException cause) {
+        metrics.poisonRecord(r.topic());
     }
 
     /** Asks the loop to stop (any thread): sets the flag and wakes the consumer out of poll. */
     public void shutdown() {
-        stopping.countDown();
-        consumer.wakeup();
+        loop.shutdown();
     }
 
     /** Waits at most {@code timeout} for the loop to finish; true if it did. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return loop.awaitStopped(timeout);
     }
 }

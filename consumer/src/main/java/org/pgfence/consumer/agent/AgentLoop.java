@@ -5,19 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.events.AckStatus;
@@ -28,23 +20,23 @@ import org.pgfence.events.kafka.Decoded;
 import org.pgfence.runtime.Backoff;
 import org.pgfence.runtime.LogContext;
 import org.pgfence.runtime.kafka.EventPublisher;
+import org.pgfence.runtime.kafka.PollLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's one loop; its thread owns the Kafka consumer. It starts by raising the epoch floor from the
- * promotions topic (again each round while the floor is unknown). A trigger that changed what the host routes, and
- * every event's ack, make the next heartbeat due at once. Each round: heartbeat if due, reconcile the
- * clusters that are due (on start, every reconcileInterval, fenced-closed ones with backoff), then poll
- * promotions and handle each record in its own try/catch: ack published first, offset committed after.
- * An ack Kafka does not take leaves the record uncommitted: the partition is rewound and paused with
- * backoff, and the record handled again (idempotently). {@link #shutdown()} sets a flag and wakes the poll.
+ * The agent's one loop, a {@link PollLoop} (the auditor's shape too): its thread owns the Kafka consumer. It starts
+ * by raising the epoch floor from the promotions topic (again each round while the floor is unknown). A trigger that
+ * changed what the host routes, and every event's ack, make the next heartbeat due at once. Each round: reconcile the
+ * clusters that are due (on start, every reconcileInterval, fenced-closed ones with backoff), heartbeat if due, then
+ * poll promotions and handle each record: ack published first, offset committed after. An ack Kafka does not take
+ * leaves the record uncommitted: the partition is rewound and paused with backoff, and the record handled again
+ * (idempotently). {@link #shutdown()} sets a flag and wakes the poll.
  */
-public final class AgentLoop implements Runnable {
+public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
     private static final Duration MAX_POLL = Duration.ofMillis(500);
     private final AgentConfig config;
-    private final Consumer<String, Decoded> consumer;
     private final Reconciler reconciler;
     private final EventPublisher publisher;
     private final Heartbeats heartbeats;
@@ -53,13 +45,9 @@ public final class AgentLoop implements Runnable {
     private final Clock clock;
     private final Schedule schedule;
     private final FloorRebuild floorRebuild;
-    private final Backoff publishBackoff;
     private final BestEffort bestEffort;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollLoop<Decoded> loop;
     private final AtomicBoolean reconcileRequested = new AtomicBoolean();
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private final Backoff failureBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
-    private Instant resumeAt;
     private CompletableFuture<Map<String, Epoch>> floorRead;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
@@ -67,7 +55,6 @@ public final class AgentLoop implements Runnable {
                      FloorRebuild floorRebuild) {
         this.config = config;
         this.floorRebuild = floorRebuild;
-        this.consumer = consumer;
         this.reconciler = reconciler;
         this.publisher = publisher;
         this.heartbeats = heartbeats;
@@ -75,29 +62,17 @@ public final class AgentLoop implements Runnable {
         this.metrics = metrics;
         this.clock = clock;
         this.schedule = new Schedule(clock, config.reconcileInterval(), config.heartbeatInterval());
-        this.publishBackoff = new Backoff(Duration.ofSeconds(1), config.reconcileInterval());
         this.bestEffort = new BestEffort(publisher, clock, config.reconcileInterval().multipliedBy(4));
+        this.loop = new PollLoop<>("agent", consumer, List.of(config.kafka().topics().promotions()), this, clock,
+                MAX_POLL, new Backoff(Duration.ofSeconds(1), config.reconcileInterval()), config.applyTimeout());
     }
 
     @Override
     public void run() {
         try {
-            start();
-            consumer.subscribe(List.of(config.kafka().topics().promotions()));
-            LOG.info("agent on {} consuming {} as group {}", config.host(), config.kafka().topics().promotions(),
-                    org.pgfence.events.kafka.Topics.agentGroup(config.host()));
-            while (running.get()) {
-                round();
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            loop.run();
         } finally {
             bestEffort.close();
-            LOG.info("agent loop stopped");
         }
     }
 
@@ -110,7 +85,10 @@ public final class AgentLoop implements Runnable {
      * returned old primary took writes through two freshly started agents' pgbouncers). An agent without a known
      * floor (first start, state lost) reads the topic first, as before: its first decision would only close rw.
      */
-    private void start() throws InterruptedException {
+    @Override
+    public void start() throws InterruptedException {
+        LOG.info("agent on {} consuming {} as group {}", config.host(), config.kafka().topics().promotions(),
+                org.pgfence.events.kafka.Topics.agentGroup(config.host()));
         if (floorRebuild.floorKnown()) {
             try {
                 reconcileDue();
@@ -145,11 +123,9 @@ public final class AgentLoop implements Runnable {
         }
     }
 
-    /** Stops the loop from any thread; the loop thread then closes nothing (the caller closes the consumer). */
+    /** Stops the loop from any thread; the loop's thread closes the consumer. */
     public void shutdown() {
-        running.set(false);
-        stopping.countDown();
-        consumer.wakeup();
+        loop.shutdown();
     }
 
     /**
@@ -158,34 +134,30 @@ public final class AgentLoop implements Runnable {
      */
     public void reconcileNow() {
         reconcileRequested.set(true);
-        consumer.wakeup();
+        loop.wakeup();
     }
 
-    private void round() throws InterruptedException {
-        try {
-            if (reconcileRequested.getAndSet(false)) {
-                LOG.info("reconcile requested (SIGHUP): reconciling every cluster now");
-                schedule.allDue();
-            }
-            collectFloorRead();
-            floorRebuild.runIfUnknown();
-            reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
-            heartbeatIfDue();
-            resumeIfDue();
-            ConsumerRecords<String, Decoded> records = consumer.poll(schedule.untilNext(MAX_POLL));
-            handle(records);
-            failureBackoff.reset();
-        } catch (WakeupException e) {
-            if (!running.get()) {
-                throw e;
-            }
-            // a reconcile request woke the poll: records fetched but not returned stay buffered
-        } catch (RuntimeException e) {
-            metrics.failure();
-            Duration wait = failureBackoff.next();
-            LOG.warn("agent loop round failed, continuing in {}ms: {}", wait.toMillis(), e.toString());
-            stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    @Override
+    public Duration beforePoll(Duration maxPoll) throws InterruptedException {
+        if (reconcileRequested.getAndSet(false)) {
+            LOG.info("reconcile requested (SIGHUP): reconciling every cluster now");
+            schedule.allDue();
         }
+        collectFloorRead();
+        floorRebuild.runIfUnknown();
+        reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
+        heartbeatIfDue();
+        return schedule.untilNext(maxPoll);
+    }
+
+    @Override
+    public void roundFailed(RuntimeException cause) {
+        metrics.failure();
+    }
+
+    @Override
+    public void skipped(ConsumerRecord<String, Decoded> record, RuntimeException cause) {
+        metrics.failure();
     }
 
     private void heartbeatIfDue() throws InterruptedException {
@@ -198,7 +170,7 @@ public final class AgentLoop implements Runnable {
 
     private void reconcileDue() throws InterruptedException {
         for (String cluster : config.clusterNames()) {
-            if (running.get() && schedule.isDue(cluster)) {
+            if (loop.running() && schedule.isDue(cluster)) {
                 FencingAck ack = reconciler.reconcile(cluster, clock.instant());
                 schedule.reconciled(cluster, reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED);
                 if (ack.status() != AckStatus.UNCHANGED) {
@@ -212,41 +184,13 @@ public final class AgentLoop implements Runnable {
         }
     }
 
-    private void handle(ConsumerRecords<String, Decoded> records) throws InterruptedException {
-        Set<TopicPartition> done = new java.util.HashSet<>();
-        for (TopicPartition tp : records.partitions()) {
-            for (ConsumerRecord<String, Decoded> r : records.records(tp)) {
-                if (!running.get()) {
-                    return;
-                }
-                if (!handle(r)) {
-                    rewind(records, done, tp, r.offset());
-                    return;
-                }
-                commit(tp, r.offset() + 1);
-            }
-            done.add(tp);
-        }
-    }
-
     /**
-     * Returns true when the record is done with (commit it), false when its ack must be retried. A bug
-     * while handling one record is logged with its coordinates, counted, and the record skipped: the
-     * loop never stops, and the timer reconcile still converges the cluster.
+     * Returns true when the record is done with (commit it), false when its ack must be retried. A bug while handling
+     * one record is logged by the loop with its coordinates, counted, and the record skipped: the timer reconcile
+     * still converges the cluster.
      */
-    boolean handle(ConsumerRecord<String, Decoded> r) throws InterruptedException {
-        try {
-            return handleOne(r);
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            metrics.failure();
-            LOG.error("record {}-{}@{} could not be handled, skipped", r.topic(), r.partition(), r.offset(), e);
-            return true;
-        }
-    }
-
-    private boolean handleOne(ConsumerRecord<String, Decoded> r) throws InterruptedException {
+    @Override
+    public boolean handle(ConsumerRecord<String, Decoded> r) throws InterruptedException {
         Decoded d = r.value();
         if (d == null || d.isTombstone()) {
             return true;
@@ -266,7 +210,6 @@ public final class AgentLoop implements Runnable {
         try (LogContext log = LogContext.with(LogContext.CLUSTER, event.cluster())
                 .and(LogContext.EVENT_ID, event.eventId()).and(LogContext.HOST, config.host())) {
             publisher.publish(ack);
-            publishBackoff.reset();
             LOG.info("acked {} in {}ms", ack.status(), Duration.between(received, clock.instant()).toMillis());
             return true;
         } catch (EventPublisher.PublishException e) {
@@ -292,51 +235,6 @@ public final class AgentLoop implements Runnable {
             }
         } catch (EventPublisher.PublishException e) {
             LOG.warn("FAILED ack for poison record {} not published: {}", where, e.getMessage());
-        }
-    }
-
-    /** Rewinds the failed partition to the failed record, and every partition not reached yet to its start. */
-    private void rewind(ConsumerRecords<String, Decoded> records, Set<TopicPartition> done, TopicPartition failed,
-                        long offset) {
-        for (TopicPartition tp : records.partitions()) {
-            if (!done.contains(tp)) {
-                consumer.seek(tp, tp.equals(failed) ? offset : records.records(tp).get(0).offset());
-            }
-        }
-        Duration wait = publishBackoff.next();
-        resumeAt = clock.instant().plus(wait);
-        consumer.pause(consumer.assignment());
-        LOG.warn("paused consumption for {}ms until Kafka takes acks again", wait.toMillis());
-    }
-
-    private void resumeIfDue() {
-        if (resumeAt != null && !clock.instant().isBefore(resumeAt)) {
-            Set<TopicPartition> paused = consumer.paused();
-            consumer.resume(paused);
-            resumeAt = null;
-        }
-    }
-
-    private void commit(TopicPartition tp, long next) {
-        try {
-            commitOnce(tp, next);
-        } catch (WakeupException e) {
-            if (!running.get()) {
-                throw e;
-            }
-            // a reconcile request (not a shutdown) interrupted the commit: the wakeup is spent, commit again,
-            // for abandoning the rest of this batch would skip records already fetched
-            commitOnce(tp, next);
-        }
-    }
-
-    private void commitOnce(TopicPartition tp, long next) {
-        try {
-            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)), config.applyTimeout());
-        } catch (WakeupException e) {
-            throw e;
-        } catch (KafkaException e) {
-            LOG.warn("commit of {} offset {} failed (the record may be handled again): {}", tp, next, e.toString());
         }
     }
 }
