@@ -42,12 +42,14 @@ public final class Hooks {
                     #!/bin/bash
                     log=%1$s/failover.log
                     echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow_command START upstream=$1" >> "$log"
+                    said=$(stat -c %%s %7$s 2>/dev/null || echo 0)
                     %3$s/repmgr standby follow -f %4$s --log-to-file --upstream-node-id="$1" >> %1$s/hooks.log 2>&1
                     rc=$?
-                    if [ $rc -ne 0 ]; then
-                        # repmgr refuses a standby that received WAL past the new primary's fork point (the old
-                        # primary crashed with a record in flight, and this node got more of it): it must be rewound
-                        # onto the new primary, as an operator does after "this node cannot attach to follow target"
+                    # repmgr refuses a standby that received WAL past the new primary's fork point (the old primary
+                    # crashed with a record in flight, and this node got more of it): it must be rewound onto the new
+                    # primary, as an operator does after "this node cannot attach to follow target". Any other failure
+                    # (the new primary not reachable yet, say) leaves the node as it is: repmgrd runs this hook again.
+                    if [ $rc -ne 0 ] && tail -c +$((said + 1)) %7$s | grep -q -e "cannot attach" -e "ahead of"; then
                         case "$1" in
                     %5$s
                         esac
@@ -55,11 +57,19 @@ public final class Hooks {
                         %3$s/pg_ctl -D %6$s -m fast -w -t 30 stop >> %1$s/hooks.log 2>&1
                         %3$s/repmgr node rejoin -f %4$s -d "$upstream" --force-rewind --config-files=lab-node.conf --log-to-file >> %1$s/hooks.log 2>&1
                         rc=$?
+                        if [ $rc -ne 0 ] && ! %3$s/pg_ctl -D %6$s status > /dev/null 2>&1; then
+                            # never leave the standby stopped: repmgrd makes a running standby follow on its next
+                            # attempt, a stopped one it only reports lost (CI stop 24, LabCliIT: node3 silent for 60 s)
+                            echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d rejoin failed (rc=$rc): starting it again" >> "$log"
+                            %3$s/pg_ctl -D %6$s -w -t 30 -l %8$s start >> %1$s/hooks.log 2>&1
+                        fi
+                    elif [ $rc -ne 0 ]; then
+                        echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow failed (rc=$rc), node left as it is" >> "$log"
                     fi
                     echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow_command END rc=$rc" >> "$log"
                     exit $rc
                     """.formatted(layout.dir(), node.id(), LabLayout.BINDIR, node.repmgrConf(), upstreams(),
-                    node.dataDir()));
+                    node.dataDir(), node.repmgrdLog(), node.log()));
             writeScript(eventScript(node), """
                     #!/bin/bash
                     echo "$(date +%%s%%3N) node%2$d n=$1 e=$2 s=$3 t=$4 d=$5 p=$6 c=$7 a=$8" >> %1$s/events.log

@@ -269,6 +269,22 @@ public final class Lab implements AutoCloseable {
     /** A fresh clone of node {@code primaryId} over node {@code id} (stopped first), started and registered again. */
     public void reclone(int id, int primaryId) {
         postgres.recloneStandby(node(id), node(primaryId));
+        restartRepmgrdIfRunning(node(id));
+    }
+
+    /**
+     * A node brought back as a standby under a running repmgrd (a reclone, a rejoin) gets that repmgrd restarted, as
+     * the switchover does for the same repmgr 5.3 race ({@link #switchover}): repmgrd reconnects to the returned
+     * PostgreSQL before the standby's record is written, logs "still registered as primary, setting to standby" and
+     * keeps a record with no upstream in memory; on the next loss of the primary it cannot follow ("unable to retrieve
+     * metadata record for failed primary (ID: -1)"), restarts its monitoring against the lost upstream and terminates
+     * (FailoverStress, round 21 of its second run).
+     */
+    private void restartRepmgrdIfRunning(LabNode n) {
+        if (Daemons.alive(n.repmgrdPidFile(), "repmgrd")) {
+            postgres.stopRepmgrd(n);
+            postgres.startRepmgrd(n);
+        }
     }
 
     /** Waits until node {@code standbyId} streams from node {@code upstreamId} ({@code pg_stat_replication}). */
@@ -338,6 +354,7 @@ public final class Lab implements AutoCloseable {
         postgres.stop(node(id));
         postgres.repmgr(node(id), "node", "rejoin", "-d", node(primaryId).conninfo(), "--force-rewind",
                 "--config-files=lab-node.conf", "--log-to-file").orThrow("repmgr node rejoin " + node(id).name());
+        restartRepmgrdIfRunning(node(id));
     }
 
     /** The node's current state, or empty when it does not answer. */
