@@ -3,7 +3,7 @@ package org.pgfence.consumer.agent;
 import java.time.Instant;
 import java.util.UUID;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
-import org.pgfence.consumer.pgbouncer.AdminCommands;
+import org.pgfence.pgbouncer.AdminCommands;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.FormerPrimary;

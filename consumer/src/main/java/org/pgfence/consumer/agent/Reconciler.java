@@ -14,7 +14,7 @@ import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.ini.RenderedCluster;
-import org.pgfence.consumer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.RenderedIni;
 import org.pgfence.consumer.pgbouncer.ApplyException;
 import org.pgfence.consumer.pgbouncer.ApplyResult;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;

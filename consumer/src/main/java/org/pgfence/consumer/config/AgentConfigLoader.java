@@ -1,5 +1,6 @@
 package org.pgfence.consumer.config;
 
+import org.pgfence.pgbouncer.ini.Role;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

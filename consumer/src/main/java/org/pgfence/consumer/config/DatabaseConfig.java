@@ -1,5 +1,6 @@
 package org.pgfence.consumer.config;
 
+import org.pgfence.pgbouncer.ini.Role;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.pgfence.consumer.discovery.Address;
 import org.pgfence.consumer.discovery.NodeObservation;
 import org.pgfence.consumer.discovery.RepmgrNode;
-import org.pgfence.consumer.config.IniValues;
+import org.pgfence.pgbouncer.ini.IniValues;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.NodeRef;
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.pgfence.consumer.config.DatabaseConfig;
-import org.pgfence.consumer.config.Role;
+import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.events.Epoch;
 

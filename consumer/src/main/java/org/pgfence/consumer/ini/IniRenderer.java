@@ -1,5 +1,8 @@
 package org.pgfence.consumer.ini;
 
+import org.pgfence.pgbouncer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.IniText;
+import org.pgfence.pgbouncer.ini.IniEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,8 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
-import org.pgfence.consumer.config.UnsafeValueException;
-import org.pgfence.consumer.config.IniValues;
+import org.pgfence.pgbouncer.ini.UnsafeValueException;
+import org.pgfence.pgbouncer.ini.IniValues;
 import org.pgfence.consumer.config.PgbouncerOptions;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;
@@ -21,13 +24,12 @@ import org.pgfence.events.NodeRef;
  * options; every value passes {@link IniValues} or the render fails naming the node and field
  * (the decision already refuses such nodes; this is the second gate).
  *
- * <p>A closed entry in {@link FailClosedMode#DISABLE} mode points at {@value #FENCED_HOST}, a Unix socket
+ * <p>A closed entry in {@link FailClosedMode#DISABLE} mode points at {@value IniEntry#FENCED_HOST}, a Unix socket
  * directory that cannot exist (Debian policy: {@code /nonexistent} never exists), so writes can never
  * reach a guess, not even after a pgbouncer restart that forgets DISABLE. In
  * {@link FailClosedMode#REMOVE} mode it is omitted.
  */
 public final class IniRenderer {
-    public static final String FENCED_HOST = "/nonexistent/pgfence-fenced-closed";
     public static final int FENCED_PORT = 5432;
 
     private final String host;
@@ -79,7 +81,7 @@ public final class IniRenderer {
         IniValues.require("database " + db.name(), "dbname", db.dbname());
         NodeRef t = e.target();
         if (t == null) {
-            return new IniEntry(db.name(), db.role(), FENCED_HOST, FENCED_PORT, db.dbname(), true);
+            return new IniEntry(db.name(), db.role(), IniEntry.FENCED_HOST, FENCED_PORT, db.dbname(), true);
         }
         String subject = "node " + t.nodeId() + " (" + IniValues.printable(t.name()) + ")";
         IniValues.require(subject, "node_name", t.name());

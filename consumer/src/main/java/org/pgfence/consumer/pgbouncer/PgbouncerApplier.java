@@ -1,5 +1,8 @@
 package org.pgfence.consumer.pgbouncer;
 
+import org.pgfence.pgbouncer.HostAddresses;
+import org.pgfence.pgbouncer.Verification;
+import org.pgfence.pgbouncer.AdminCommands;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,11 +10,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.pgfence.consumer.config.Role;
-import org.pgfence.consumer.ini.AtomicFile;
-import org.pgfence.consumer.ini.IniEntry;
-import org.pgfence.consumer.ini.IniText;
-import org.pgfence.consumer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.Role;
+import org.pgfence.pgbouncer.ini.AtomicFile;
+import org.pgfence.pgbouncer.ini.IniEntry;
+import org.pgfence.pgbouncer.ini.IniText;
+import org.pgfence.pgbouncer.ini.RenderedIni;
 import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.pgbouncer.PoolerDatabase;
 import org.slf4j.Logger;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.pgfence.consumer.ini.AtomicFile;
+import org.pgfence.pgbouncer.ini.AtomicFile;
 import org.pgfence.events.Epoch;
 
 /**

@@ -9,7 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
-import org.pgfence.consumer.config.Role;
+import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;

@@ -23,6 +23,7 @@ import org.pgfence.consumer.discovery.ClusterDiscovery;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
+import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.StatusBoard;
@@ -119,7 +120,7 @@ class ReconcilerTest {
         assertThat(ack.eventId()).isNull();
         assertThat(ack.error()).contains("pgbouncer admin postgres@127.0.0.1:1").contains("RELOAD");
         assertThat(ack.targets()).containsExactly(new DatabaseTarget("appdb-rw", "rw", DatabaseTarget.DISABLED, null));
-        assertThat(Files.readString(ini)).contains("appdb-rw = host=" + IniRenderer.FENCED_HOST);
+        assertThat(Files.readString(ini)).contains("appdb-rw = host=" + IniEntry.FENCED_HOST);
         assertThat(dir.resolve("db.ini.prev")).content().contains("host=127.0.0.11");
         assertThat(status.all()).singleElement().satisfies(s -> {
             assertThat(s.fencedClosed()).isTrue();

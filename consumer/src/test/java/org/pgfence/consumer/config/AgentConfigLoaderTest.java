@@ -1,5 +1,6 @@
 package org.pgfence.consumer.config;
 
+import org.pgfence.pgbouncer.ini.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

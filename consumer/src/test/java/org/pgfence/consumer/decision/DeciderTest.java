@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.DatabaseConfig;
-import org.pgfence.consumer.config.Role;
+import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.consumer.discovery.Address;
 import org.pgfence.consumer.discovery.NodeObservation;

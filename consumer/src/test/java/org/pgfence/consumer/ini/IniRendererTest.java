@@ -1,5 +1,8 @@
 package org.pgfence.consumer.ini;
 
+import org.pgfence.pgbouncer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.IniText;
+import org.pgfence.pgbouncer.ini.IniEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,8 +16,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
-import org.pgfence.consumer.config.UnsafeValueException;
-import org.pgfence.consumer.config.Role;
+import org.pgfence.pgbouncer.ini.UnsafeValueException;
+import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;

@@ -1,4 +1,4 @@
-package org.pgfence.consumer.pgbouncer;
+package org.pgfence.pgbouncer;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
  * lookup); a name is resolved (the agent has just probed it, so its resolver answers from cache). A name that
  * does not resolve stands for nothing, so every connection of its entry counts as off target and is cut.
  */
-final class HostAddresses {
-    Set<String> of(String host) {
+public final class HostAddresses {
+    public Set<String> of(String host) {
         try {
             return Arrays.stream(InetAddress.getAllByName(host)).map(InetAddress::getHostAddress)
                     .collect(Collectors.toSet());

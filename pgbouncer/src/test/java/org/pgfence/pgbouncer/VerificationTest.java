@@ -1,4 +1,4 @@
-package org.pgfence.consumer.pgbouncer;
+package org.pgfence.pgbouncer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.pgfence.consumer.config.Role;
-import org.pgfence.consumer.ini.IniEntry;
-import org.pgfence.consumer.ini.IniRenderer;
+import org.pgfence.pgbouncer.ini.Role;
+import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.pgbouncer.PoolerServer;
 
 class VerificationTest {
     static final IniEntry RW = new IniEntry("appdb-rw", Role.RW, "127.0.0.12", 5432, "appdb", false);
     static final IniEntry RO = new IniEntry("appdb-ro", Role.RO, "127.0.0.13", 5432, "appdb", false);
-    static final IniEntry CLOSED = new IniEntry("appdb-rw", Role.RW, IniRenderer.FENCED_HOST, 5432, "appdb", true);
+    static final IniEntry CLOSED = new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432, "appdb", true);
 
     static PoolerDatabase row(String name, String host, boolean paused, boolean disabled) {
         return new PoolerDatabase(name, host, 5432, "appdb", paused, disabled);
@@ -55,9 +54,9 @@ class VerificationTest {
 
     @Test
     void closedEntriesMustBeDisabledAndRoutedOnesEnabled() {
-        assertThat(Verification.toDisable(List.of(CLOSED, RO), List.of(row("appdb-rw", IniRenderer.FENCED_HOST,
+        assertThat(Verification.toDisable(List.of(CLOSED, RO), List.of(row("appdb-rw", IniEntry.FENCED_HOST,
                 false, false), row("appdb-ro", "127.0.0.13", false, false)))).containsExactly("appdb-rw");
-        assertThat(Verification.toDisable(List.of(CLOSED), List.of(row("appdb-rw", IniRenderer.FENCED_HOST,
+        assertThat(Verification.toDisable(List.of(CLOSED), List.of(row("appdb-rw", IniEntry.FENCED_HOST,
                 false, true)))).isEmpty();
         assertThat(Verification.toEnable(List.of(RW, RO), List.of(row("appdb-rw", "127.0.0.12", false, true),
                 row("appdb-ro", "127.0.0.13", false, false)))).containsExactly("appdb-rw");

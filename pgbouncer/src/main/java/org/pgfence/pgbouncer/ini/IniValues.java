@@ -1,4 +1,4 @@
-package org.pgfence.consumer.config;
+package org.pgfence.pgbouncer.ini;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package org.pgfence.consumer.config;
+package org.pgfence.pgbouncer.ini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.pgfence.consumer.ini;
+package org.pgfence.pgbouncer.ini;
 
 import java.util.List;
 import java.util.Set;

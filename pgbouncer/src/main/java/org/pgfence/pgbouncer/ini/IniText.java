@@ -1,4 +1,4 @@
-package org.pgfence.consumer.ini;
+package org.pgfence.pgbouncer.ini;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,7 +34,7 @@ public final class IniText {
     }
 
     /** Text safe inside a {@code ;} comment: anything outside printable ASCII becomes {@code ?}. */
-    static String comment(String text) {
+    public static String comment(String text) {
         return text == null ? "" : text.replaceAll("[^\\x20-\\x7E]", "?");
     }
 }

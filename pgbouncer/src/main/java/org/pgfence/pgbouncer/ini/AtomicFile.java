@@ -1,4 +1,4 @@
-package org.pgfence.consumer.ini;
+package org.pgfence.pgbouncer.ini;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.pgfence.consumer.config;
+package org.pgfence.pgbouncer.ini;
 
 /** A value that could inject ini syntax; names the node (or database) and field it came from. */
 public final class UnsafeValueException extends RuntimeException {

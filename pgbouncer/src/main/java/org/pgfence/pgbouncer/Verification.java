@@ -1,4 +1,4 @@
-package org.pgfence.consumer.pgbouncer;
+package org.pgfence.pgbouncer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.pgfence.consumer.ini.IniEntry;
+import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.pgbouncer.PoolerServer;
 

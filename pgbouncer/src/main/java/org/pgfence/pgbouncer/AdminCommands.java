@@ -1,6 +1,6 @@
-package org.pgfence.consumer.pgbouncer;
+package org.pgfence.pgbouncer;
 
-import org.pgfence.consumer.config.IniValues;
+import org.pgfence.pgbouncer.ini.IniValues;
 
 /**
  * Admin console statements. Database names are double-quoted (pgbouncer rejects {@code KILL appdb-rw},
