@@ -12,7 +12,7 @@ import java.util.Map;
  * reopened after any failure; every read bounded by {@code timeout}. Not thread-safe by design: one owner (the
  * agent loop, a lab step) uses it.
  */
-public final class AdminConsole implements AutoCloseable {
+public final class AdminConsole implements Console, AutoCloseable {
     private final String host;
     private final int port;
     private final String user;
@@ -29,7 +29,7 @@ public final class AdminConsole implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Where the console is, for messages. */
+    @Override
     public String url() {
         return "pgbouncer admin " + user + "@" + SimpleQueryClient.where(host, port);
     }
@@ -38,6 +38,7 @@ public final class AdminConsole implements AutoCloseable {
         execute("RELOAD");
     }
 
+    @Override
     public List<PoolerDatabase> showDatabases() throws SQLException {
         List<PoolerDatabase> out = new ArrayList<>();
         for (Map<String, String> r : run("SHOW DATABASES")) {
@@ -48,6 +49,7 @@ public final class AdminConsole implements AutoCloseable {
     }
 
     /** Every server connection pgbouncer holds now, whatever its state (active, idle, used, tested, login). */
+    @Override
     public List<PoolerServer> showServers() throws SQLException {
         List<PoolerServer> out = new ArrayList<>();
         for (Map<String, String> r : run("SHOW SERVERS")) {
@@ -57,6 +59,7 @@ public final class AdminConsole implements AutoCloseable {
     }
 
     /** Runs an admin command (RELOAD, PAUSE "db", ...); the connection is dropped on any failure. */
+    @Override
     public void execute(String command) throws SQLException {
         run(command);
     }

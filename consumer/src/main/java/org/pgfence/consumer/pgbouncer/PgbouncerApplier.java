@@ -15,7 +15,7 @@ import org.pgfence.pgbouncer.ini.AtomicFile;
 import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.pgbouncer.ini.IniText;
 import org.pgfence.pgbouncer.ini.RenderedIni;
-import org.pgfence.pgbouncer.AdminConsole;
+import org.pgfence.pgbouncer.Console;
 import org.pgfence.pgbouncer.PoolerDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +32,11 @@ public final class PgbouncerApplier {
     private static final Logger LOG = LoggerFactory.getLogger(PgbouncerApplier.class);
     private final Path ini;
     private final boolean backups;
-    private final AdminConsole admin;
+    private final Console admin;
     private final Retry retry;
     private final HostAddresses addresses = new HostAddresses();
 
-    public PgbouncerApplier(Path ini, boolean backups, AdminConsole admin, Retry retry) {
+    public PgbouncerApplier(Path ini, boolean backups, Console admin, Retry retry) {
         this.ini = ini;
         this.backups = backups;
         this.admin = admin;
