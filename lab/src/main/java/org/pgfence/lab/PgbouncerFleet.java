@@ -12,7 +12,7 @@ import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.process.ExitCode;
 
 /** One pgbouncer 1.18 per host, configured as repmgr's fencing recipe expects. */
-final class PgbouncerFleet {
+public final class PgbouncerFleet {
     private static final Duration CONSOLE_TIMEOUT = Duration.ofSeconds(10);
     private final LabLayout layout;
 
@@ -86,7 +86,7 @@ final class PgbouncerFleet {
     }
 
     /** {@code SHOW DATABASES} as name → "host:port" (plus " paused"/" disabled" when so). */
-    static Map<String, String> databases(LabPgbouncer pgb) throws SQLException {
+    public static Map<String, String> databases(LabPgbouncer pgb) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         try (AdminConsole c = console(pgb)) {
             for (PoolerDatabase d : c.showDatabases()) {
@@ -96,7 +96,8 @@ final class PgbouncerFleet {
         return out;
     }
 
-    static void admin(LabPgbouncer pgb, String command) throws SQLException {
+    /** One admin command ({@code RELOAD}, {@code PAUSE "db"}, ...) on {@code pgb}'s console. */
+    public static void admin(LabPgbouncer pgb, String command) throws SQLException {
         try (AdminConsole c = console(pgb)) {
             c.execute(command);
         }

@@ -1,10 +1,14 @@
 package org.pgfence.lab;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +66,27 @@ class LayeringTest {
                 .and().resideOutsideOfPackages("org.pgfence.audit.store..", "org.pgfence.audit.pgbouncer..")
                 .should().dependOnClassesThat().resideInAPackage("java.sql..")
                 .because("all JDBC to the audit store goes through org.pgfence.audit.store").check(classes);
+    }
+
+    @Test
+    void theLabsPackagesHaveNoCycles() {
+        // the lab's root package (Lab, its nodes, pgbouncers and CLI) is what every drill, bench and campaign
+        // stands on; they never stand on each other in a circle
+        slices().assignedFrom(new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass c) {
+                String pkg = c.getPackageName();
+                if (!pkg.startsWith("org.pgfence.lab")) {
+                    return SliceIdentifier.ignore();
+                }
+                String rest = pkg.substring("org.pgfence.lab".length());
+                return SliceIdentifier.of(rest.isEmpty() ? "lab" : "lab." + rest.substring(1).split("\\.")[0]);
+            }
+
+            @Override
+            public String getDescription() {
+                return "the lab's root package and each of its subpackages";
+            }
+        }).should().beFreeOfCycles().check(classes);
     }
 }

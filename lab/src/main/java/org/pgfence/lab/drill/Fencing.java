@@ -14,7 +14,7 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabException;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.PgbouncerAdmin;
+import org.pgfence.lab.PgbouncerFleet;
 import org.pgfence.lab.PgfenceProcesses;
 import org.pgfence.process.ExitCode;
 import org.pgfence.runtime.kafka.KafkaSettings;
@@ -134,7 +134,7 @@ public final class Fencing implements AutoCloseable {
     /** Where {@code database} of {@code pgb} points now, as pgbouncer itself says ({@code SHOW DATABASES}). */
     public static String target(LabPgbouncer pgb, String database) {
         try {
-            return PgbouncerAdmin.databases(pgb).getOrDefault(database, "absent");
+            return PgbouncerFleet.databases(pgb).getOrDefault(database, "absent");
         } catch (SQLException e) {
             return "unreachable";
         }

@@ -181,7 +181,7 @@ class AgentFailoverIT {
         String drifted = good.replace("host=" + node2.address() + " ", "host=" + node1.address() + " ");
         assertThat(drifted).isNotEqualTo(good);
         Files.writeString(pgb1.databaseIni(), drifted);
-        org.pgfence.lab.PgbouncerAdmin.command(pgb1, "RELOAD");
+        org.pgfence.lab.PgbouncerFleet.admin(pgb1, "RELOAD");
         assertThat(target(pgb1)).isEqualTo(hostPort(node1));
         try (Connection onOldPrimary = AgentStage.session(pgb1)) {
             assertThat(serverOf(onOldPrimary)).as("the drift is real: a session lands on node1")

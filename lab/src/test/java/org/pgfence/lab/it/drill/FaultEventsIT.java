@@ -39,7 +39,7 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.PgbouncerAdmin;
+import org.pgfence.lab.PgbouncerFleet;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
 import org.junit.jupiter.api.Timeout;
@@ -188,7 +188,7 @@ class FaultEventsIT {
                 assertThat(ini).doesNotContain("6.6.6.6").doesNotContain("evil").doesNotContain("%include");
                 assertThat(ini.lines().filter(l -> !l.isBlank() && !l.startsWith(";")).toList())
                         .as(p.host() + " ini:\n" + ini).hasSize(3).first().isEqualTo("[databases]");
-                assertThat(PgbouncerAdmin.databases(p).keySet()).containsExactlyInAnyOrder("appdb-rw", "appdb-ro", "pgbouncer");
+                assertThat(PgbouncerFleet.databases(p).keySet()).containsExactlyInAnyOrder("appdb-rw", "appdb-ro", "pgbouncer");
                 assertThat(Fencing.target(p, "appdb-rw")).isEqualTo(FaultKit.rw(primary));
                 assertThat(FaultKit.agentLog(fencing, p)).as(p.host() + " saw the malicious node_name and refused it")
                         .containsPattern("WARN .*not routing to " + lab.node(3).address().replace(".", "\\.")

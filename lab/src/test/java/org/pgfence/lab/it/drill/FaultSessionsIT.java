@@ -29,7 +29,7 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
-import org.pgfence.lab.PgbouncerAdmin;
+import org.pgfence.lab.PgbouncerFleet;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
 
@@ -103,7 +103,7 @@ class FaultSessionsIT {
                     + old.id());
             // what the stopped agent had done before it died: the new ini written and reloaded, no KILL yet
             Files.writeString(pgb1.databaseIni(), render(fencing.configs().agentConfig(pgb1).toString()));
-            PgbouncerAdmin.command(pgb1, "RELOAD");
+            PgbouncerFleet.admin(pgb1, "RELOAD");
             assertThat(Fencing.target(pgb1, "appdb-rw")).isEqualTo(FaultKit.rw(next));
             assertThat(serverAddress(held)).as("RELOAD moves no session (lab fact P13)").isEqualTo(old.address());
 

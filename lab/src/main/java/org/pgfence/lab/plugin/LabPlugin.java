@@ -1,9 +1,11 @@
-package org.pgfence.lab;
+package org.pgfence.lab.plugin;
 
 import java.util.List;
 import java.util.Map;
 import org.pgfence.cli.CommandPlugin;
+import org.pgfence.lab.LabCommand;
 import org.pgfence.lab.bench.BenchCommand;
+import org.pgfence.lab.drill.DemoCommand;
 import org.pgfence.lab.torture.TortureCommand;
 
 /** Adds the lab's commands to {@code pgfence}. */

@@ -1,4 +1,4 @@
-package org.pgfence.lab;
+package org.pgfence.lab.drill;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -6,10 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.pgfence.lab.drill.DrillConfigs;
-import org.pgfence.lab.drill.DrillReport;
-import org.pgfence.lab.drill.FailoverDrill;
-import org.pgfence.lab.drill.Fencing;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabException;
+import org.pgfence.lab.LabSpec;
 import org.pgfence.process.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
