@@ -175,6 +175,11 @@ class AgentFailoverIT {
                 AgentStage.START_WAIT);
         String restarted = onStart.agentId();
         assertThat(rw(onStart)).isEqualTo("node2");
+        // and the one after its floor read, which runs beside the loop and decides again when done (9d6d1a9): a
+        // drift made before it would be repaired by it, not by SIGHUP (fresh14: the test saw that repair, no SIGHUP)
+        int onStartAt = stage.acks(pgb1).indexOf(onStart);
+        stage.awaitAck(pgb1, a -> a.agentId().equals(restarted) && a.eventId() == null
+                && stage.acks(pgb1).indexOf(a) > onStartAt, AgentStage.START_WAIT);
 
         // drift: someone points pgb1's appdb-rw back at node1 (up, writable, stale) and reloads
         String good = Files.readString(pgb1.databaseIni());
