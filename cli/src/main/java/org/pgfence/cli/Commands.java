@@ -6,6 +6,7 @@ import org.pgfence.audit.AuditCommand;
 import org.pgfence.consumer.AgentCommand;
 import org.pgfence.consumer.ApplyCommand;
 import org.pgfence.consumer.RenderCommand;
+import org.pgfence.producer.MaintenanceCommand;
 import org.pgfence.producer.NotifyCommand;
 import org.pgfence.producer.PromoteCommand;
 import org.pgfence.producer.SpoolCommand;
@@ -28,6 +29,7 @@ final class Commands {
     static List<Object> production(Map<String, String> env) {
         return List.of(
                 new PromoteCommand(env), new NotifyCommand(env), new SpoolCommand(env),
+                new MaintenanceCommand.Pause(env), new MaintenanceCommand.Resume(env),
                 new AgentCommand(env), new RenderCommand(env), new ApplyCommand(env),
                 AuditCommand.command(env));
     }

@@ -11,7 +11,12 @@ public enum AckStatus {
     /** The event announced an epoch below the one already applied; ignored. */
     REJECTED_STALE,
     /** No primary could be verified, or two claimed it: rw entries are disabled. */
-    FENCED_CLOSED;
+    FENCED_CLOSED,
+    /**
+     * The cluster is in maintenance ({@code pgfence pause}): the agent observed and decided but changed nothing;
+     * {@code error} carries the operator's reason, the epoch what it would route to.
+     */
+    MAINTENANCE;
 
     /** Whether this ack counts towards completion of a promotion at or below the ack's epoch. */
     public boolean isGood() {

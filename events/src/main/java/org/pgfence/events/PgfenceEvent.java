@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = MasterPromoted.class, name = MasterPromoted.TYPE),
     @JsonSubTypes.Type(value = FencingAck.class, name = FencingAck.TYPE),
     @JsonSubTypes.Type(value = AgentHeartbeat.class, name = AgentHeartbeat.TYPE),
+    @JsonSubTypes.Type(value = MaintenanceMode.class, name = MaintenanceMode.TYPE),
 })
-public sealed interface PgfenceEvent permits MasterPromoted, FencingAck, AgentHeartbeat {
+public sealed interface PgfenceEvent permits MasterPromoted, FencingAck, AgentHeartbeat, MaintenanceMode {
     int schemaVersion();
 }

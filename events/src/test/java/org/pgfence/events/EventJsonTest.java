@@ -31,13 +31,24 @@ class EventJsonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"master-promoted.v1.json", "fencing-ack.v1.json", "agent-heartbeat.v1.json",
-            "agent-heartbeat.v1-without-routing.json"})
+            "agent-heartbeat.v1-without-routing.json", "maintenance-mode.v1.json"})
     void goldenFilesRoundTripToTheSameJson(String file) throws IOException {
         String json = golden(file);
         PgfenceEvent event = EventJson.fromJson(json);
         JsonNode expected = EventJson.mapper().readTree(json);
         JsonNode actual = EventJson.mapper().readTree(EventJson.toJson(event));
         assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void aPauseWithoutAReasonIsRefusedNamingTheField() throws IOException {
+        String json = golden("maintenance-mode.v1.json").replace("\"reason\" : \"kernel upgrade on node1\"", "\"reason\" : \" \"");
+        assertThatThrownBy(() -> EventJson.fromJson(json)).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("reason");
+        MaintenanceMode resume = (MaintenanceMode) EventJson.fromJson(golden("maintenance-mode.v1.json")
+                .replace("\"paused\" : true", "\"paused\" : false").replace(",\n  \"reason\" : \"kernel upgrade on node1\"", ""));
+        assertThat(resume.paused()).isFalse();
+        assertThat(resume.reason()).isNull();
     }
 
     @Test

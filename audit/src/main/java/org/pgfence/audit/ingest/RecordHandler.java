@@ -15,6 +15,7 @@ import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Topics;
@@ -76,6 +77,14 @@ public final class RecordHandler {
             promotion(promoted);
         } else if (event instanceof FencingAck ack) {
             ack(ack, appendedAt);
+        } else if (event instanceof MaintenanceMode mode) {
+            store.recordMaintenance(mode);
+            try (LogContext log = LogContext.with(LogContext.CLUSTER, mode.cluster())) {
+                LOG.warn(mode.paused() ? "Cluster {} in maintenance (pgfence pause by {}: {}): its agents change nothing,"
+                        + " its promotions are not fenced until 'pgfence resume'" : "Cluster {} out of maintenance"
+                        + " (pgfence resume by {}{})", mode.cluster(), mode.operator(),
+                        mode.paused() ? mode.reason() : "");
+            }
         } else if (event instanceof AgentHeartbeat heartbeat) {
             Long offset = null;
             if (appendedAt != null) {

@@ -64,6 +64,13 @@ public final class Remediator implements AutoCloseable {
             return;
         }
         String key = promotion.id() + "/" + host;
+        if (queries.pausedClusters().stream().anyMatch(m -> m.cluster().equals(promotion.cluster()))) {
+            // the operator's hand wins (DESIGN rule 11): a repair runs the host's own 'pgfence apply', which would
+            // change nothing anyway; say why nothing is done instead of failing attempts
+            reportOnce(key, "cluster " + promotion.cluster() + " is in maintenance (pgfence pause); host " + host
+                    + " is not repaired until 'pgfence resume'");
+            return;
+        }
         RemoteHost remote = settings.host(host).orElse(null);
         if (remote == null) {
             reportOnce(key, "no remediation.hosts entry for host " + host + "; cannot repair it over SSH");

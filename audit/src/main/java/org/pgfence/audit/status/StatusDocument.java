@@ -22,7 +22,8 @@ import org.pgfence.events.NodeRef;
  * Fields may be added, never renamed. Every key is always present (null when unknown).
  */
 public record StatusDocument(int schemaVersion, Instant generatedAt, String cluster, boolean ok, int exitCode,
-                             List<ClusterLine> clusters, List<PromotionLine> promotions) {
+                             List<ClusterLine> clusters, List<PromotionLine> promotions,
+                             List<MaintenanceLine> maintenance) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -60,6 +61,10 @@ public record StatusDocument(int schemaVersion, Instant generatedAt, String clus
                           boolean olderThanAck) {
     }
 
+    /** A cluster an operator paused ({@code pgfence pause}): its agents change nothing until {@code pgfence resume}. */
+    public record MaintenanceLine(String cluster, String reason, String operator, Instant since) {
+    }
+
     public record RemediationLine(int attempt, String outcome, String error, Instant at) {
     }
 
@@ -70,7 +75,9 @@ public record StatusDocument(int schemaVersion, Instant generatedAt, String clus
                 .toList();
         List<PromotionLine> promotions = report.promotions().stream().map(StatusDocument::promotion).toList();
         return new StatusDocument(SCHEMA_VERSION, report.generatedAt(), report.clusterFilter(),
-                report.exitCode().code() == 0, report.exitCode().code(), clusters, promotions);
+                report.exitCode().code() == 0, report.exitCode().code(), clusters, promotions,
+                report.maintenance().stream().map(m -> new MaintenanceLine(m.cluster(), m.reason(), m.operator(),
+                        m.since())).toList());
     }
 
     private static PromotionLine promotion(PromotionStatus s) {

@@ -1,5 +1,6 @@
 package org.pgfence.audit.status;
 
+import org.pgfence.audit.store.MaintenanceRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,9 @@ public final class StatusQuery {
         for (Promotion p : queries.latestPerCluster(cluster)) {
             latest.add(verdict(p, now, verdicts, reports));
         }
-        return new StatusReport(now, cluster, shown, latest);
+        List<MaintenanceRecord> paused = queries.pausedClusters().stream()
+                .filter(m -> cluster == null || cluster.equals(m.cluster())).toList();
+        return new StatusReport(now, cluster, shown, latest, paused);
     }
 
     private Verdict verdict(Promotion p, Instant now, Map<Long, Verdict> cache, Map<String, HostReports> reports) {

@@ -19,6 +19,11 @@ public final class StatusText {
 
     public static String render(StatusDocument d) {
         StringBuilder out = new StringBuilder();
+        for (StatusDocument.MaintenanceLine m : d.maintenance()) {
+            out.append("cluster ").append(m.cluster()).append(" IN MAINTENANCE since ").append(m.since()).append(" (")
+                    .append(m.operator()).append(": ").append(m.reason())
+                    .append("): its agents change nothing and its promotions are not fenced until 'pgfence resume'\n");
+        }
         if (d.promotions().isEmpty()) {
             out.append("No promotion recorded").append(d.cluster() == null ? "" : " for cluster " + d.cluster())
                     .append(".\n");

@@ -65,6 +65,20 @@ public final class AuditQueries {
         });
     }
 
+    /** The clusters an operator paused ({@code pgfence pause}), with who, since when and why. */
+    public List<MaintenanceRecord> pausedClusters() {
+        return session.transaction("read the clusters in maintenance", c -> {
+            List<MaintenanceRecord> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT cluster, reason, operator, since FROM maintenance"
+                    + " WHERE paused ORDER BY cluster"); ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MaintenanceRecord(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4)));
+                }
+            }
+            return out;
+        });
+    }
+
     /** What the hosts of {@code cluster} said besides their acks: registered agents, the routing each reports. */
     public HostReports reports(String cluster) {
         return HostReports.of(cluster, agents(), routing(cluster));

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.ClusterRouting;
@@ -147,6 +148,24 @@ public final class AuditStore {
                 }
             }
             return null;
+        });
+    }
+
+    /** An operator's pause or resume of a cluster; an older record (redelivered, reordered) never replaces a newer. */
+    public void recordMaintenance(MaintenanceMode m) {
+        session.transaction("store maintenance mode of " + m.cluster(), c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO maintenance (cluster, paused, reason, operator,"
+                    + " since, event_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cluster) DO UPDATE SET paused ="
+                    + " EXCLUDED.paused, reason = EXCLUDED.reason, operator = EXCLUDED.operator, since = EXCLUDED.since,"
+                    + " event_id = EXCLUDED.event_id WHERE maintenance.since <= EXCLUDED.since")) {
+                p.setString(1, m.cluster());
+                p.setBoolean(2, m.paused());
+                p.setString(3, m.reason());
+                p.setString(4, m.operator());
+                p.setTimestamp(5, ts(m.occurredAt()));
+                p.setObject(6, m.eventId());
+                return p.executeUpdate();
+            }
         });
     }
 

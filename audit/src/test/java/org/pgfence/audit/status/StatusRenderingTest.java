@@ -93,11 +93,21 @@ class StatusRenderingTest {
     }
 
     @Test
+    void aClusterInMaintenanceIsSaidFirstAndDoesNotChangeTheExitCode() {
+        StatusReport r = new StatusReport(T0, "lab", List.of(), List.of(), List.of(new org.pgfence.audit.store
+                .MaintenanceRecord("lab", "kernel upgrade", "postgres@dba1", T0.minusSeconds(60))));
+        String text = StatusText.render(StatusDocument.of(r));
+        assertThat(text).startsWith("cluster lab IN MAINTENANCE since " + T0.minusSeconds(60)
+                + " (postgres@dba1: kernel upgrade): its agents change nothing");
+        assertThat(r.exitCode()).isEqualTo(ExitCode.OK);
+    }
+
+    @Test
     void jsonIsAStableDocumentWithEveryKeyPresent() throws Exception {
         String json = EventJson.mapper().writeValueAsString(StatusDocument.of(report(List.of(complete()))));
         JsonNode root = EventJson.mapper().readTree(json);
         assertThat(root.fieldNames()).toIterable().containsExactly("schemaVersion", "generatedAt", "cluster", "ok",
-                "exitCode", "clusters", "promotions");
+                "exitCode", "clusters", "promotions", "maintenance");
         assertThat(root.get("ok").asBoolean()).isTrue();
         JsonNode latest = root.get("clusters").get(0);
         assertThat(latest.fieldNames()).toIterable().containsExactly("cluster", "latestPromotion", "timeline",

@@ -47,7 +47,7 @@ public final class Agent implements AutoCloseable {
                 config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
         http = config.http().enabled() ? statusServer(config) : null;
         FloorRebuild floorRebuild = new FloorRebuild(config, () -> new KafkaConsumer<>(floorReaderProperties(config,
-                clientId)), epochs, clock);
+                clientId)), epochs, reconciler::maintenance, clock);
         Heartbeats heartbeats = new Heartbeats(config, agentId, version, clock, status);
         loop = new AgentLoop(config, consumer, reconciler, publisher, heartbeats, acks, metrics, clock, floorRebuild);
     }

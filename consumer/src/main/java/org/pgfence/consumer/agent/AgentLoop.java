@@ -15,6 +15,7 @@ import org.pgfence.consumer.http.Metrics;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.runtime.Backoff;
@@ -48,7 +49,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
     private final BestEffort bestEffort;
     private final PollLoop<Decoded> loop;
     private final AtomicBoolean reconcileRequested = new AtomicBoolean();
-    private CompletableFuture<Map<String, Epoch>> floorRead;
+    private CompletableFuture<FloorRebuild.TopicState> floorRead;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
                      EventPublisher publisher, Heartbeats heartbeats, Acks acks, Metrics metrics, Clock clock,
@@ -172,7 +173,8 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         for (String cluster : config.clusterNames()) {
             if (loop.running() && schedule.isDue(cluster)) {
                 FencingAck ack = reconciler.reconcile(cluster, clock.instant());
-                schedule.reconciled(cluster, reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED);
+                schedule.reconciled(cluster, !reconciler.paused(cluster)
+                        && (reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED));
                 if (ack.status() != AckStatus.UNCHANGED) {
                     schedule.heartbeatSoon(); // the routing reported changed (or failed): say so now
                 }
@@ -197,6 +199,13 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         }
         if (d.isPoison()) {
             poison(r, d);
+            return true;
+        }
+        MaintenanceMode mode = d.as(MaintenanceMode.class).orElse(null);
+        if (mode != null) {
+            if (config.cluster(mode.cluster()).isPresent() && reconciler.maintenance(mode)) {
+                schedule.dueNow(mode.cluster()); // acked at once: MAINTENANCE on a pause, routed again on a resume
+            }
             return true;
         }
         MasterPromoted event = d.as(MasterPromoted.class).orElse(null);

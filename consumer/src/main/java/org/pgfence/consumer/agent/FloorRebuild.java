@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.events.Epoch;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.process.Threads;
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * agent was down, bounds the first decision; and again, with backoff, while the store is {@link EpochStore#unknown()}.
  * Per cluster, the system identifier of the newest promotion wins, and the floor is the highest timeline
  * announced for it. Never throws: a topic it could not read leaves the store as it was.
+ *
+ * <p>The same read finds each cluster's latest maintenance-mode record ({@code pgfence pause}/{@code resume}), so an
+ * agent started during maintenance (or whose state dir was lost) changes nothing either.
  */
 final class FloorRebuild {
     private static final Logger LOG = LoggerFactory.getLogger(FloorRebuild.class);
@@ -37,13 +41,17 @@ final class FloorRebuild {
     private final AgentConfig config;
     private final Supplier<Consumer<String, Decoded>> consumers;
     private final EpochStore epochs;
+    private final java.util.function.Predicate<MaintenanceMode> maintenance;
     private final Clock clock;
     private final Duration bound;
     private final Backoff backoff;
     private Instant retryAt;
 
-    FloorRebuild(AgentConfig config, Supplier<Consumer<String, Decoded>> consumers, EpochStore epochs, Clock clock) {
+    /** {@code maintenance} records a cluster's latest pause or resume (the agent's {@link Reconciler#maintenance}). */
+    FloorRebuild(AgentConfig config, Supplier<Consumer<String, Decoded>> consumers, EpochStore epochs,
+                 java.util.function.Predicate<MaintenanceMode> maintenance, Clock clock) {
         this.config = config;
+        this.maintenance = maintenance;
         this.consumers = consumers;
         this.epochs = epochs;
         this.clock = clock;
@@ -66,8 +74,8 @@ final class FloorRebuild {
      * the store's changes) applies them with {@link #apply} or reports the failure with {@link #failed}, and keeps
      * reconciling meanwhile: a read held up by a broker that just stopped must not hold up fencing.
      */
-    CompletableFuture<Map<String, Epoch>> readAsync() {
-        CompletableFuture<Map<String, Epoch>> floors = new CompletableFuture<>();
+    CompletableFuture<TopicState> readAsync() {
+        CompletableFuture<TopicState> floors = new CompletableFuture<>();
         Threads.start("pgfence-floor-read", () -> {
             try {
                 floors.complete(readTopic());
@@ -78,8 +86,17 @@ final class FloorRebuild {
         return floors;
     }
 
-    /** Raises the floors read from the topic and marks the store rebuilt; false if the store could not be written. */
-    boolean apply(Map<String, Epoch> newest) {
+    /** What the promotions topic says per cluster: the floor, and the latest maintenance-mode record. */
+    record TopicState(Map<String, Epoch> floors, Map<String, MaintenanceMode> maintenance) {
+    }
+
+    /**
+     * Raises the floors read from the topic, records the maintenance states and marks the store rebuilt; false if the
+     * store could not be written.
+     */
+    boolean apply(TopicState read) {
+        read.maintenance().values().forEach(maintenance::test);
+        Map<String, Epoch> newest = read.floors();
         try {
             for (Map.Entry<String, Epoch> e : newest.entrySet()) {
                 if (epochs.raise(e.getKey(), e.getValue())) {
@@ -103,7 +120,7 @@ final class FloorRebuild {
                 .map(u -> " (unknown: " + u + "; rw stays closed until it is read)").orElse(""), e.toString());
     }
 
-    private Map<String, Epoch> readTopic() {
+    private TopicState readTopic() {
         try (Consumer<String, Decoded> consumer = consumers.get()) {
             return read(consumer);
         }
@@ -121,7 +138,7 @@ final class FloorRebuild {
         }
     }
 
-    private Map<String, Epoch> read(Consumer<String, Decoded> consumer) {
+    private TopicState read(Consumer<String, Decoded> consumer) {
         String topic = config.kafka().topics().promotions();
         Instant end = clock.instant().plus(bound);
         List<PartitionInfo> infos = consumer.partitionsFor(topic, bound);
@@ -132,12 +149,17 @@ final class FloorRebuild {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, bound);
         Map<String, Epoch> newest = new HashMap<>();
         Map<String, Epoch> highest = new HashMap<>();
+        Map<String, MaintenanceMode> modes = new HashMap<>();
         while (!reached(consumer, ends)) {
             if (clock.instant().isAfter(end)) {
                 throw new KafkaException("the promotions topic " + topic + " was not read to its end within "
                         + bound.toMillis() + "ms");
             }
             for (ConsumerRecord<String, Decoded> r : consumer.poll(POLL)) {
+                MaintenanceMode mode = r.value() == null ? null : r.value().as(MaintenanceMode.class).orElse(null);
+                if (mode != null && config.cluster(mode.cluster()).isPresent()) {
+                    modes.merge(mode.cluster(), mode, (a, b) -> b.occurredAt().isBefore(a.occurredAt()) ? a : b);
+                }
                 MasterPromoted m = r.value() == null ? null : r.value().as(MasterPromoted.class).orElse(null);
                 if (m != null && config.cluster(m.cluster()).isPresent()) {
                     newest.put(m.cluster(), m.epoch());
@@ -148,7 +170,7 @@ final class FloorRebuild {
         }
         Map<String, Epoch> floors = new HashMap<>();
         newest.forEach((cluster, e) -> floors.put(cluster, highest.get(cluster + "@" + e.systemIdentifier())));
-        return floors;
+        return new TopicState(floors, modes);
     }
 
     private boolean reached(Consumer<String, Decoded> consumer, Map<TopicPartition, Long> ends) {

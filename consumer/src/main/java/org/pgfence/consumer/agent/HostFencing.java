@@ -13,6 +13,7 @@ import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.MaintenanceStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.process.Threads;
@@ -25,6 +26,7 @@ import org.pgfence.runtime.Retries;
  */
 public final class HostFencing implements AutoCloseable {
     private final EpochStore epochs;
+    private final MaintenanceStore maintenance;
     private final ExecutorService probes;
     private final JdbcNodeProbe probe;
     private final AdminConsole admin;
@@ -35,6 +37,7 @@ public final class HostFencing implements AutoCloseable {
     public HostFencing(AgentConfig config, String agentId, StatusBoard status, Metrics metrics, Clock clock)
             throws IOException {
         epochs = EpochStore.open(config.stateDir());
+        maintenance = MaintenanceStore.open(config.stateDir());
         probes = Executors.newFixedThreadPool(Math.max(4, 2 * config.clusters().stream()
                 .mapToInt(c -> c.nodes().size()).sum()), Threads.numbered("pgfence-probe"));
         probe = new JdbcNodeProbe();
@@ -44,7 +47,7 @@ public final class HostFencing implements AutoCloseable {
                 admin, Retries.of(Retries.PGBOUNCER_ADMIN, 3, Duration.ofMillis(100), Duration.ofSeconds(1)));
         acks = new Acks(config.host(), agentId, config.failClosed());
         reconciler = new Reconciler(config, planner, new IniRenderer(config.host(), config.failClosed()), applier,
-                epochs, acks, status, metrics, clock);
+                epochs, maintenance, acks, status, metrics, clock);
     }
 
     public EpochStore epochs() {

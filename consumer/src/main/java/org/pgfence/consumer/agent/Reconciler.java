@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.pgfence.consumer.config.AgentConfig;
 import org.pgfence.consumer.config.ClusterConfig;
@@ -20,10 +21,12 @@ import org.pgfence.consumer.pgbouncer.ApplyResult;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.ClusterStatus;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.MaintenanceStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.runtime.LogContext;
 import org.slf4j.Logger;
@@ -42,6 +45,7 @@ public final class Reconciler {
     private final IniRenderer renderer;
     private final PgbouncerApplier applier;
     private final EpochStore epochs;
+    private final MaintenanceStore maintenance;
     private final Acks acks;
     private final StatusBoard status;
     private final Metrics metrics;
@@ -49,8 +53,10 @@ public final class Reconciler {
     private final Map<String, RenderedCluster> latest = new TreeMap<>();
 
     public Reconciler(AgentConfig config, Planner planner, IniRenderer renderer, PgbouncerApplier applier,
-                      EpochStore epochs, Acks acks, StatusBoard status, Metrics metrics, Clock clock) {
+                      EpochStore epochs, MaintenanceStore maintenance, Acks acks, StatusBoard status, Metrics metrics,
+                      Clock clock) {
         this.config = config;
+        this.maintenance = maintenance;
         this.planner = planner;
         this.renderer = renderer;
         this.applier = applier;
@@ -95,6 +101,10 @@ public final class Reconciler {
             ClusterPlan plan = planned.plan();
             plan.warnings().forEach(w -> LOG.warn("{}", w));
             metrics.staleWriters(cluster.name(), plan.staleWriters());
+            Optional<MaintenanceMode> pause = maintenance.pause(cluster.name());
+            if (pause.isPresent()) {
+                return observed(cluster.name(), event, plan, pause.get(), receivedAt, discoverMillis);
+            }
             latest.put(cluster.name(), new RenderedCluster(plan, event == null ? null : event.eventId(),
                     clock.instant()));
             return apply(cluster, event, plan, receivedAt, start, discoverMillis, floorError);
@@ -102,6 +112,48 @@ public final class Reconciler {
             LOG.error("trigger failed unexpectedly", e);
             return finish(acks.ack(cluster.name(), event, AckStatus.FAILED, null, null, null,
                     Acks.timings(event, receivedAt, 0, 0, clock.instant()), "internal error: " + e), receivedAt, null);
+        }
+    }
+
+    /**
+     * Maintenance mode (DESIGN rule 11): the plan is made and reported, nothing is written, reloaded or cut, and the
+     * cluster's last applied plan stays what the ini renders for it (another cluster's apply rewrites the file with
+     * it). The floor an event announced is raised all the same, so the resume never routes below it.
+     */
+    private FencingAck observed(String cluster, MasterPromoted event, ClusterPlan plan, MaintenanceMode pause,
+                                Instant receivedAt, long discoverMillis) {
+        String why = "paused by operator " + pause.operator() + " since " + pause.occurredAt() + ": " + pause.reason()
+                + "; would route: " + (plan.fencedClosed() ? "rw closed (" + plan.rw().reason() + ")" : plan.rw().reason());
+        LOG.info("maintenance: nothing changed; {}", why);
+        RenderedCluster current = latest.get(cluster);
+        return finish(acks.ack(cluster, event, AckStatus.MAINTENANCE, plan.rw().epoch(),
+                current == null ? null : current.plan(), null,
+                Acks.timings(event, receivedAt, discoverMillis, 0, clock.instant()), why), receivedAt,
+                current == null ? null : current.plan());
+    }
+
+    /** Whether an operator paused {@code cluster}: then its reconciles are not retried faster when fenced closed. */
+    public boolean paused(String cluster) {
+        return maintenance.pause(cluster).isPresent();
+    }
+
+    /**
+     * Records an operator's pause or resume of a cluster this host serves; returns whether it changed anything (the
+     * caller then reconciles the cluster at once: a pause is acked MAINTENANCE, a resume converges).
+     */
+    public boolean maintenance(MaintenanceMode mode) {
+        try {
+            boolean changed = maintenance.record(mode);
+            if (changed) {
+                LOG.warn(mode.paused() ? "maintenance mode ON by {}: {}; this agent changes nothing on pgbouncer for"
+                        + " this cluster until 'pgfence resume'" : "maintenance mode OFF by {}{}; reconciling now",
+                        mode.operator(), mode.paused() ? mode.reason() : "");
+            }
+            return changed;
+        } catch (IOException e) {
+            LOG.error("maintenance state of {} not persisted in {}: {}", mode.cluster(), maintenance.file(),
+                    e.getMessage());
+            return false;
         }
     }
 

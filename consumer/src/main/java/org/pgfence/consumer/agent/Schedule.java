@@ -42,6 +42,11 @@ final class Schedule {
         due.clear();
     }
 
+    /** {@code cluster} is due now (an operator paused or resumed it); its backoff is kept. */
+    void dueNow(String cluster) {
+        due.remove(cluster);
+    }
+
     boolean isDue(String cluster) {
         Instant at = due.get(cluster);
         return at == null || !clock.instant().isBefore(at);

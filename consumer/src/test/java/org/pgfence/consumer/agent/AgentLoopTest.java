@@ -89,7 +89,7 @@ class AgentLoopTest {
             promotions.seek(TP, 0);
             promotions.addRecord(record);
         });
-        FloorRebuild rebuild = new FloorRebuild(config, () -> floorReader, fencing.epochs(), clock);
+        FloorRebuild rebuild = new FloorRebuild(config, () -> floorReader, fencing.epochs(), fencing.reconciler()::maintenance, clock);
         loop = new AgentLoop(config, promotions, fencing.reconciler(), publisher,
                 new Heartbeats(config, "pgb1/test", "test", clock, status), fencing.acks(), metrics, clock, rebuild);
         owner = Threads.start("agent-loop-test", loop);

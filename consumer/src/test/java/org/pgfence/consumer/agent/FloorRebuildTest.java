@@ -71,7 +71,7 @@ class FloorRebuildTest {
         assertThat(epochs.unknown()).isPresent();
         MockConsumer<String, Decoded> topic = topicWith(promoted("main", 5, "old"), promoted("main", 3, "73"),
                 promoted("other", 9, "73"), promoted("main", 2, "73"));
-        boolean read = new FloorRebuild(config(), () -> topic, epochs, clock).run();
+        boolean read = new FloorRebuild(config(), () -> topic, epochs, m -> false, clock).run();
         assertThat(read).isTrue();
         assertThat(epochs.unknown()).isEmpty();
         assertThat(epochs.floor("main")).as("newest system 73, its highest timeline 3").contains(new Epoch(3, "73"));
@@ -92,7 +92,7 @@ class FloorRebuildTest {
             c.updateBeginningOffsets(Map.of(TP, 0L));
             c.updateEndOffsets(Map.of(TP, 1L));
             return c;
-        }, epochs, clock);
+        }, epochs, m -> false, clock);
         assertThat(rebuild.run()).isFalse();
         assertThat(epochs.unknown()).isPresent();
         rebuild.runIfUnknown();

@@ -26,11 +26,13 @@ import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.MaintenanceStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.testing.MutableClock;
 import org.pgfence.pgbouncer.AdminConsole;
 import org.pgfence.process.ConfigReader;
@@ -49,6 +51,7 @@ class ReconcilerTest {
     private JdbcNodeProbe probe;
     private AdminConsole admin;
     private EpochStore epochs;
+    private MaintenanceStore maintenance;
     private final StatusBoard status = new StatusBoard();
     private final Metrics metrics = new Metrics();
 
@@ -81,8 +84,9 @@ class ReconcilerTest {
         PgbouncerApplier applier = new PgbouncerApplier(ini, true, admin,
                 Retries.of(Retries.PGBOUNCER_ADMIN, 2, Duration.ofMillis(1), Duration.ofMillis(2)));
         Planner planner = new Planner(config, new ClusterDiscovery(probe, executor, clock), new Decider(), epochs);
+        maintenance = MaintenanceStore.open(dir.resolve("state"));
         return new Reconciler(config, planner, new IniRenderer("node1", config.failClosed()), applier, epochs,
-                new Acks("node1", "node1/test", config.failClosed()), status, metrics, clock);
+                maintenance, new Acks("node1", "node1/test", config.failClosed()), status, metrics, clock);
     }
 
     @Test
@@ -109,6 +113,34 @@ class ReconcilerTest {
                 .contains(AcksTest.event(2).epoch());
         FencingAck stale = r.onEvent(AcksTest.event(1), clock.instant());
         assertThat(stale.status()).isEqualTo(AckStatus.REJECTED_STALE);
+    }
+
+    static MaintenanceMode mode(boolean paused, Instant at) {
+        return new MaintenanceMode(1, java.util.UUID.randomUUID(), "main", at, "dba1", "postgres@dba1", paused,
+                paused ? "kernel upgrade" : null);
+    }
+
+    @Test
+    void aPausedClusterIsObservedAndAckedButNothingIsWrittenUntilTheResume() throws Exception {
+        Path ini = dir.resolve("db.ini");
+        String before = "[databases]\nappdb-rw = host=127.0.0.11 port=5432 dbname=appdb\n";
+        Files.writeString(ini, before);
+        Reconciler r = reconciler(ini);
+        assertThat(r.maintenance(mode(true, clock.instant()))).isTrue();
+
+        FencingAck paused = r.onEvent(AcksTest.event(2), clock.instant()); // nothing verifies: would close rw
+        assertThat(paused.status()).isEqualTo(AckStatus.MAINTENANCE);
+        assertThat(paused.error()).contains("paused by operator postgres@dba1").contains("kernel upgrade")
+                .contains("would route: rw closed");
+        assertThat(Files.readString(ini)).as("the operator's hand wins").isEqualTo(before);
+        assertThat(epochs.floor("main")).as("the announced floor rises all the same").contains(AcksTest.event(2).epoch());
+        assertThat(MaintenanceStore.open(dir.resolve("state")).pause("main")).as("persisted").isPresent();
+
+        assertThat(r.maintenance(mode(false, clock.instant().minusSeconds(5)))).as("an older resume is ignored").isFalse();
+        assertThat(r.maintenance(mode(false, clock.instant().plusSeconds(1)))).isTrue();
+        FencingAck resumed = r.reconcile("main", clock.instant());
+        assertThat(resumed.status()).isNotEqualTo(AckStatus.MAINTENANCE);
+        assertThat(Files.readString(ini)).contains("appdb-rw = host=" + IniEntry.FENCED_HOST);
     }
 
     @Test

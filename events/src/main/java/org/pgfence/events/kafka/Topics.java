@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
  *   <caption>topics</caption>
  *   <tr><th>topic</th><th>key</th><th>records</th></tr>
  *   <tr><td>{@code <prefix>.promotions}</td><td>cluster</td><td>master-promoted (compacted and retained)</td></tr>
+ *   <tr><td>{@code <prefix>.promotions}</td><td>maintenance/cluster</td><td>maintenance-mode (the latest per
+ *   cluster survives compaction beside the latest promotion)</td></tr>
  *   <tr><td>{@code <prefix>.acks}</td><td>cluster/host</td><td>fencing-ack</td></tr>
  *   <tr><td>{@code <prefix>.agents}</td><td>host</td><td>agent-heartbeat (compacted)</td></tr>
  * </table>
@@ -38,6 +40,11 @@ public record Topics(String prefix) {
 
     public static String promotionKey(String cluster) {
         return cluster;
+    }
+
+    /** Maintenance-mode records' key: not the cluster's own, which compaction keeps for its latest promotion. */
+    public static String maintenanceKey(String cluster) {
+        return "maintenance/" + cluster;
     }
 
     public static String ackKey(String cluster, String host) {

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Topics;
 
@@ -35,6 +36,12 @@ public final class EventPublisher implements AutoCloseable {
     public void publish(AgentHeartbeat heartbeat) throws PublishException, InterruptedException {
         send(new ProducerRecord<>(topics.agents(), Topics.agentKey(heartbeat.host()), heartbeat),
                 "heartbeat of " + heartbeat.host());
+    }
+
+    /** An operator's maintenance pause or resume, on the promotions topic under the cluster's maintenance key. */
+    public void publish(MaintenanceMode mode) throws PublishException, InterruptedException {
+        send(new ProducerRecord<>(topics.promotions(), Topics.maintenanceKey(mode.cluster()), mode),
+                (mode.paused() ? "pause" : "resume") + " of " + mode.cluster());
     }
 
     /**

@@ -1,0 +1,97 @@
+package org.pgfence.lab.it.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pgfence.cli.Main;
+import org.pgfence.events.AckStatus;
+import org.pgfence.lab.Lab;
+import org.pgfence.lab.LabExtension;
+import org.pgfence.lab.LabNode;
+import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.drill.Fencing;
+
+/**
+ * Maintenance mode (DESIGN rule 11, issue 18): {@code pgfence pause} on a live fleet, then a real failover (node1
+ * crashed, node2 promoted by repmgrd, announced by {@code pgfence promote}): every agent acks the promotion
+ * MAINTENANCE with the operator's reason and changes no pgbouncer; the auditor says the cluster is in maintenance.
+ * Then {@code pgfence resume}: every agent routes rw to node2 at once, and the audit completes.
+ */
+@ExtendWith(LabExtension.class)
+@Timeout(value = 240, unit = TimeUnit.SECONDS) // measured about a third of this
+class MaintenanceIT {
+    private static Fencing fencing;
+
+    @BeforeAll
+    static void start(Lab lab) {
+        fencing = FaultKit.fencing(lab, "maintenance", false).start(true);
+        assertThat(FaultKit.awaitAgentsUp(fencing, lab.node(1))).as("agents up, routing to node1").isTrue();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fencing != null) {
+            fencing.close();
+        }
+    }
+
+    @Test
+    void aFailoverDuringMaintenanceChangesNoPgbouncerAndResumeConvergesAtOnce(Lab lab) {
+        Map<String, String> before = new HashMap<>();
+        lab.pgbouncers().forEach(p -> before.put(p.host(), FaultKit.ini(p)));
+        String paused = pgfence("pause", "--config", fencing.configs().promoteConfig(1).toString(), "--reason",
+                "kernel upgrade on node1");
+        assertThat(paused).contains("cluster " + FaultKit.CLUSTER + " paused (maintenance: kernel upgrade on node1)");
+        assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> lab.pgbouncers().stream().allMatch(p ->
+                FaultKit.acks(fencing, p).stream().anyMatch(a -> a.status() == AckStatus.MAINTENANCE))))
+                .as("every agent acks the pause at once").isTrue();
+
+        Instant crash = Instant.now();
+        lab.stopNode(1);
+        LabNode primary = lab.awaitSinglePrimary(1, Duration.ofSeconds(30));
+        assertThat(primary.id()).isEqualTo(2);
+        assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> lab.pgbouncers().stream().allMatch(p ->
+                FaultKit.acks(fencing, p).stream().anyMatch(a -> a.status() == AckStatus.MAINTENANCE
+                        && a.eventId() != null && a.epoch() != null && a.epoch().timeline() == 2
+                        && a.timings().receivedAt().isAfter(crash)))))
+                .as("every agent acks the promotion MAINTENANCE: observed at timeline 2, nothing changed").isTrue();
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            assertThat(FaultKit.ini(p)).as(p.host() + ": the operator's hand wins").isEqualTo(before.get(p.host()));
+            assertThat(Fencing.target(p, "appdb-rw")).isEqualTo(FaultKit.rw(lab.node(1)));
+            assertThat(FaultKit.acks(fencing, p).get(FaultKit.acks(fencing, p).size() - 1).error())
+                    .contains("kernel upgrade on node1").contains("would route");
+        }
+        String status = fencing.auditStatus("--cluster", FaultKit.CLUSTER).out();
+        assertThat(status).contains("cluster " + FaultKit.CLUSTER + " IN MAINTENANCE since")
+                .contains("kernel upgrade on node1");
+
+        String resumed = pgfence("resume", "--config", fencing.configs().promoteConfig(2).toString());
+        assertThat(resumed).contains("cluster " + FaultKit.CLUSTER + " resumed");
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            assertThat(fencing.awaitRouted("appdb-rw", primary, FaultKit.FENCING)).as(p.host() + " converges").isTrue();
+        }
+        assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> fencing.auditStatus("--cluster", FaultKit.CLUSTER)
+                .complete())).as("the promotion completes once resumed\n"
+                + fencing.auditStatus("--cluster", FaultKit.CLUSTER).out()).isTrue();
+        assertThat(fencing.auditStatus("--cluster", FaultKit.CLUSTER).out()).doesNotContain("IN MAINTENANCE");
+    }
+
+    private static String pgfence(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Main.run(args, System.getenv(), new PrintStream(out, true), new PrintStream(err, true));
+        assertThat(rc).as("pgfence %s: %s", String.join(" ", args), err).isZero();
+        return out.toString();
+    }
+}
