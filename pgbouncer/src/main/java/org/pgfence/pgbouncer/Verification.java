@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.pgbouncer.PoolerServer;
+import org.pgfence.pgbouncer.ini.IniEntry;
 
 /**
  * Compares what pgbouncer says it serves with what the ini defines ({@code RELOAD} answers OK even when

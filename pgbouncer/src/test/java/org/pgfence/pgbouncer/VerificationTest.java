@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.pgfence.pgbouncer.ini.Role;
-import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.pgbouncer.PoolerDatabase;
 import org.pgfence.pgbouncer.PoolerServer;
+import org.pgfence.pgbouncer.ini.IniEntry;
+import org.pgfence.pgbouncer.ini.Role;
 
 class VerificationTest {
     static final IniEntry RW = new IniEntry("appdb-rw", Role.RW, "127.0.0.12", 5432, "appdb", false);

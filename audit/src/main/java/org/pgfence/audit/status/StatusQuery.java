@@ -1,6 +1,5 @@
 package org.pgfence.audit.status;
 
-import org.pgfence.audit.store.MaintenanceRecord;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pgfence.audit.store.AuditQueries;
+import org.pgfence.audit.store.MaintenanceRecord;
 import org.pgfence.audit.tracking.CompletionTracker;
 import org.pgfence.audit.tracking.HostReports;
 import org.pgfence.audit.tracking.Promotion;

@@ -1,8 +1,8 @@
 package org.pgfence.audit.status;
 
-import org.pgfence.audit.store.MaintenanceRecord;
 import java.time.Instant;
 import java.util.List;
+import org.pgfence.audit.store.MaintenanceRecord;
 import org.pgfence.audit.tracking.Verdict;
 import org.pgfence.process.ExitCode;
 

@@ -9,12 +9,12 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
+import org.pgfence.events.AgentHeartbeat;
+import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
-import org.pgfence.events.AgentHeartbeat;
-import org.pgfence.events.ClusterRouting;
 
 /**
  * Every write to the audit store. Each is an upsert, so a redelivered record never duplicates a row:

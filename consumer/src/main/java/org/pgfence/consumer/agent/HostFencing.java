@@ -44,7 +44,8 @@ public final class HostFencing implements AutoCloseable {
         Planner planner = new Planner(config, new ClusterDiscovery(probe, probes, clock), new Decider(), epochs);
         admin = config.pgbouncer().console(config.applyTimeout());
         PgbouncerApplier applier = new PgbouncerApplier(config.pgbouncer().databaseIni(), config.pgbouncer().backups(),
-                admin, Retries.of(Retries.PGBOUNCER_ADMIN, 3, Duration.ofMillis(100), Duration.ofSeconds(1)));
+                admin, Retries.of(Retries.PGBOUNCER_ADMIN, 3, Duration.ofMillis(100), Duration.ofSeconds(1)),
+                config.stateDir());
         acks = new Acks(config.host(), agentId, config.failClosed());
         reconciler = new Reconciler(config, planner, new IniRenderer(config.host(), config.failClosed()), applier,
                 epochs, maintenance, acks, status, metrics, clock);

@@ -1,6 +1,5 @@
 package org.pgfence.consumer.config;
 
-import org.pgfence.pgbouncer.ini.Role;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.pgfence.pgbouncer.SimpleQueryClient;
+import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 import org.pgfence.runtime.kafka.KafkaSettings;

@@ -1,9 +1,9 @@
 package org.pgfence.consumer.config;
 
-import org.pgfence.pgbouncer.ini.Role;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.pgfence.pgbouncer.ini.Role;
 
 /**
  * One pgbouncer database this host serves: {@code name} in pgbouncer, the cluster and role it routes

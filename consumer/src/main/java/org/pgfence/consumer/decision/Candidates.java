@@ -3,17 +3,17 @@ package org.pgfence.consumer.decision;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import org.pgfence.consumer.discovery.Address;
 import org.pgfence.consumer.discovery.NodeObservation;
 import org.pgfence.consumer.discovery.RepmgrNode;
-import org.pgfence.pgbouncer.ini.IniValues;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.NodeRef;
+import org.pgfence.pgbouncer.ini.IniValues;
 
 /** Turns raw observations into {@link Candidate}s: same system only, deduplicated, values checked. */
 final class Candidates {

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.pgfence.consumer.config.DatabaseConfig;
-import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.events.Epoch;
+import org.pgfence.pgbouncer.ini.Role;
 
 /**
  * The pure decision (DESIGN rules 1-4): which node gets rw, which nodes get ro, or why the cluster is

@@ -1,8 +1,5 @@
 package org.pgfence.consumer.ini;
 
-import org.pgfence.pgbouncer.ini.RenderedIni;
-import org.pgfence.pgbouncer.ini.IniText;
-import org.pgfence.pgbouncer.ini.IniEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,12 +8,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
-import org.pgfence.pgbouncer.ini.UnsafeValueException;
-import org.pgfence.pgbouncer.ini.IniValues;
 import org.pgfence.consumer.config.PgbouncerOptions;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;
 import org.pgfence.events.NodeRef;
+import org.pgfence.pgbouncer.ini.IniEntry;
+import org.pgfence.pgbouncer.ini.IniText;
+import org.pgfence.pgbouncer.ini.IniValues;
+import org.pgfence.pgbouncer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.UnsafeValueException;
 
 /**
  * Renders the whole {@code [databases]} file deterministically (clusters and entries sorted by name,

@@ -1,22 +1,24 @@
 package org.pgfence.consumer.pgbouncer;
 
-import org.pgfence.pgbouncer.HostAddresses;
-import org.pgfence.pgbouncer.Verification;
-import org.pgfence.pgbouncer.AdminCommands;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.pgfence.pgbouncer.ini.Role;
+import java.util.Set;
+import org.pgfence.pgbouncer.AdminCommands;
+import org.pgfence.pgbouncer.Console;
+import org.pgfence.pgbouncer.HostAddresses;
+import org.pgfence.pgbouncer.PoolerDatabase;
+import org.pgfence.pgbouncer.Verification;
 import org.pgfence.pgbouncer.ini.AtomicFile;
 import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.pgbouncer.ini.IniText;
 import org.pgfence.pgbouncer.ini.RenderedIni;
-import org.pgfence.pgbouncer.Console;
-import org.pgfence.pgbouncer.PoolerDatabase;
+import org.pgfence.pgbouncer.ini.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +29,26 @@ import org.slf4j.LoggerFactory;
  * otherwise and fail), fix DISABLE/ENABLE state, and KILL + RESUME every rw database whose host or port
  * changed and every managed database with a server connection (SHOW SERVERS) off its target, so no
  * session stays on a node that is not its verified target (lab facts P11-P13).
+ *
+ * <p>The operator's hand wins (DESIGN rule 11): a database pgfence did not DISABLE (the ini had it open) stays
+ * disabled, and one it did not PAUSE stays paused, unless this apply moves it; each is logged. pgfence's own pauses are
+ * the KILLs it makes, named in the state dir's {@value #CUTTING} file until their RESUME, so an apply interrupted
+ * in between is finished by the next.
  */
 public final class PgbouncerApplier {
     private static final Logger LOG = LoggerFactory.getLogger(PgbouncerApplier.class);
+    /** The state-dir file naming the databases an apply has KILLed and not yet RESUMEd. */
+    public static final String CUTTING = "cutting";
     private final Path ini;
+    private final Path cutting;
     private final boolean backups;
     private final Console admin;
     private final Retry retry;
     private final HostAddresses addresses = new HostAddresses();
 
-    public PgbouncerApplier(Path ini, boolean backups, Console admin, Retry retry) {
+    public PgbouncerApplier(Path ini, boolean backups, Console admin, Retry retry, Path stateDir) {
         this.ini = ini;
+        this.cutting = stateDir.resolve(CUTTING);
         this.backups = backups;
         this.admin = admin;
         this.retry = retry;
@@ -60,21 +71,47 @@ public final class PgbouncerApplier {
         for (String db : Verification.toDisable(rendered.entries(), after)) {
             run(AdminCommands.disable(db), actions);
         }
+        Set<String> closedBefore = current.map(IniText::closedNames).orElse(Set.of());
+        Set<String> knownBefore = current.map(IniText::names).orElse(Set.of());
+        List<String> moved = rendered.entries().stream().filter(e -> targetChanged(e, before)).map(IniEntry::name)
+                .toList();
         for (String db : Verification.toEnable(rendered.entries(), after)) {
-            run(AdminCommands.enable(db), actions);
+            if (closedBefore.contains(db) || !knownBefore.contains(db) || moved.contains(db)) {
+                run(AdminCommands.enable(db), actions); // pgfence closed it, or it is new, or this apply moves it
+            } else {
+                LOG.warn("{} is DISABLEd, but not by pgfence (the ini had it open): left as the operator set it (DESIGN"
+                        + " rule 11); ENABLE {} by hand when done", db, AdminCommands.quote(db));
+            }
         }
-        List<String> paused = new ArrayList<>(Verification.paused(rendered.entries(), after));
         List<String> cut = new ArrayList<>(rendered.entries().stream()
-                .filter(e -> e.role() == Role.RW && targetChanged(e, before)).map(IniEntry::name).toList());
+                .filter(e -> e.role() == Role.RW && moved.contains(e.name())).map(IniEntry::name).toList());
         cut.addAll(Verification.stranded(rendered.entries(), call("SHOW SERVERS", admin::showServers),
                 addresses::of));
-        for (String db : cut.stream().distinct().toList()) {
-            run(AdminCommands.kill(db), actions);
-            paused.add(db);
+        cut = cut.stream().distinct().toList();
+        Set<String> interrupted = interruptedCuts();
+        List<String> resume = new ArrayList<>(cut);
+        for (String db : Verification.paused(rendered.entries(), after)) {
+            if (interrupted.contains(db)) {
+                LOG.warn("{} was left PAUSEd by an apply interrupted between KILL and RESUME: resuming it", db);
+                resume.add(db);
+            } else if (cut.contains(db)) {
+                LOG.warn("{} is PAUSEd, not by pgfence; this apply moves it off a node that is not its target,"
+                        + " which ends the pause (DESIGN rule 11)", db);
+            } else {
+                LOG.warn("{} is PAUSEd, but not by pgfence: left paused as the operator set it (DESIGN rule 11);"
+                        + " RESUME {} by hand when done", db, AdminCommands.quote(db));
+            }
         }
-        for (String db : paused.stream().distinct().toList()) {
+        if (!cut.isEmpty()) {
+            markCutting(cut);
+        }
+        for (String db : cut) {
+            run(AdminCommands.kill(db), actions);
+        }
+        for (String db : resume.stream().distinct().toList()) {
             run(AdminCommands.resume(db), actions);
         }
+        clearCutting();
         String sha = write ? rendered.sha256() : IniText.sha256(current.get());
         return new ApplyResult(write, sha, actions);
     }
@@ -133,6 +170,38 @@ public final class PgbouncerApplier {
             }
         }
         return closed.isEmpty() ? "" : "; closed through the console until a reload takes: " + closed;
+    }
+
+    /**
+     * Names the databases about to be KILLed before the first KILL (fsynced): KILL leaves a database paused until its
+     * RESUME, and an agent that dies in between must not leave it so. The next apply resumes exactly those, and
+     * nothing else an operator paused.
+     */
+    private void markCutting(List<String> dbs) throws ApplyException {
+        try {
+            Files.createDirectories(cutting.getParent());
+            AtomicFile.write(cutting, String.join("\n", dbs) + "\n", false);
+        } catch (IOException e) {
+            throw new ApplyException("cannot record the cut about to be made in " + cutting + ": " + e, e);
+        }
+    }
+
+    private Set<String> interruptedCuts() {
+        try {
+            return Files.exists(cutting) ? Set.copyOf(Files.readAllLines(cutting).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty()).toList()) : Set.of();
+        } catch (IOException e) {
+            LOG.warn("cannot read {} ({}): a database an interrupted apply left paused stays so", cutting, e.toString());
+            return Set.of();
+        }
+    }
+
+    private void clearCutting() throws ApplyException {
+        try {
+            Files.deleteIfExists(cutting);
+        } catch (IOException e) {
+            throw new ApplyException("cannot remove " + cutting + ": " + e, e);
+        }
     }
 
     private static boolean targetChanged(IniEntry e, List<PoolerDatabase> before) {

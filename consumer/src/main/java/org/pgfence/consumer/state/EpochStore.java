@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.pgfence.pgbouncer.ini.AtomicFile;
 import org.pgfence.events.Epoch;
+import org.pgfence.pgbouncer.ini.AtomicFile;
 
 /**
  * The epoch floor per cluster: the highest epoch this agent has <em>seen</em> (announced by an event, read from

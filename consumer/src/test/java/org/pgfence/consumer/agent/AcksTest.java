@@ -9,7 +9,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
-import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;
@@ -22,6 +21,7 @@ import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
+import org.pgfence.pgbouncer.ini.Role;
 
 class AcksTest {
     static final Epoch E2 = new Epoch(2, "73");

@@ -23,7 +23,6 @@ import org.pgfence.consumer.discovery.ClusterDiscovery;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
-import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
 import org.pgfence.consumer.state.MaintenanceStore;
@@ -35,6 +34,7 @@ import org.pgfence.events.FencingAck;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.testing.MutableClock;
 import org.pgfence.pgbouncer.AdminConsole;
+import org.pgfence.pgbouncer.ini.IniEntry;
 import org.pgfence.process.ConfigReader;
 import org.pgfence.runtime.Retries;
 
@@ -82,7 +82,7 @@ class ReconcilerTest {
         epochs = EpochStore.open(config.stateDir());
         admin = config.pgbouncer().console(Duration.ofMillis(500));
         PgbouncerApplier applier = new PgbouncerApplier(ini, true, admin,
-                Retries.of(Retries.PGBOUNCER_ADMIN, 2, Duration.ofMillis(1), Duration.ofMillis(2)));
+                Retries.of(Retries.PGBOUNCER_ADMIN, 2, Duration.ofMillis(1), Duration.ofMillis(2)), dir.resolve("state"));
         Planner planner = new Planner(config, new ClusterDiscovery(probe, executor, clock), new Decider(), epochs);
         maintenance = MaintenanceStore.open(dir.resolve("state"));
         return new Reconciler(config, planner, new IniRenderer("node1", config.failClosed()), applier, epochs,

@@ -1,6 +1,5 @@
 package org.pgfence.consumer.config;
 
-import org.pgfence.pgbouncer.ini.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ConfigReader;
 

@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.DatabaseConfig;
-import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.consumer.discovery.Address;
 import org.pgfence.consumer.discovery.NodeObservation;
 import org.pgfence.consumer.discovery.RepmgrNode;
 import org.pgfence.consumer.discovery.TimelineSource;
 import org.pgfence.events.Epoch;
+import org.pgfence.pgbouncer.ini.Role;
 
 class DeciderTest {
     static final DatabaseConfig RW = new DatabaseConfig("appdb-rw", "main", Role.RW, "appdb", RoPolicy.LOCAL,

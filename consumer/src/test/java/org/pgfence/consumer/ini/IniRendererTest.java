@@ -1,8 +1,5 @@
 package org.pgfence.consumer.ini;
 
-import org.pgfence.pgbouncer.ini.RenderedIni;
-import org.pgfence.pgbouncer.ini.IniText;
-import org.pgfence.pgbouncer.ini.IniEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,14 +13,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.FailClosedMode;
-import org.pgfence.pgbouncer.ini.UnsafeValueException;
-import org.pgfence.pgbouncer.ini.Role;
 import org.pgfence.consumer.config.RoPolicy;
 import org.pgfence.consumer.decision.ClusterPlan;
 import org.pgfence.consumer.decision.PlannedEntry;
 import org.pgfence.consumer.decision.RwDecision;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.NodeRef;
+import org.pgfence.pgbouncer.ini.IniEntry;
+import org.pgfence.pgbouncer.ini.IniText;
+import org.pgfence.pgbouncer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.Role;
+import org.pgfence.pgbouncer.ini.UnsafeValueException;
 
 class IniRendererTest {
     static final Instant AT = Instant.parse("2026-11-25T20:07:15.170Z");

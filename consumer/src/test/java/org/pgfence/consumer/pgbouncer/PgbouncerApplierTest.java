@@ -101,7 +101,8 @@ class PgbouncerApplierTest {
     }
 
     private PgbouncerApplier applier() {
-        return new PgbouncerApplier(ini(), false, console, Retry.of("test", RetryConfig.custom().maxAttempts(1).build()));
+        return new PgbouncerApplier(ini(), false, console, Retry.of("test", RetryConfig.custom().maxAttempts(1).build()),
+                dir.resolve("state"));
     }
 
     private static RenderedIni rendered(IniEntry... entries) {
@@ -202,5 +203,59 @@ class PgbouncerApplierTest {
         ApplyResult result = applier().apply(same);
 
         assertThat(result.actions()).containsExactly("KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+    }
+
+    @Test
+    void anOperatorsPauseAndDisableOnDatabasesThisApplyDoesNotMoveAreLeftAsTheOperatorSetThem() throws Exception {
+        RenderedIni same = rendered(rw("10.0.0.2"), ro("10.0.0.3"));
+        serving(same);
+        console.execute("DISABLE \"appdb-ro\""); // by hand, as DESIGN rule 11's operator does
+        console.served.put("appdb-rw", new PoolerDatabase("appdb-rw", "10.0.0.2", 5432, "appdb", true, false)); // PAUSE
+        console.calls.clear();
+
+        ApplyResult result = applier().apply(same);
+
+        assertThat(result.actions()).as("no RESUME, no ENABLE: the operator's hand wins").isEmpty();
+        assertThat(console.served.get("appdb-rw").paused()).isTrue();
+        assertThat(console.served.get("appdb-ro").disabled()).isTrue();
+    }
+
+    @Test
+    void aDatabaseThisApplyMovesIsCutAndResumedEvenIfAnOperatorHadPausedIt() throws Exception {
+        serving(rendered(rw("10.0.0.1")));
+        console.served.put("appdb-rw", new PoolerDatabase("appdb-rw", "10.0.0.1", 5432, "appdb", true, false));
+
+        ApplyResult result = applier().apply(rendered(rw("10.0.0.2")));
+
+        assertThat(result.actions()).containsExactly("RELOAD", "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw").paused()).isFalse();
+    }
+
+    @Test
+    void aDatabaseReopenedAfterPgfenceClosedItIsEnabledAgain() throws Exception {
+        RenderedIni closed = new RenderedIni("[databases]\nappdb-rw = host=" + IniEntry.FENCED_HOST
+                + " port=5432 dbname=appdb\n", List.of(new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432,
+                "appdb", true)), Set.of());
+        serving(closed);
+        console.execute("DISABLE \"appdb-rw\"");
+
+        ApplyResult result = applier().apply(rendered(rw("10.0.0.2")));
+
+        assertThat(result.actions()).contains("ENABLE \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw").disabled()).isFalse();
+    }
+
+    @Test
+    void aCutAnInterruptedApplyLeftPausedIsResumedByTheNext() throws Exception {
+        RenderedIni same = rendered(rw("10.0.0.2"));
+        serving(same);
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state").resolve(PgbouncerApplier.CUTTING), "appdb-rw\n"); // died after KILL
+        console.served.put("appdb-rw", new PoolerDatabase("appdb-rw", "10.0.0.2", 5432, "appdb", true, false));
+
+        ApplyResult result = applier().apply(same);
+
+        assertThat(result.actions()).containsExactly("RESUME \"appdb-rw\"");
+        assertThat(dir.resolve("state").resolve(PgbouncerApplier.CUTTING)).doesNotExist();
     }
 }

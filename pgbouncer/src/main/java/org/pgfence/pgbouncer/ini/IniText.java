@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Comparing and hashing ini text. */
@@ -18,6 +19,18 @@ public final class IniText {
     public static String body(String text) {
         return text.lines().map(String::strip).filter(l -> !l.isEmpty())
                 .filter(l -> !l.startsWith(";") && !l.startsWith("#")).collect(Collectors.joining("\n"));
+    }
+
+    /** The database names an ini defines ({@code name = ...} lines of its body). */
+    public static Set<String> names(String text) {
+        return body(text).lines().filter(l -> l.contains(" = ")).map(l -> l.substring(0, l.indexOf(" = ")).strip())
+                .collect(Collectors.toSet());
+    }
+
+    /** The database names an ini closes (pointed at {@link IniEntry#FENCED_HOST}): pgfence's own DISABLEs. */
+    public static Set<String> closedNames(String text) {
+        return body(text).lines().filter(l -> l.contains(" = ") && l.contains("host=" + IniEntry.FENCED_HOST + " "))
+                .map(l -> l.substring(0, l.indexOf(" = ")).strip()).collect(Collectors.toSet());
     }
 
     public static boolean sameBody(String a, String b) {

@@ -19,8 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
@@ -40,8 +42,6 @@ import org.pgfence.lab.LabOptions;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.NodeState;
 import org.pgfence.lab.drill.Fencing;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Issue 4 on the real lab, one story on one lab: a crash of node1 moves every pgbouncer to node2; a late

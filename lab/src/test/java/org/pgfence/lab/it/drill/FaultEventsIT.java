@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
@@ -42,8 +44,6 @@ import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.PgbouncerFleet;
 import org.pgfence.lab.Sql;
 import org.pgfence.lab.drill.Fencing;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Fault-matrix rows about what reaches the agents, on one lab and one real failover (node1 crashed, node2

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.cli.Main;
@@ -20,15 +23,18 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.PgbouncerFleet;
 import org.pgfence.lab.drill.Fencing;
 
 /**
  * Maintenance mode (DESIGN rule 11, issue 18): {@code pgfence pause} on a live fleet, then a real failover (node1
  * crashed, node2 promoted by repmgrd, announced by {@code pgfence promote}): every agent acks the promotion
  * MAINTENANCE with the operator's reason and changes no pgbouncer; the auditor says the cluster is in maintenance.
- * Then {@code pgfence resume}: every agent routes rw to node2 at once, and the audit completes.
+ * Then {@code pgfence resume}: every agent routes rw to node2 at once, and the audit completes. Before that, the
+ * other half of rule 11: a {@code PAUSE} or {@code DISABLE} an operator made by hand survives the agents' reconciles.
  */
 @ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS) // measured about a third of this
 class MaintenanceIT {
     private static Fencing fencing;
@@ -47,6 +53,29 @@ class MaintenanceIT {
     }
 
     @Test
+    @Order(1)
+    void anOperatorsPauseAndDisableByHandSurviveTheAgentsReconciles(Lab lab) throws Exception {
+        LabPgbouncer pgb1 = lab.pgbouncer(1);
+        LabPgbouncer pgb2 = lab.pgbouncer(2);
+        int acks1 = FaultKit.acks(fencing, pgb1).size();
+        int acks2 = FaultKit.acks(fencing, pgb2).size();
+        PgbouncerFleet.admin(pgb1, "PAUSE \"appdb-ro\"");
+        PgbouncerFleet.admin(pgb2, "DISABLE \"appdb-ro\"");
+        try {
+            assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> FaultKit.acks(fencing, pgb1).size() >= acks1 + 2
+                    && FaultKit.acks(fencing, pgb2).size() >= acks2 + 2)).as("two reconciles on each").isTrue();
+            assertThat(PgbouncerFleet.databases(pgb1).get("appdb-ro")).as("pgb1 still paused").endsWith(" paused");
+            assertThat(PgbouncerFleet.databases(pgb2).get("appdb-ro")).as("pgb2 still disabled").endsWith(" disabled");
+            assertThat(FaultKit.agentLog(fencing, pgb1)).contains("appdb-ro is PAUSEd, but not by pgfence");
+            assertThat(FaultKit.agentLog(fencing, pgb2)).contains("appdb-ro is DISABLEd, but not by pgfence");
+        } finally {
+            PgbouncerFleet.admin(pgb1, "RESUME \"appdb-ro\"");
+            PgbouncerFleet.admin(pgb2, "ENABLE \"appdb-ro\"");
+        }
+    }
+
+    @Test
+    @Order(2)
     void aFailoverDuringMaintenanceChangesNoPgbouncerAndResumeConvergesAtOnce(Lab lab) {
         Map<String, String> before = new HashMap<>();
         lab.pgbouncers().forEach(p -> before.put(p.host(), FaultKit.ini(p)));
