@@ -3,6 +3,8 @@ package org.pgfence.audit;
 import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.pgfence.audit.config.AuditConfig;
 import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.http.MetricsServer;
+import org.pgfence.runtime.http.Health;
 import org.pgfence.audit.ingest.ConsumerLoop;
 import org.pgfence.audit.ingest.RecordHandler;
 import org.pgfence.audit.remediation.Remediator;
@@ -58,6 +61,8 @@ public final class Auditor implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private MetricsServer http;
     private Thread consumerThread;
+    private final StoreSession healthSession;
+    private final AuditQueries healthQueries;
 
     public Auditor(AuditConfig config, Clock clock) {
         this.config = config;
@@ -65,6 +70,8 @@ public final class Auditor implements AutoCloseable {
         this.connector = StoreConnector.defaults(config.store());
         this.ingestSession = new StoreSession(connector);
         this.watchSession = new StoreSession(connector);
+        this.healthSession = new StoreSession(connector);
+        this.healthQueries = new AuditQueries(healthSession);
         AuditStore watchStore = new AuditStore(watchSession);
         AuditQueries watchQueries = new AuditQueries(watchSession);
         this.ssh = new SshConnector(config.remediation().ssh());
@@ -92,7 +99,7 @@ public final class Auditor implements AutoCloseable {
     public void start() {
         LOG.info("pgfence audit starting: {}", config.describe());
         migrate();
-        http = new MetricsServer(config.http(), metrics, () -> "ok\n");
+        http = new MetricsServer(config.http(), metrics, this::health);
         http.start();
         consumerThread = new Thread(loop, "audit-consumer");
         consumerThread.start();
@@ -109,6 +116,25 @@ public final class Auditor implements AutoCloseable {
         int version = Retry.decorateSupplier(retry,
                 () -> new SchemaMigrator(connector, MigrationCatalog.builtIn(), clock).migrate()).get();
         LOG.info("Audit store {} at schema version {}", connector.describe(), version);
+    }
+
+    /**
+     * {@code /health}: the store answers (on a session of its own, so a slow ticker query does not make it fail) and
+     * the consumer loop runs with its partitions assigned. 503 with one line per failed check otherwise.
+     */
+    Health health() {
+        List<String> problems = new ArrayList<>();
+        try {
+            healthQueries.ping();
+        } catch (StoreException e) {
+            problems.add("store: " + e.getMessage());
+        }
+        if (consumerThread == null || !consumerThread.isAlive()) {
+            problems.add("consumer: the loop has stopped (see the log)");
+        } else if (loop.assignedPartitions() == 0) {
+            problems.add("consumer: no partition assigned (broker not reached, or the group not joined yet)");
+        }
+        return new Health(problems);
     }
 
     /** The metrics port (useful when the config asks for port 0). */
@@ -150,6 +176,7 @@ public final class Auditor implements AutoCloseable {
         }
         watchSession.close();
         ingestSession.close();
+        healthSession.close();
         LOG.info("pgfence audit stopped");
     }
 }

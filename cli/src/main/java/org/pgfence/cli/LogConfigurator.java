@@ -3,11 +3,13 @@ package org.pgfence.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.Map;
 
@@ -15,12 +17,15 @@ import java.util.Map;
  * pgfence's logging, set up in code rather than from a logback.xml: Joran's XML parsing and model building cost
  * about a third of a second of JVM start, and {@code pgfence promote} starts inside repmgrd's failover.
  * Logs go to stderr (stdout belongs to command output); {@code org.pgfence} logs at {@code $PGFENCE_LOG_LEVEL}
- * (default INFO), third parties at WARN. {@code -Dlogback.configurationFile=FILE} still wins: then this steps aside.
+ * (default INFO), third parties at WARN. {@code $PGFENCE_LOG_FORMAT=json} writes one JSON object per line instead
+ * (logback's own JsonEncoder: timestamp, level, logger, MDC with cluster, event id and host, message), for log
+ * shippers. {@code -Dlogback.configurationFile=FILE} still wins: then this steps aside.
  * Found by logback through {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{0}"
+    /** ISO-8601 date-time with the zone's offset: a line read out of context (repmgr.log, a ticket) says when. */
+    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0}"
             + "%replace( cluster=%X{cluster}){' cluster=$', ''}"
             + "%replace( event=%X{event.id}){' event=$', ''}"
             + "%replace( host=%X{host}){' host=$', ''} - %msg%n";
@@ -40,10 +45,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(PATTERN);
-        encoder.start();
+        Encoder<ILoggingEvent> encoder = encoder(context, System.getProperty("PGFENCE_LOG_FORMAT",
+                System.getenv("PGFENCE_LOG_FORMAT")));
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
         stderr.setName("STDERR");
@@ -57,6 +60,21 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         context.getLogger("org.pgfence").setLevel(pgfenceLevel(System.getProperty("PGFENCE_LOG_LEVEL",
                 System.getenv("PGFENCE_LOG_LEVEL"))));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The pattern above, or logback's JsonEncoder when {@code format} is {@code json} (any case). */
+    static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {
+        if (format != null && format.strip().equalsIgnoreCase("json")) {
+            JsonEncoder json = new JsonEncoder();
+            json.setContext(context);
+            json.start();
+            return json;
+        }
+        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+        pattern.setContext(context);
+        pattern.setPattern(PATTERN);
+        pattern.start();
+        return pattern;
     }
 
     /** {@code $PGFENCE_LOG_LEVEL} as logback reads a level (unknown words fall back to INFO, as logback.xml did). */

@@ -45,10 +45,32 @@ class LogConfiguratorTest {
         MDC.put("cluster", "prod");
         try {
             String line = layout(encoder, context, "org.pgfence.producer.Announcer", "Announcing");
-            assertThat(line).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[[^\\]]+\\] Announcer cluster=prod - Announcing\\R");
+            assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[[^\\]]+\\]"
+                    + " Announcer cluster=prod - Announcing\\R");
         } finally {
             MDC.clear();
         }
+    }
+
+    @Test
+    void jsonFormatIsLogbacksJsonEncoderWithTheMdc() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        ch.qos.logback.core.encoder.Encoder<ch.qos.logback.classic.spi.ILoggingEvent> json =
+                LogConfigurator.encoder(context, " JSON ");
+        assertThat(json).isInstanceOf(ch.qos.logback.classic.encoder.JsonEncoder.class);
+        MDC.put("cluster", "prod");
+        try {
+            ch.qos.logback.classic.spi.LoggingEvent event = new ch.qos.logback.classic.spi.LoggingEvent(
+                    Logger.class.getName(), context.getLogger("org.pgfence.producer.Announcer"), Level.INFO,
+                    "Announcing", null, null);
+            String line = new String(json.encode(event), StandardCharsets.UTF_8);
+            assertThat(line).startsWith("{").contains("\"level\":\"INFO\"").contains("\"message\":\"Announcing\"")
+                    .contains("\"cluster\":\"prod\"");
+        } finally {
+            MDC.clear();
+        }
+        assertThat(LogConfigurator.encoder(context, null)).isInstanceOf(PatternLayoutEncoder.class);
     }
 
     @Test

@@ -64,7 +64,7 @@ final class Distribution {
                 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
                 cds=""
                 [ -f %3$s ] && cds="-XX:SharedArchiveFile=%3$s"
-                exec %1$s ${PGFENCE_JAVA_OPTS:-$opts} $cds \\
+                exec %1$s ${PGFENCE_JAVA_OPTS:-$opts} ${PGFENCE_JAVA_EXTRA_OPTS:-} $cds \\
                   -Dpgfence.dist=%2$s -cp '%2$s/*' org.pgfence.cli.Main "$@"
                 """.formatted(java, shared.resolve("lib"), shared.resolve("pgfence.jsa"), JAVA_OPTS,
                 AGENT_HEAP);

@@ -32,7 +32,7 @@ public final class AuditConfigReader {
         Duration check = r.duration("checkInterval", Duration.ofSeconds(1), Duration.ofMillis(100));
         ConfigReader http = r.section("http");
         HttpSettings httpSettings = new HttpSettings(http.string("bind", "127.0.0.1"),
-                http.integer("port", 9187, 0, 65535));
+                http.integer("port", HttpSettings.DEFAULT_PORT, 0, 65535));
         RemediationSettings remediation = remediation(r.section("remediation"));
         Map<String, List<String>> inventory = inventory(r.section("inventory"));
         r.finish();

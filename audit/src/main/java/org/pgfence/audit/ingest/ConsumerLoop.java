@@ -104,6 +104,11 @@ public final class ConsumerLoop implements Runnable, PollLoop.Body<Decoded> {
         loop.shutdown();
     }
 
+    /** How many partitions the consumer had after its last poll (any thread: for /health). */
+    public int assignedPartitions() {
+        return loop.assignedPartitions();
+    }
+
     /** Waits at most {@code timeout} for the loop to finish; true if it did. */
     public boolean awaitStopped(Duration timeout) throws InterruptedException {
         return loop.awaitStopped(timeout);

@@ -65,6 +65,15 @@ public final class AuditQueries {
         });
     }
 
+    /** A round trip to the store (the auditor's /health); a StoreException says why it failed. */
+    public void ping() {
+        session.transaction("health check", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1"); ResultSet rs = p.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
     /** The clusters an operator paused ({@code pgfence pause}), with who, since when and why. */
     public List<MaintenanceRecord> pausedClusters() {
         return session.transaction("read the clusters in maintenance", c -> {

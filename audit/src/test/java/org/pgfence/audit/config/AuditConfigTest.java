@@ -69,7 +69,7 @@ class AuditConfigTest {
         assertThat(c.deadline()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.heartbeatTtl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.checkInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.http()).isEqualTo(new HttpSettings("127.0.0.1", 9187));
+        assertThat(c.http()).isEqualTo(new HttpSettings("127.0.0.1", 9181));
         SshSettings ssh = c.remediation().ssh();
         assertThat(ssh.enabled()).isFalse();
         assertThat(ssh.port()).isEqualTo(22);

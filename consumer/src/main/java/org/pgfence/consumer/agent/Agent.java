@@ -45,19 +45,25 @@ public final class Agent implements AutoCloseable {
         consumer = new KafkaConsumer<>(consumerProperties(config, clientId));
         publisher = new EventPublisher(new KafkaProducer<String, PgfenceEvent>(
                 config.kafka().producer(clientId, config.applyTimeout())), config.kafka().topics(), config.applyTimeout());
-        http = config.http().enabled() ? statusServer(config) : null;
         FloorRebuild floorRebuild = new FloorRebuild(config, () -> new KafkaConsumer<>(floorReaderProperties(config,
                 clientId)), epochs, reconciler::maintenance, clock);
         Heartbeats heartbeats = new Heartbeats(config, agentId, version, clock, status);
         loop = new AgentLoop(config, consumer, reconciler, publisher, heartbeats, acks, metrics, clock, floorRebuild);
+        http = config.http().enabled() ? statusServer(config) : null;
     }
 
-    private StatusServer statusServer(AgentConfig config) throws IOException {
+    /**
+     * The metrics, status and health endpoint, or null when its address is taken: fencing does not depend on being
+     * watched, so the agent logs the ERROR and runs without it (two agents on one host need distinct http.port).
+     */
+    private StatusServer statusServer(AgentConfig config) {
         try {
-            return new StatusServer(config.http().bind(), config.http().port(), metrics, config.host(), status::all);
-        } catch (IOException e) { // said as what it is: not the stateDir the caller names for other IOExceptions
-            throw new IOException("cannot listen on http " + config.http().bind() + ":" + config.http().port() + ": "
-                    + e.getMessage(), e);
+            return new StatusServer(config.http().bind(), config.http().port(), metrics, config.host(), status::all,
+                    loop::health);
+        } catch (IOException e) {
+            LOG.error("cannot listen on http {}:{} ({}): running without /metrics, /status and /health; set http.port"
+                    + " (0 turns the endpoint off)", config.http().bind(), config.http().port(), e.getMessage());
+            return null;
         }
     }
 

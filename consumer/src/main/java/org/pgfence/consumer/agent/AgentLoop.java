@@ -20,6 +20,7 @@ import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.runtime.Backoff;
 import org.pgfence.runtime.LogContext;
+import org.pgfence.runtime.http.Health;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.pgfence.runtime.kafka.PollLoop;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
     private final BestEffort bestEffort;
     private final PollLoop<Decoded> loop;
     private final AtomicBoolean reconcileRequested = new AtomicBoolean();
+    private volatile Instant lastReconcile;
     private CompletableFuture<FloorRebuild.TopicState> floorRead;
 
     public AgentLoop(AgentConfig config, Consumer<String, Decoded> consumer, Reconciler reconciler,
@@ -124,6 +126,26 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         }
     }
 
+    /**
+     * {@code /health} (any thread): the Kafka consumer has its partition, and a reconcile ran within three reconcile
+     * intervals (the timer's, so a loop stuck anywhere shows). Fenced closed is healthy: the agent does its job; that
+     * is what the fenced-closed metric and status say.
+     */
+    public Health health() {
+        List<String> problems = new java.util.ArrayList<>();
+        if (loop.assignedPartitions() == 0) {
+            problems.add("kafka: no partition of " + config.kafka().topics().promotions() + " assigned (broker not"
+                    + " reached, or the group not joined yet)");
+        }
+        Duration limit = config.reconcileInterval().multipliedBy(3);
+        Instant last = lastReconcile;
+        if (last == null || last.plus(limit).isBefore(clock.instant())) {
+            problems.add("reconcile: none within " + limit.toSeconds() + " s (last: " + (last == null ? "never" : last)
+                    + ")");
+        }
+        return new Health(problems);
+    }
+
     /** Stops the loop from any thread; the loop's thread closes the consumer. */
     public void shutdown() {
         loop.shutdown();
@@ -173,6 +195,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         for (String cluster : config.clusterNames()) {
             if (loop.running() && schedule.isDue(cluster)) {
                 FencingAck ack = reconciler.reconcile(cluster, clock.instant());
+                lastReconcile = clock.instant();
                 schedule.reconciled(cluster, !reconciler.paused(cluster)
                         && (reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED));
                 if (ack.status() != AckStatus.UNCHANGED) {

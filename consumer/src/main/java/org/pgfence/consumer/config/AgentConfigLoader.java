@@ -43,7 +43,7 @@ public final class AgentConfigLoader {
         FailClosedMode failClosed = r.choice("failClosed", FailClosedMode.class, FailClosedMode.DISABLE);
         Path stateDir = r.path("stateDir", DEFAULT_STATE_DIR);
         ConfigReader http = r.section("http");
-        HttpConfig httpConfig = new HttpConfig(http.string("bind", "127.0.0.1"), http.integer("port", 0, 0, 65535));
+        HttpConfig httpConfig = new HttpConfig(http.string("bind", "127.0.0.1"), http.integer("port", HttpConfig.DEFAULT_PORT, 0, 65535));
         Duration heartbeat = r.duration("heartbeatInterval", Duration.ofSeconds(5), Duration.ofSeconds(1));
         Duration applyTimeout = r.duration("applyTimeout", Duration.ofSeconds(10), Duration.ofMillis(100));
         r.finish();

@@ -62,7 +62,8 @@ class AgentConfigLoaderTest {
         assertThat(c.pgbouncer().backups()).isTrue();
         assertThat(c.reconcileInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.failClosed()).isEqualTo(FailClosedMode.DISABLE);
-        assertThat(c.http().enabled()).isFalse();
+        assertThat(c.http().enabled()).as("on by default, on localhost").isTrue();
+        assertThat(c.http().port()).isEqualTo(9180);
         assertThat(c.http().bind()).isEqualTo("127.0.0.1");
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.applyTimeout()).isEqualTo(Duration.ofSeconds(10));

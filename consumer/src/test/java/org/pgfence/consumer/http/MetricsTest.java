@@ -51,7 +51,9 @@ class MetricsTest {
         ClusterStatus s = new ClusterStatus("main", new Epoch(2, "73"), List.of(DatabaseTarget.routed("appdb-rw", "rw",
                 new NodeRef(2, "node2", "127.0.0.12", 5432))), AckStatus.APPLIED, Instant.parse("2026-11-25T20:07:16Z"),
                 false, null);
-        try (StatusServer server = new StatusServer("127.0.0.1", 0, m, "node1", () -> List.of(s))) {
+        java.util.concurrent.atomic.AtomicReference<org.pgfence.runtime.http.Health> health =
+                new java.util.concurrent.atomic.AtomicReference<>(new org.pgfence.runtime.http.Health(List.of()));
+        try (StatusServer server = new StatusServer("127.0.0.1", 0, m, "node1", () -> List.of(s), health::get)) {
             server.start();
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             HttpResponse<String> status = client.send(HttpRequest.newBuilder(
@@ -66,6 +68,15 @@ class MetricsTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("pgfence_agent_last_epoch{cluster=\"main\"} 2");
             assertThat(metrics.headers().firstValue("Content-Type")).get().asString().startsWith("text/plain");
+            HttpRequest healthRequest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> ok = client.send(healthRequest, HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("ok\n");
+            health.set(new org.pgfence.runtime.http.Health(List.of("reconcile: none within 90 s (last: never)")));
+            HttpResponse<String> sick = client.send(healthRequest, HttpResponse.BodyHandlers.ofString());
+            assertThat(sick.statusCode()).isEqualTo(503);
+            assertThat(sick.body()).contains("reconcile: none within 90 s");
         }
     }
 }

@@ -30,7 +30,7 @@ import org.pgfence.process.ExitCode;
 public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration reconcile, boolean sshRemediation) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     public static final int AGENT_HTTP_PORT = 9180;
-    public static final int AUDIT_HTTP_PORT = 9187;
+    public static final int AUDIT_HTTP_PORT = 9181;
 
     public Path dir() {
         return lab.dir().resolve("pgfence-conf");

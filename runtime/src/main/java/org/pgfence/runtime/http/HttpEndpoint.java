@@ -28,7 +28,16 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /** Serves {@code page} at {@code path} as {@code contentType}. */
     public HttpEndpoint page(String path, String contentType, Supplier<String> page) {
-        server.createContext(path, ex -> reply(ex, contentType, page));
+        server.createContext(path, ex -> reply(ex, contentType, 200, page));
+        return this;
+    }
+
+    /** Serves {@code /health}: 200 when {@code health} is ok, else 503, with its text either way. */
+    public HttpEndpoint health(Supplier<Health> health) {
+        server.createContext("/health", ex -> {
+            Health h = health.get();
+            reply(ex, "text/plain; charset=utf-8", h.ok() ? 200 : 503, h::text);
+        });
         return this;
     }
 
@@ -45,7 +54,7 @@ public final class HttpEndpoint implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void reply(HttpExchange ex, String type, Supplier<String> page) throws IOException {
+    private static void reply(HttpExchange ex, String type, int status, Supplier<String> page) throws IOException {
         try (ex) {
             if (!"GET".equals(ex.getRequestMethod())) {
                 ex.sendResponseHeaders(405, -1);
@@ -53,7 +62,7 @@ public final class HttpEndpoint implements AutoCloseable {
             }
             byte[] bytes = page.get().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", type);
-            ex.sendResponseHeaders(200, bytes.length);
+            ex.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(bytes);
             }

@@ -73,6 +73,8 @@ public final class PollLoop<V> implements Runnable {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Instant resumeAt;
+    private volatile int assigned;
+    private volatile Instant lastPoll;
 
     /**
      * @param name         what the log calls this loop ("agent", "audit consumer")
@@ -140,6 +142,16 @@ public final class PollLoop<V> implements Runnable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** How many partitions the consumer had after its last poll (readable from any thread: for a health check). */
+    public int assignedPartitions() {
+        return assigned;
+    }
+
+    /** When the loop last returned from a poll, or null before the first (readable from any thread). */
+    public Instant lastPoll() {
+        return lastPoll;
+    }
+
     /** Sleeps {@code wait} on the loop's thread unless a shutdown comes first. */
     public void pause(Duration wait) throws InterruptedException {
         stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -154,6 +166,8 @@ public final class PollLoop<V> implements Runnable {
                 wait = untilResume.compareTo(wait) < 0 ? untilResume : wait;
             }
             ConsumerRecords<String, V> records = consumer.poll(wait.isNegative() ? Duration.ZERO : wait);
+            assigned = consumer.assignment().size();
+            lastPoll = clock.instant();
             handle(records);
             failureBackoff.reset();
         } catch (WakeupException e) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,6 +113,21 @@ final class FaultKit {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
+        }
+    }
+
+    /** {@code GET url}: the status code and the body, or -1 and the error when it does not answer. */
+    static Map.Entry<Integer, String> get(String url) {
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return Map.entry(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return Map.entry(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.entry(-1, e.toString());
         }
     }
 

@@ -24,6 +24,7 @@ import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.PgbouncerFleet;
+import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.Fencing;
 
 /**
@@ -57,6 +58,12 @@ class MaintenanceIT {
     void anOperatorsPauseAndDisableByHandSurviveTheAgentsReconciles(Lab lab) throws Exception {
         LabPgbouncer pgb1 = lab.pgbouncer(1);
         LabPgbouncer pgb2 = lab.pgbouncer(2);
+        for (LabPgbouncer p : lab.pgbouncers()) { // and the health checks a load balancer or systemd would use
+            assertThat(FaultKit.get("http://" + p.address() + ":" + DrillConfigs.AGENT_HTTP_PORT + "/health"))
+                    .as(p.host() + " agent /health").isEqualTo(Map.entry(200, "ok\n"));
+        }
+        assertThat(FaultKit.get("http://" + lab.layout().hubAddress() + ":" + DrillConfigs.AUDIT_HTTP_PORT + "/health"))
+                .as("auditor /health").isEqualTo(Map.entry(200, "ok\n"));
         int acks1 = FaultKit.acks(fencing, pgb1).size();
         int acks2 = FaultKit.acks(fencing, pgb2).size();
         PgbouncerFleet.admin(pgb1, "PAUSE \"appdb-ro\"");
