@@ -37,6 +37,7 @@ public final class Agent implements AutoCloseable {
     /** Opens the epoch store (IOException if the state dir is unusable) and builds every component. */
     public Agent(AgentConfig config, Clock clock, String version) throws IOException {
         String agentId = config.host() + "/" + UUID.randomUUID();
+        metrics.version(version);
         fencing = new HostFencing(config, agentId, status, metrics, clock);
         EpochStore epochs = fencing.epochs();
         Acks acks = fencing.acks();

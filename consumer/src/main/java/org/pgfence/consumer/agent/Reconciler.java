@@ -237,8 +237,10 @@ public final class Reconciler {
         RenderedCluster current = latest.get(ack.cluster());
         List<org.pgfence.events.DatabaseTarget> targets = plan != null || current == null ? ack.targets()
                 : acks.targets(current.plan());
-        status.put(new ClusterStatus(ack.cluster(), floor, targets, ack.status(), ack.timings().completedAt(),
-                current != null && current.plan().fencedClosed(), ack.error()));
+        boolean closed = current != null && current.plan().fencedClosed();
+        status.put(new ClusterStatus(ack.cluster(), floor, targets, ack.status(), ack.timings().completedAt(), closed,
+                ack.error()));
+        metrics.cluster(ack.cluster(), closed, maintenance.pause(ack.cluster()).isPresent(), ack.timings().completedAt());
         return ack;
     }
 }

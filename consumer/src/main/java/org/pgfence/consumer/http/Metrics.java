@@ -18,6 +18,10 @@ public final class Metrics {
     private final Map<String, Integer> lastEpoch = new TreeMap<>();
     private final Map<String, Long> staleWriters = new TreeMap<>();
     private final Map<AckStatus, Long> applies = new EnumMap<>(AckStatus.class);
+    private final Map<String, Integer> fencedClosed = new TreeMap<>();
+    private final Map<String, Integer> maintenance = new TreeMap<>();
+    private final Map<String, Double> lastTrigger = new TreeMap<>();
+    private String version = "unknown";
     private final Histogram applySeconds = new Histogram("pgfence_agent_apply_seconds",
             "Duration of each trigger, receive to ack.", BUCKETS);
     private double lastApplySeconds;
@@ -42,6 +46,22 @@ public final class Metrics {
         }
     }
 
+    /**
+     * What {@code cluster}'s latest trigger left: rw closed or not, in maintenance or not, and when it completed
+     * (seconds since the epoch): the per-cluster gauges an alert can use (fenced closed for long, paused for long, no
+     * trigger for long).
+     */
+    public synchronized void cluster(String cluster, boolean closed, boolean paused, java.time.Instant at) {
+        fencedClosed.put(cluster, closed ? 1 : 0);
+        maintenance.put(cluster, paused ? 1 : 0);
+        lastTrigger.put(cluster, at.toEpochMilli() / 1000.0);
+    }
+
+    /** The running version, for {@code pgfence_agent_build_info}. */
+    public synchronized void version(String version) {
+        this.version = version == null ? "unknown" : version;
+    }
+
     public synchronized void poison() {
         poison++;
     }
@@ -52,6 +72,18 @@ public final class Metrics {
 
     public synchronized String prometheus() {
         StringBuilder out = new StringBuilder();
+        Exposition.labelled(out, "pgfence_agent_build_info", "gauge", "Always 1; the running pgfence version.",
+                "version", Map.of(version, 1));
+        Exposition.labelled(out, "pgfence_agent_fenced_closed", "gauge",
+                "1 while the cluster's rw databases are closed (no primary verified), per cluster.", "cluster",
+                fencedClosed);
+        Exposition.labelled(out, "pgfence_agent_maintenance", "gauge",
+                "1 while an operator paused the cluster (pgfence pause): nothing is changed, nothing fenced.", "cluster",
+                maintenance);
+        Map<String, String> triggerTimes = new TreeMap<>();
+        lastTrigger.forEach((c, t) -> triggerTimes.put(c, Exposition.number(t)));
+        Exposition.labelled(out, "pgfence_agent_last_trigger_timestamp_seconds", "gauge",
+                "When the cluster's latest trigger (event, reconcile) completed, per cluster.", "cluster", triggerTimes);
         Exposition.labelled(out, "pgfence_agent_last_epoch", "gauge", "Highest timeline applied, per cluster.",
                 "cluster", lastEpoch);
         Exposition.labelled(out, "pgfence_agent_stale_writers", "gauge",

@@ -26,6 +26,9 @@ class MetricsTest {
         m.applied(AckStatus.FAILED, Duration.ofMillis(300));
         m.poison();
         m.staleWriters("main", 1);
+        m.version("0.2.0 (abc1234)");
+        m.cluster("main", true, false, Instant.parse("2026-12-03T10:00:00.5Z"));
+        m.cluster("other", false, true, Instant.parse("2026-12-03T10:00:01Z"));
         String text = m.prometheus();
         assertThat(text).contains("# TYPE pgfence_agent_last_epoch gauge\n")
                 .contains("pgfence_agent_last_epoch{cluster=\"main\"} 2\n")
@@ -39,9 +42,14 @@ class MetricsTest {
                 .contains("pgfence_agent_poison_records_total 1\n")
                 .contains("pgfence_agent_failures_total 1\n")
                 .contains("# TYPE pgfence_agent_stale_writers gauge\n")
-                .contains("pgfence_agent_stale_writers{cluster=\"main\"} 1\n");
+                .contains("pgfence_agent_stale_writers{cluster=\"main\"} 1\n")
+                .contains("pgfence_agent_build_info{version=\"0.2.0 (abc1234)\"} 1\n")
+                .contains("pgfence_agent_fenced_closed{cluster=\"main\"} 1\n")
+                .contains("pgfence_agent_fenced_closed{cluster=\"other\"} 0\n")
+                .contains("pgfence_agent_maintenance{cluster=\"other\"} 1\n")
+                .contains("pgfence_agent_last_trigger_timestamp_seconds{cluster=\"main\"} 1.7962920005E9\n");
         assertThat(text.lines().filter(l -> !l.startsWith("#")))
-                .allMatch(l -> l.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? [0-9.]+"));
+                .allMatch(l -> l.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? [0-9.E]+"));
     }
 
     @Test
