@@ -1,5 +1,8 @@
 package org.pgfence.audit.http;
 
+import java.util.List;
+import java.util.TreeMap;
+import org.pgfence.audit.tracking.AgentRecord;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +24,8 @@ public final class AuditMetrics {
     private final Map<String, LongAdder> remediations = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> poison = new ConcurrentHashMap<>();
     private final LongAdder overdueMarked = new LongAdder();
+    private volatile Map<String, String> agentLastSeen = Map.of();
+    private volatile Map<String, Integer> maintenance = Map.of();
 
     public void promotionSeen() {
         promotions.increment();
@@ -39,6 +44,20 @@ public final class AuditMetrics {
         regressedHosts.set(current);
     }
 
+    /** Each registered agent's last heartbeat (broker time), host by host: alert on {@code time() - x}. */
+    public void agents(List<AgentRecord> agents) {
+        Map<String, String> seen = new TreeMap<>();
+        agents.forEach(a -> seen.put(a.host(), Exposition.number(a.lastSeen().toEpochMilli() / 1000.0)));
+        agentLastSeen = seen;
+    }
+
+    /** The clusters an operator paused ({@code pgfence pause}), 1 each. */
+    public void maintenance(List<String> pausedClusters) {
+        Map<String, Integer> paused = new TreeMap<>();
+        pausedClusters.forEach(c -> paused.put(c, 1));
+        maintenance = paused;
+    }
+
     public void hostMarkedOverdue() {
         overdueMarked.increment();
     }
@@ -53,6 +72,11 @@ public final class AuditMetrics {
 
     public String render() {
         StringBuilder out = new StringBuilder();
+        Exposition.labelled(out, "pgfence_audit_agent_last_seen_timestamp_seconds", "gauge",
+                "Last heartbeat of each registered agent, by host (broker time).", "host", agentLastSeen);
+        Exposition.labelled(out, "pgfence_audit_maintenance", "gauge",
+                "1 for each cluster an operator paused (pgfence pause): its promotions are not fenced.", "cluster",
+                maintenance);
         Exposition.single(out, "pgfence_audit_promotions_total", "counter",
                 "Promotions first seen by this auditor (duplicates not counted).", Long.toString(promotions.sum()));
         Exposition.single(out, "pgfence_audit_promotions_complete_total", "counter",

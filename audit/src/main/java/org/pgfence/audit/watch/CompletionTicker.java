@@ -100,6 +100,8 @@ public final class CompletionTicker implements Runnable {
         }
         metrics.overdueHosts(overdue);
         metrics.regressedHosts(regressed);
+        metrics.agents(queries.agents());
+        metrics.maintenance(queries.pausedClusters().stream().map(m -> m.cluster()).toList());
         return overdue;
     }
 

@@ -19,6 +19,10 @@ class AuditMetricsTest {
         m.remediation("host_key_rejected");
         m.remediation("applied");
         m.poisonRecord("pgfence.acks");
+        m.agents(java.util.List.of(new org.pgfence.audit.tracking.AgentRecord("pgb1", "pgb1/x", java.util.List.of("lab"),
+                java.util.List.of("appdb-rw"), "0.2.0", java.time.Instant.parse("2026-12-03T10:00:00Z"),
+                java.time.Instant.parse("2026-12-03T10:00:02.5Z"))));
+        m.maintenance(java.util.List.of("lab"));
         String text = m.render();
         assertThat(text).contains(
                 "# TYPE pgfence_audit_promotions_total counter\npgfence_audit_promotions_total 2\n",
@@ -32,7 +36,9 @@ class AuditMetricsTest {
                 "# TYPE pgfence_audit_regressed_hosts gauge\npgfence_audit_regressed_hosts 2\n",
                 "pgfence_audit_remediations_total{outcome=\"applied\"} 2\n",
                 "pgfence_audit_remediations_total{outcome=\"host_key_rejected\"} 1\n",
-                "pgfence_audit_poison_records_total{topic=\"pgfence.acks\"} 1\n");
+                "pgfence_audit_poison_records_total{topic=\"pgfence.acks\"} 1\n",
+                "pgfence_audit_agent_last_seen_timestamp_seconds{host=\"pgb1\"} 1.7962920025E9\n",
+                "# TYPE pgfence_audit_maintenance gauge\npgfence_audit_maintenance{cluster=\"lab\"} 1\n");
         assertThat(text).endsWith("\n");
     }
 }

@@ -108,6 +108,14 @@ class MaintenanceIT {
             assertThat(FaultKit.acks(fencing, p).get(FaultKit.acks(fencing, p).size() - 1).error())
                     .contains("kernel upgrade on node1").contains("would route");
         }
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            assertThat(FaultKit.metrics(p)).as(p.host() + " /metrics")
+                    .contains("pgfence_agent_maintenance{cluster=\"" + FaultKit.CLUSTER + "\"} 1");
+        }
+        String auditMetrics = "http://" + lab.layout().hubAddress() + ":" + DrillConfigs.AUDIT_HTTP_PORT + "/metrics";
+        assertThat(fencing.awaitTrue(FaultKit.FENCING, () -> FaultKit.get(auditMetrics).getValue()
+                .contains("pgfence_audit_maintenance{cluster=\"" + FaultKit.CLUSTER + "\"} 1")))
+                .as("the auditor's maintenance gauge").isTrue();
         String status = fencing.auditStatus("--cluster", FaultKit.CLUSTER).out();
         assertThat(status).contains("cluster " + FaultKit.CLUSTER + " IN MAINTENANCE since")
                 .contains("kernel upgrade on node1");
