@@ -58,13 +58,16 @@ public final class Remediator implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Called for each overdue host on each check; starts a repair when one is due. */
-    public void consider(Promotion promotion, String host) {
+    /**
+     * Called for each overdue host on each check; starts a repair when one is due. {@code inMaintenance}: the
+     * promotion's cluster is paused ({@code pgfence pause}), read once per check by the caller.
+     */
+    public void consider(Promotion promotion, String host, boolean inMaintenance) {
         if (!settings.enabled()) {
             return;
         }
         String key = promotion.id() + "/" + host;
-        if (queries.pausedClusters().stream().anyMatch(m -> m.cluster().equals(promotion.cluster()))) {
+        if (inMaintenance) {
             // the operator's hand wins (DESIGN rule 11): a repair runs the host's own 'pgfence apply', which would
             // change nothing anyway; say why nothing is done instead of failing attempts
             reportOnce(key, "cluster " + promotion.cluster() + " is in maintenance (pgfence pause); host " + host

@@ -74,6 +74,8 @@ public final class CompletionTicker implements Runnable {
      */
     public int tick() {
         Instant now = clock.instant();
+        // read once a tick: the remediation of every overdue host and the maintenance gauge both need it
+        List<String> paused = queries.pausedClusters().stream().map(m -> m.cluster()).toList();
         List<Promotion> open = queries.incompletePromotions(null, MAX_OPEN);
         Map<String, Promotion> latest = latestPerCluster(open);
         Map<String, HostReports> reports = new HashMap<>();
@@ -85,7 +87,7 @@ public final class CompletionTicker implements Runnable {
                 Promotion p = withInventory(candidate);
                 HostReports said = reports.computeIfAbsent(p.cluster(), queries::reports);
                 Verdict v = tracker.evaluate(p, queries.acksFor(p), said, now);
-                overdue += check(v, now, latest.get(p.cluster()) == candidate);
+                overdue += check(v, now, latest.get(p.cluster()) == candidate, paused.contains(p.cluster()));
                 regressed += regressions(v);
             }
         }
@@ -101,7 +103,7 @@ public final class CompletionTicker implements Runnable {
         metrics.overdueHosts(overdue);
         metrics.regressedHosts(regressed);
         metrics.agents(queries.agents());
-        metrics.maintenance(queries.pausedClusters().stream().map(m -> m.cluster()).toList());
+        metrics.maintenance(paused);
         return overdue;
     }
 
@@ -133,7 +135,7 @@ public final class CompletionTicker implements Runnable {
         return p.withExpectedHosts(hosts);
     }
 
-    private int check(Verdict v, Instant now, boolean latestOfCluster) {
+    private int check(Verdict v, Instant now, boolean latestOfCluster, boolean inMaintenance) {
         Promotion p = v.promotion();
         if (v.complete()) {
             if (store.markComplete(p.id(), v.completedAt(), v.duration().toMillis())) {
@@ -162,7 +164,7 @@ public final class CompletionTicker implements Runnable {
                             p.cluster(), p.epoch(), tracker.deadline().toMillis());
                 }
                 if (latestOfCluster) {
-                    remediator.consider(p, host);
+                    remediator.consider(p, host, inMaintenance);
                 }
             }
         }

@@ -3,6 +3,7 @@ package org.pgfence.consumer.agent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -132,7 +133,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
      * is what the fenced-closed metric and status say.
      */
     public Health health() {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         if (loop.assignedPartitions() == 0) {
             problems.add("kafka: no partition of " + config.kafka().topics().promotions() + " assigned (broker not"
                     + " reached, or the group not joined yet)");

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +42,7 @@ final class FloorRebuild {
     private final AgentConfig config;
     private final Supplier<Consumer<String, Decoded>> consumers;
     private final EpochStore epochs;
-    private final java.util.function.Predicate<MaintenanceMode> maintenance;
+    private final Predicate<MaintenanceMode> maintenance;
     private final Clock clock;
     private final Duration bound;
     private final Backoff backoff;
@@ -49,7 +50,7 @@ final class FloorRebuild {
 
     /** {@code maintenance} records a cluster's latest pause or resume (the agent's {@link Reconciler#maintenance}). */
     FloorRebuild(AgentConfig config, Supplier<Consumer<String, Decoded>> consumers, EpochStore epochs,
-                 java.util.function.Predicate<MaintenanceMode> maintenance, Clock clock) {
+                 Predicate<MaintenanceMode> maintenance, Clock clock) {
         this.config = config;
         this.maintenance = maintenance;
         this.consumers = consumers;

@@ -74,7 +74,6 @@ public final class PollLoop<V> implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Instant resumeAt;
     private volatile int assigned;
-    private volatile Instant lastPoll;
 
     /**
      * @param name         what the log calls this loop ("agent", "audit consumer")
@@ -147,11 +146,6 @@ public final class PollLoop<V> implements Runnable {
         return assigned;
     }
 
-    /** When the loop last returned from a poll, or null before the first (readable from any thread). */
-    public Instant lastPoll() {
-        return lastPoll;
-    }
-
     /** Sleeps {@code wait} on the loop's thread unless a shutdown comes first. */
     public void pause(Duration wait) throws InterruptedException {
         stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -167,7 +161,6 @@ public final class PollLoop<V> implements Runnable {
             }
             ConsumerRecords<String, V> records = consumer.poll(wait.isNegative() ? Duration.ZERO : wait);
             assigned = consumer.assignment().size();
-            lastPoll = clock.instant();
             handle(records);
             failureBackoff.reset();
         } catch (WakeupException e) {
