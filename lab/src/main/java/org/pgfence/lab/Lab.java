@@ -269,7 +269,7 @@ public final class Lab implements AutoCloseable {
     /** A fresh clone of node {@code primaryId} over node {@code id} (stopped first), started and registered again. */
     public void reclone(int id, int primaryId) {
         postgres.recloneStandby(node(id), node(primaryId));
-        restartRepmgrdIfRunning(node(id));
+        restartRepmgrdIfRunning(node(id), primaryId);
     }
 
     /**
@@ -280,8 +280,9 @@ public final class Lab implements AutoCloseable {
      * metadata record for failed primary (ID: -1)"), restarts its monitoring against the lost upstream and terminates
      * (FailoverStress, round 21 of its second run).
      */
-    private void restartRepmgrdIfRunning(LabNode n) {
+    private void restartRepmgrdIfRunning(LabNode n, int upstreamId) {
         if (Daemons.alive(n.repmgrdPidFile(), "repmgrd")) {
+            RepmgrdWatch.awaitOwnRecord(n, upstreamId, SETTLE);
             postgres.stopRepmgrd(n);
             postgres.startRepmgrd(n);
         }
@@ -321,8 +322,8 @@ public final class Lab implements AutoCloseable {
      * cannot tell). When the new primary is then lost it refuses to promote ("does not have its upstream_node_id
      * set, not promoting"), notices the changed upstream, restarts its monitoring, cannot reach the lost upstream
      * and terminates: no primary (LabIT test 7 in CI; {@code SwitchoverStress}: once in 16 switchovers). A repmgrd
-     * started after the switchover returned reads the record the switchover wrote. Returns how long the repmgr
-     * command took.
+     * started after the switchover returned reads the record the switchover wrote, once the standby has replayed it
+     * ({@link RepmgrdWatch#awaitOwnRecord}: repmgrd reads it on its own node). Returns how long the repmgr command took.
      */
     public Duration switchover(int id) {
         Instant start = Clock.systemUTC().instant();
@@ -332,6 +333,7 @@ public final class Lab implements AutoCloseable {
         List<Integer> active = RepmgrdWatch.activeNodeIds(node(id));
         for (LabNode n : nodes()) {
             if (n.id() != id && active.contains(n.id())) {
+                RepmgrdWatch.awaitOwnRecord(n, id, SETTLE);
                 postgres.stopRepmgrd(n);
                 postgres.startRepmgrd(n);
             }
@@ -354,7 +356,7 @@ public final class Lab implements AutoCloseable {
         postgres.stop(node(id));
         postgres.repmgr(node(id), "node", "rejoin", "-d", node(primaryId).conninfo(), "--force-rewind",
                 "--config-files=lab-node.conf", "--log-to-file").orThrow("repmgr node rejoin " + node(id).name());
-        restartRepmgrdIfRunning(node(id));
+        restartRepmgrdIfRunning(node(id), primaryId);
     }
 
     /** The node's current state, or empty when it does not answer. */

@@ -74,6 +74,39 @@ final class RepmgrdWatch {
         }
     }
 
+    /**
+     * Waits until {@code standby}'s own copy of its record (read on its PostgreSQL, as repmgrd reads it at start)
+     * says it is a standby of {@code upstreamId}. repmgrd takes its upstream from that record once (repmgrd-physical.c
+     * 5.3.3, monitor_streaming_standby) and keeps it while the upstream answers; the record is written on the primary,
+     * so a repmgrd started before the standby has replayed the write watches the old upstream for good (LabSwitchoverIT:
+     * a sibling with recovery_min_apply_delay; FaultFlappingIT in CI stop 25).
+     */
+    static void awaitOwnRecord(LabNode standby, int upstreamId, Duration timeout) {
+        Instant end = Clock.systemUTC().instant().plus(timeout);
+        String want = "standby/" + upstreamId;
+        while (true) {
+            String seen = ownRecord(standby);
+            if (seen.equals(want)) {
+                return;
+            }
+            if (Clock.systemUTC().instant().isAfter(end)) {
+                throw new LabException(ExitCode.CHECK_FAILED, standby.name() + " has not replayed its record as a standby"
+                        + " of node " + upstreamId + " after " + timeout.toSeconds() + " s: its own repmgr.nodes says " + seen);
+            }
+            LockSupport.parkNanos(POLL.toNanos());
+        }
+    }
+
+    /** "type/upstream_node_id" of the node's record in its own repmgr.nodes, or why it cannot be read. */
+    private static String ownRecord(LabNode n) {
+        try (Connection c = NodeState.connect(n, "repmgr"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT type, upstream_node_id FROM repmgr.nodes WHERE node_id = " + n.id())) {
+            return rs.next() ? rs.getString(1) + "/" + rs.getInt(2) : "no record";
+        } catch (SQLException e) {
+            return "(no answer: " + e.getMessage() + ")";
+        }
+    }
+
     /** The ids of the nodes {@code repmgr.nodes} on {@code primary} marks active; empty if it does not answer. */
     static List<Integer> activeNodeIds(LabNode primary) {
         try (Connection c = NodeState.connect(primary, "repmgr"); Statement s = c.createStatement();
