@@ -16,7 +16,12 @@ public enum AckStatus {
      * The cluster is in maintenance ({@code pgfence pause}): the agent observed and decided but changed nothing;
      * {@code error} carries the operator's reason, the epoch what it would route to.
      */
-    MAINTENANCE;
+    MAINTENANCE,
+    /**
+     * Answer to {@link FencingStarted}: the cluster's rw databases are PAUSEd (new queries queue in pgbouncer) and held
+     * until the promotion's {@link MasterPromoted} moves them or the pause expires; the epoch is the floor held.
+     */
+    PAUSED;
 
     /** Whether this ack counts towards completion of a promotion at or below the ack's epoch. */
     public boolean isGood() {

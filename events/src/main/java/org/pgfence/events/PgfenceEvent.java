@@ -13,7 +13,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = FencingAck.class, name = FencingAck.TYPE),
     @JsonSubTypes.Type(value = AgentHeartbeat.class, name = AgentHeartbeat.TYPE),
     @JsonSubTypes.Type(value = MaintenanceMode.class, name = MaintenanceMode.TYPE),
+    @JsonSubTypes.Type(value = FencingStarted.class, name = FencingStarted.TYPE),
 })
-public sealed interface PgfenceEvent permits MasterPromoted, FencingAck, AgentHeartbeat, MaintenanceMode {
+public sealed interface PgfenceEvent permits MasterPromoted, FencingAck, AgentHeartbeat, MaintenanceMode,
+        FencingStarted {
     int schemaVersion();
 }

@@ -31,7 +31,8 @@ class EventJsonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"master-promoted.v1.json", "fencing-ack.v1.json", "agent-heartbeat.v1.json",
-            "agent-heartbeat.v1-without-routing.json", "maintenance-mode.v1.json"})
+            "agent-heartbeat.v1-without-routing.json", "maintenance-mode.v1.json",
+            "fencing-started.v1.json"})
     void goldenFilesRoundTripToTheSameJson(String file) throws IOException {
         String json = golden(file);
         PgfenceEvent event = EventJson.fromJson(json);
@@ -49,6 +50,15 @@ class EventJsonTest {
                 .replace("\"paused\" : true", "\"paused\" : false").replace(",\n  \"reason\" : \"kernel upgrade on node1\"", ""));
         assertThat(resume.paused()).isFalse();
         assertThat(resume.reason()).isNull();
+    }
+
+    @Test
+    void aPauseThatEndsBeforeItStartsIsRefusedNamingTheField() throws IOException {
+        String json = golden("fencing-started.v1.json").replace("2026-12-03T14:00:30Z", "2026-12-03T14:00:00Z");
+        assertThatThrownBy(() -> EventJson.fromJson(json)).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("pauseUntil");
+        assertThatThrownBy(() -> EventJson.fromJson(golden("fencing-started.v1.json").replace("\"switchover\"", "\"failover\"")))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("intent");
     }
 
     @Test

@@ -19,6 +19,10 @@ public final class AdminCommands {
         return "KILL " + quote(database);
     }
 
+    public static String pause(String database) {
+        return "PAUSE " + quote(database);
+    }
+
     public static String resume(String database) {
         return "RESUME " + quote(database);
     }

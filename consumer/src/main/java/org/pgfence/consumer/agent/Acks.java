@@ -12,6 +12,7 @@ import org.pgfence.events.AckTimings;
 import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MasterPromoted;
 
 /** Builds {@link FencingAck}s for one agent. */
@@ -35,6 +36,15 @@ public final class Acks {
         return new FencingAck(FencingAck.SCHEMA_VERSION, UUID.randomUUID(), event == null ? null : event.eventId(),
                 cluster, host, agentId, status, epoch, plan == null ? List.of() : targets(plan), sha256, timings,
                 error);
+    }
+
+    /** The answer to a {@code fencing-started}: PAUSED (or why not), carrying the intent's event id. */
+    public FencingAck intent(FencingStarted intent, AckStatus status, Epoch epoch, ClusterPlan plan, Instant received,
+                             Instant completed, String error) {
+        return new FencingAck(FencingAck.SCHEMA_VERSION, UUID.randomUUID(), intent.eventId(), intent.cluster(), host,
+                agentId, status, epoch, plan == null ? List.of() : targets(plan), null,
+                new AckTimings(intent.occurredAt(), received, 0, java.time.Duration.between(received, completed).toMillis(),
+                        completed), error);
     }
 
     public static AckTimings timings(MasterPromoted event, Instant received, long discoverMillis, long applyMillis,

@@ -16,6 +16,7 @@ import org.pgfence.consumer.http.Metrics;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Decoded;
@@ -199,6 +200,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
                 lastReconcile = clock.instant();
                 schedule.reconciled(cluster, !reconciler.paused(cluster)
                         && (reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED));
+                reconciler.holdUntil(cluster).ifPresent(t -> schedule.dueBy(cluster, t));
                 if (ack.status() != AckStatus.UNCHANGED) {
                     schedule.heartbeatSoon(); // the routing reported changed (or failed): say so now
                 }
@@ -232,6 +234,10 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
             }
             return true;
         }
+        FencingStarted intent = d.as(FencingStarted.class).orElse(null);
+        if (intent != null) {
+            return config.cluster(intent.cluster()).isEmpty() || answer(intent);
+        }
         MasterPromoted event = d.as(MasterPromoted.class).orElse(null);
         if (event == null || config.cluster(event.cluster()).isEmpty()) {
             return true;
@@ -239,6 +245,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         Instant received = clock.instant();
         FencingAck ack = reconciler.onEvent(event, received);
         schedule.reconciled(event.cluster(), reconciler.fencedClosed(event.cluster()));
+        reconciler.holdUntil(event.cluster()).ifPresent(t -> schedule.dueBy(event.cluster(), t));
         schedule.heartbeatSoon(); // the auditor completes a promotion on each host's report after its ack
         try (LogContext log = LogContext.with(LogContext.CLUSTER, event.cluster())
                 .and(LogContext.EVENT_ID, event.eventId()).and(LogContext.HOST, config.host())) {
@@ -247,6 +254,26 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
             return true;
         } catch (EventPublisher.PublishException e) {
             LOG.warn("ack not published, will handle the event again: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * A {@code fencing-started}: pause and ack (ack before commit, as for a promotion); the cluster is reconciled when
+     * the hold expires at the latest. Returns false when the ack must be retried.
+     */
+    private boolean answer(FencingStarted intent) throws InterruptedException {
+        Instant received = clock.instant();
+        FencingAck ack = reconciler.onFencingStarted(intent, received);
+        reconciler.holdUntil(intent.cluster()).ifPresent(t -> schedule.dueBy(intent.cluster(), t));
+        schedule.heartbeatSoon();
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, intent.cluster())
+                .and(LogContext.EVENT_ID, intent.eventId()).and(LogContext.HOST, config.host())) {
+            publisher.publish(ack);
+            LOG.info("acked {} to fencing-started in {}ms", ack.status(), Duration.between(received, clock.instant()).toMillis());
+            return true;
+        } catch (EventPublisher.PublishException e) {
+            LOG.warn("ack not published, will handle the fencing-started again: {}", e.getMessage());
             return false;
         }
     }

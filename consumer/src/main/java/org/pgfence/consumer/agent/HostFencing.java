@@ -13,6 +13,7 @@ import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.HoldStore;
 import org.pgfence.consumer.state.MaintenanceStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.pgbouncer.AdminConsole;
@@ -38,6 +39,7 @@ public final class HostFencing implements AutoCloseable {
             throws IOException {
         epochs = EpochStore.open(config.stateDir());
         maintenance = MaintenanceStore.open(config.stateDir());
+        HoldStore holds = HoldStore.open(config.stateDir());
         probes = Executors.newFixedThreadPool(Math.max(4, 2 * config.clusters().stream()
                 .mapToInt(c -> c.nodes().size()).sum()), Threads.numbered("pgfence-probe"));
         probe = new JdbcNodeProbe();
@@ -48,7 +50,7 @@ public final class HostFencing implements AutoCloseable {
                 config.stateDir());
         acks = new Acks(config.host(), agentId, config.failClosed());
         reconciler = new Reconciler(config, planner, new IniRenderer(config.host(), config.failClosed()), applier,
-                epochs, maintenance, acks, status, metrics, clock);
+                epochs, maintenance, holds, acks, status, metrics, clock);
     }
 
     public EpochStore epochs() {

@@ -20,11 +20,16 @@ import org.pgfence.consumer.pgbouncer.ApplyResult;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.ClusterStatus;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.HoldStore;
 import org.pgfence.consumer.state.MaintenanceStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
+import org.pgfence.consumer.config.DatabaseConfig;
+import org.pgfence.pgbouncer.ini.Role;
+import java.util.Set;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.pgbouncer.ini.RenderedIni;
@@ -46,6 +51,7 @@ public final class Reconciler {
     private final PgbouncerApplier applier;
     private final EpochStore epochs;
     private final MaintenanceStore maintenance;
+    private final HoldStore holds;
     private final Acks acks;
     private final StatusBoard status;
     private final Metrics metrics;
@@ -53,10 +59,11 @@ public final class Reconciler {
     private final Map<String, RenderedCluster> latest = new TreeMap<>();
 
     public Reconciler(AgentConfig config, Planner planner, IniRenderer renderer, PgbouncerApplier applier,
-                      EpochStore epochs, MaintenanceStore maintenance, Acks acks, StatusBoard status, Metrics metrics,
-                      Clock clock) {
+                      EpochStore epochs, MaintenanceStore maintenance, HoldStore holds, Acks acks, StatusBoard status,
+                      Metrics metrics, Clock clock) {
         this.config = config;
         this.maintenance = maintenance;
+        this.holds = holds;
         this.planner = planner;
         this.renderer = renderer;
         this.applier = applier;
@@ -180,7 +187,17 @@ public final class Reconciler {
         Epoch epoch = plan.rw().epoch();
         try {
             RenderedIni ini = renderer.render(all());
-            ApplyResult result = applier.apply(ini);
+            Optional<FencingStarted> hold = holds.hold(cluster.name());
+            boolean ends = hold.isPresent() && holdEnds(hold.get(), plan);
+            Set<String> rw = Set.copyOf(rwDatabases(cluster.name()));
+            ApplyResult result = applier.apply(ini, hold.isPresent() && !ends ? rw : Set.of(), ends ? rw : Set.of());
+            if (ends) {
+                holds.release(cluster.name());
+                LOG.info("pause held for {} ended: {}; resumed {}", hold.get().eventId(),
+                        clock.instant().isBefore(hold.get().pauseUntil()) ? "promotion verified (" + plan.rw().reason() + ")"
+                                : "expired at " + hold.get().pauseUntil() + (plan.fencedClosed() ? ", and nothing verifies:"
+                                + " rw stays closed" : ", routed to what verifies"), rw);
+            }
             long applyMillis = Duration.between(applyStart, clock.instant()).toMillis();
             AckStatus outcome = floorError != null ? AckStatus.FAILED : plan.fencedClosed() ? AckStatus.FENCED_CLOSED
                     : result.unchanged() ? AckStatus.UNCHANGED : AckStatus.APPLIED;
@@ -205,6 +222,77 @@ public final class Reconciler {
                     Acks.timings(event, receivedAt, discoverMillis, applyMillis, clock.instant()),
                     e.getMessage()), receivedAt, plan);
         }
+    }
+
+    /**
+     * Answers a {@code fencing-started} for a cluster this host serves (DESIGN "Two-phase fencing"): PAUSEs its rw
+     * databases and holds them until the promotion is verified or {@code pauseUntil}; acks PAUSED with the floor. An
+     * intent below the floor is stale; one already expired, or for a cluster in maintenance, changes nothing. The hold is
+     * persisted before the first PAUSE, so a restarted agent resumes what it paused.
+     */
+    public FencingAck onFencingStarted(FencingStarted intent, Instant receivedAt) {
+        String cluster = intent.cluster();
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, cluster).and(LogContext.EVENT_ID, intent.eventId())
+                .and(LogContext.HOST, config.host())) {
+            Epoch floor = epochs.floor(cluster).orElse(null);
+            RenderedCluster current = latest.get(cluster);
+            ClusterPlan plan = current == null ? null : current.plan();
+            if (stale(intent.epoch(), floor)) {
+                LOG.info("fencing-started at {} below the epoch floor {}: rejected as stale", intent.epoch(), floor);
+                return intentAck(intent, AckStatus.REJECTED_STALE, floor, plan, receivedAt, "intent below the floor " + floor);
+            }
+            if (!clock.instant().isBefore(intent.pauseUntil())) {
+                LOG.warn("fencing-started {} arrived after its pauseUntil {}: nothing paused", intent.eventId(),
+                        intent.pauseUntil());
+                return intentAck(intent, AckStatus.FAILED, floor, plan, receivedAt, "arrived after its pauseUntil "
+                        + intent.pauseUntil() + ": nothing paused");
+            }
+            Optional<MaintenanceMode> pause = maintenance.pause(cluster);
+            if (pause.isPresent()) {
+                return intentAck(intent, AckStatus.MAINTENANCE, floor, plan, receivedAt, "paused by operator "
+                        + pause.get().operator() + ": " + pause.get().reason() + "; would PAUSE " + rwDatabases(cluster));
+            }
+            List<String> rw = rwDatabases(cluster);
+            try {
+                holds.record(intent);
+                List<String> actions = applier.pause(rw);
+                LOG.warn("PAUSED {} for {} to {} (fencing-started {}): clients queue until the promotion is verified, at"
+                        + " most until {}; actions {}", rw, intent.intent(), intent.candidate().name(), intent.eventId(),
+                        intent.pauseUntil(), actions);
+                return intentAck(intent, AckStatus.PAUSED, floor != null ? floor : intent.epoch(), plan, receivedAt, null);
+            } catch (IOException | ApplyException e) {
+                LOG.error("could not pause {} for fencing-started {}: {}; the hold expires at {}", rw, intent.eventId(),
+                        e.getMessage(), intent.pauseUntil());
+                return intentAck(intent, AckStatus.FAILED, floor, plan, receivedAt, "pause failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** When the hold on {@code cluster} expires, if the agent holds one. */
+    public Optional<Instant> holdUntil(String cluster) {
+        return holds.hold(cluster).map(FencingStarted::pauseUntil);
+    }
+
+    private FencingAck intentAck(FencingStarted intent, AckStatus status, Epoch epoch, ClusterPlan plan,
+                                 Instant receivedAt, String error) {
+        FencingAck ack = acks.intent(intent, status, epoch, plan, receivedAt, clock.instant(), error);
+        metrics.applied(status, Duration.between(receivedAt, ack.timings().completedAt()));
+        return ack;
+    }
+
+    /**
+     * Whether a hold ends with this plan: the promotion it announced is verified (routed above the intent's timeline),
+     * or its pause expired (then the plan's routing, or its closing, takes over).
+     */
+    private boolean holdEnds(FencingStarted hold, ClusterPlan plan) {
+        boolean promoted = !plan.fencedClosed() && plan.rw().epoch() != null
+                && plan.rw().epoch().systemIdentifier().equals(hold.epoch().systemIdentifier())
+                && plan.rw().epoch().timeline() > hold.epoch().timeline();
+        return promoted || !clock.instant().isBefore(hold.pauseUntil());
+    }
+
+    private List<String> rwDatabases(String cluster) {
+        return config.databasesOf(cluster).stream().filter(d -> d.role() == Role.RW).map(DatabaseConfig::name).toList();
     }
 
     /**

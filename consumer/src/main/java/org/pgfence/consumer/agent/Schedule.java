@@ -47,6 +47,11 @@ final class Schedule {
         due.remove(cluster);
     }
 
+    /** {@code cluster} is due at {@code at} at the latest (a held pause expires then). */
+    void dueBy(String cluster, Instant at) {
+        due.merge(cluster, at, (a, b) -> a.isBefore(b) ? a : b);
+    }
+
     boolean isDue(String cluster) {
         Instant at = due.get(cluster);
         return at == null || !clock.instant().isBefore(at);

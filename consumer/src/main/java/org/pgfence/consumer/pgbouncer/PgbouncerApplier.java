@@ -55,6 +55,17 @@ public final class PgbouncerApplier {
     }
 
     public ApplyResult apply(RenderedIni rendered) throws ApplyException {
+        return apply(rendered, Set.of(), Set.of());
+    }
+
+    /**
+     * {@link #apply(RenderedIni)} during two-phase fencing: {@code held} are rw databases pgfence PAUSEd for a
+     * {@code fencing-started} whose promotion has not been verified yet: they stay paused (their clients queue), are
+     * neither DISABLEd nor KILLed, whatever the plan. {@code released} are the ones whose hold ends in this apply (the
+     * promotion is verified, or the pause expired): RESUMEd, and not KILLed when moved, since the PAUSE already closed
+     * their server connections (a server left off its target is still cut, as always).
+     */
+    public ApplyResult apply(RenderedIni rendered, Set<String> held, Set<String> released) throws ApplyException {
         List<String> actions = new ArrayList<>();
         Optional<String> current = read();
         boolean write = current.isEmpty() || !IniText.sameBody(current.get(), rendered.text());
@@ -69,7 +80,12 @@ public final class PgbouncerApplier {
         }
         List<PoolerDatabase> after = verified(rendered, write || before.isEmpty() ? null : before, actions);
         for (String db : Verification.toDisable(rendered.entries(), after)) {
-            run(AdminCommands.disable(db), actions);
+            if (held.contains(db)) {
+                LOG.info("{} is closed by the plan but held PAUSEd for a promotion in progress: its clients queue, none"
+                        + " reaches a server; not DISABLEd", db);
+            } else {
+                run(AdminCommands.disable(db), actions);
+            }
         }
         Set<String> closedBefore = current.map(IniText::closedNames).orElse(Set.of());
         Set<String> knownBefore = current.map(IniText::names).orElse(Set.of());
@@ -84,14 +100,24 @@ public final class PgbouncerApplier {
             }
         }
         List<String> cut = new ArrayList<>(rendered.entries().stream()
-                .filter(e -> e.role() == Role.RW && moved.contains(e.name())).map(IniEntry::name).toList());
+                .filter(e -> e.role() == Role.RW && moved.contains(e.name()))
+                .filter(e -> !held.contains(e.name()) && !released.contains(e.name())).map(IniEntry::name).toList());
         cut.addAll(Verification.stranded(rendered.entries(), call("SHOW SERVERS", admin::showServers),
                 addresses::of));
         cut = cut.stream().distinct().toList();
         Set<String> interrupted = interruptedCuts();
-        List<String> resume = new ArrayList<>(cut);
+        List<String> resume = new ArrayList<>(cut.stream().filter(db -> !held.contains(db)).toList()); // KILL keeps a hold
+        for (String db : released) {
+            if (after.stream().anyMatch(r -> r.name().equals(db) && r.paused())) {
+                resume.add(db); // ends pgfence's own hold, also of a database the plan leaves out
+            }
+        }
         for (String db : Verification.paused(rendered.entries(), after)) {
-            if (interrupted.contains(db)) {
+            if (released.contains(db)) {
+                continue;
+            } else if (held.contains(db)) {
+                LOG.info("{} held PAUSEd for a promotion in progress (fencing-started)", db);
+            } else if (interrupted.contains(db)) {
                 LOG.warn("{} was left PAUSEd by an apply interrupted between KILL and RESUME: resuming it", db);
                 resume.add(db);
             } else if (cut.contains(db)) {
@@ -114,6 +140,37 @@ public final class PgbouncerApplier {
         clearCutting();
         String sha = write ? rendered.sha256() : IniText.sha256(current.get());
         return new ApplyResult(write, sha, actions);
+    }
+
+    /**
+     * PAUSEs each database (two-phase fencing): new queries queue in pgbouncer, running transactions finish (in
+     * transaction pooling). PAUSE has no timeout of its own (lab facts, pgbouncer#715): one that has not drained within
+     * the console's read timeout is followed by KILL, which cuts the rest and leaves the database paused. "Already
+     * paused" counts as done. Then verified: every database paused, per SHOW DATABASES.
+     */
+    public List<String> pause(List<String> databases) throws ApplyException {
+        List<String> actions = new ArrayList<>();
+        for (String db : databases) {
+            try {
+                admin.execute(AdminCommands.pause(db));
+                actions.add(AdminCommands.pause(db));
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().contains("already")) {
+                    actions.add(AdminCommands.pause(db) + " (already paused)");
+                } else {
+                    LOG.warn("{} did not drain in time ({}): cutting what is left", AdminCommands.pause(db), e.getMessage());
+                    run(AdminCommands.kill(db), actions);
+                }
+            }
+        }
+        List<PoolerDatabase> rows = call("SHOW DATABASES", admin::showDatabases);
+        List<String> notPaused = databases.stream().filter(db -> rows.stream()
+                .noneMatch(r -> r.name().equals(db) && r.paused())).toList();
+        if (!notPaused.isEmpty()) {
+            throw new ApplyException("PAUSE did not take on " + admin.url() + " for " + notPaused
+                    + " (SHOW DATABASES says not paused)", null);
+        }
+        return actions;
     }
 
     /**

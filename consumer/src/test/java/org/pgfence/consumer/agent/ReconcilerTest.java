@@ -25,6 +25,7 @@ import org.pgfence.consumer.http.Metrics;
 import org.pgfence.consumer.ini.IniRenderer;
 import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.consumer.state.HoldStore;
 import org.pgfence.consumer.state.MaintenanceStore;
 import org.pgfence.consumer.state.StatusBoard;
 import org.pgfence.events.AckStatus;
@@ -86,7 +87,8 @@ class ReconcilerTest {
         Planner planner = new Planner(config, new ClusterDiscovery(probe, executor, clock), new Decider(), epochs);
         maintenance = MaintenanceStore.open(dir.resolve("state"));
         return new Reconciler(config, planner, new IniRenderer("node1", config.failClosed()), applier, epochs,
-                maintenance, new Acks("node1", "node1/test", config.failClosed()), status, metrics, clock);
+                maintenance, HoldStore.open(dir.resolve("state")), new Acks("node1", "node1/test", config.failClosed()),
+                status, metrics, clock);
     }
 
     @Test

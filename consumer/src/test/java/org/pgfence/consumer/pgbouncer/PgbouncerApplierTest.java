@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ class PgbouncerApplierTest {
         final Map<String, PoolerDatabase> served = new LinkedHashMap<>();
         final List<PoolerServer> servers = new ArrayList<>();
         boolean reloadTakes = true;
+        boolean pauseDrains = true;
         String iniAtReload;
 
         @Override
@@ -63,7 +65,7 @@ class PgbouncerApplierTest {
         }
 
         @Override
-        public void execute(String command) {
+        public void execute(String command) throws SQLException {
             calls.add(command);
             if (command.equals("RELOAD")) {
                 iniAtReload = read(ini());
@@ -76,6 +78,12 @@ class PgbouncerApplierTest {
             String db = verbAndDb[1].replace("\"", "");
             PoolerDatabase d = served.get(db);
             switch (verbAndDb[0]) {
+                case "PAUSE" -> {
+                    served.put(db, new PoolerDatabase(db, d.host(), d.port(), d.database(), true, d.disabled()));
+                    if (!pauseDrains) { // pgbouncer still waits for a server; the console's read times out
+                        throw new SQLException("Read timed out");
+                    }
+                }
                 case "KILL" -> served.put(db, new PoolerDatabase(db, d.host(), d.port(), d.database(), true, d.disabled()));
                 case "RESUME" -> served.put(db, new PoolerDatabase(db, d.host(), d.port(), d.database(), false, d.disabled()));
                 case "DISABLE" -> served.put(db, new PoolerDatabase(db, d.host(), d.port(), d.database(), d.paused(), true));
@@ -257,5 +265,70 @@ class PgbouncerApplierTest {
 
         assertThat(result.actions()).containsExactly("RESUME \"appdb-rw\"");
         assertThat(dir.resolve("state").resolve(PgbouncerApplier.CUTTING)).doesNotExist();
+    }
+
+    @Test
+    void aHeldPauseQueuesClientsUntilThePromotionMovesTheDatabaseWhichIsThenResumedWithoutAKill() throws Exception {
+        RenderedIni old = rendered(rw("10.0.0.1"));
+        serving(old);
+        PgbouncerApplier applier = applier();
+
+        assertThat(applier.pause(List.of("appdb-rw"))).containsExactly("PAUSE \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw").paused()).isTrue();
+
+        console.calls.clear();
+        assertThat(applier.apply(old, Set.of("appdb-rw"), Set.of()).actions()).as("a timer reconcile during the hold")
+                .isEmpty();
+        RenderedIni closed = new RenderedIni("[databases]\nappdb-rw = host=" + IniEntry.FENCED_HOST
+                + " port=5432 dbname=appdb\n", List.of(new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432,
+                "appdb", true)), Set.of());
+        assertThat(applier.apply(closed, Set.of("appdb-rw"), Set.of()).actions())
+                .as("closed while the standby is promoted: held, neither DISABLEd nor KILLed").containsExactly("RELOAD");
+        assertThat(console.served.get("appdb-rw").paused()).isTrue();
+        assertThat(console.served.get("appdb-rw").disabled()).isFalse();
+
+        console.calls.clear();
+        ApplyResult moved = applier.apply(rendered(rw("10.0.0.2")), Set.of(), Set.of("appdb-rw"));
+        assertThat(moved.actions()).as("queued clients continue on the new primary: no KILL")
+                .containsExactly("RELOAD", "RESUME \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw")).isEqualTo(new PoolerDatabase("appdb-rw", "10.0.0.2", 5432, "appdb",
+                false, false));
+    }
+
+    @Test
+    void aReleasedDatabaseWithAServerStillOnTheOldNodeIsCutBeforeItIsResumed() throws Exception {
+        serving(rendered(rw("10.0.0.1")));
+        PgbouncerApplier applier = applier();
+        applier.pause(List.of("appdb-rw"));
+        console.servers.add(new PoolerServer("appdb-rw", "10.0.0.1", 5432));
+
+        ApplyResult moved = applier.apply(rendered(rw("10.0.0.2")), Set.of(), Set.of("appdb-rw"));
+
+        assertThat(moved.actions()).containsExactly("RELOAD", "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+    }
+
+    @Test
+    void aPauseThatDoesNotDrainInTimeIsFollowedByAKillAndTheDatabaseStaysPaused() throws Exception {
+        serving(rendered(rw("10.0.0.1")));
+        console.pauseDrains = false;
+
+        assertThat(applier().pause(List.of("appdb-rw"))).containsExactly("KILL \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw").paused()).isTrue();
+    }
+
+    @Test
+    void anExpiredHoldWithNothingVerifiedClosesTheDatabaseAndEndsThePause() throws Exception {
+        serving(rendered(rw("10.0.0.1")));
+        PgbouncerApplier applier = applier();
+        applier.pause(List.of("appdb-rw"));
+        RenderedIni closed = new RenderedIni("[databases]\nappdb-rw = host=" + IniEntry.FENCED_HOST
+                + " port=5432 dbname=appdb\n", List.of(new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432,
+                "appdb", true)), Set.of());
+
+        ApplyResult result = applier.apply(closed, Set.of(), Set.of("appdb-rw"));
+
+        assertThat(result.actions()).containsExactly("RELOAD", "DISABLE \"appdb-rw\"", "RESUME \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw").paused()).as("queued clients get an error, not a hang").isFalse();
+        assertThat(console.served.get("appdb-rw").disabled()).isTrue();
     }
 }

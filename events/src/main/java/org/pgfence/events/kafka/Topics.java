@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code <prefix>.promotions}</td><td>cluster</td><td>master-promoted (compacted and retained)</td></tr>
  *   <tr><td>{@code <prefix>.promotions}</td><td>maintenance/cluster</td><td>maintenance-mode (the latest per
  *   cluster survives compaction beside the latest promotion)</td></tr>
+ *   <tr><td>{@code <prefix>.promotions}</td><td>fencing/cluster</td><td>fencing-started (the latest intent; an
+ *   agent acts on it only until its pauseUntil)</td></tr>
  *   <tr><td>{@code <prefix>.acks}</td><td>cluster/host</td><td>fencing-ack</td></tr>
  *   <tr><td>{@code <prefix>.agents}</td><td>host</td><td>agent-heartbeat (compacted)</td></tr>
  * </table>
@@ -45,6 +47,11 @@ public record Topics(String prefix) {
     /** Maintenance-mode records' key: not the cluster's own, which compaction keeps for its latest promotion. */
     public static String maintenanceKey(String cluster) {
         return "maintenance/" + cluster;
+    }
+
+    /** Fencing-started records' key: an intent never replaces the cluster's latest promotion in compaction. */
+    public static String fencingKey(String cluster) {
+        return "fencing/" + cluster;
     }
 
     public static String ackKey(String cluster, String host) {
