@@ -10,6 +10,7 @@ import org.pgfence.producer.MaintenanceCommand;
 import org.pgfence.producer.NotifyCommand;
 import org.pgfence.producer.PromoteCommand;
 import org.pgfence.producer.SpoolCommand;
+import org.pgfence.producer.SwitchoverCommand;
 
 /** The production commands, one object each, built with the process environment. */
 final class Commands {
@@ -29,7 +30,7 @@ final class Commands {
     static List<Object> production(Map<String, String> env) {
         return List.of(
                 new PromoteCommand(env), new NotifyCommand(env), new SpoolCommand(env),
-                new MaintenanceCommand.Pause(env), new MaintenanceCommand.Resume(env),
+                new MaintenanceCommand.Pause(env), new MaintenanceCommand.Resume(env), new SwitchoverCommand(env),
                 new AgentCommand(env), new RenderCommand(env), new ApplyCommand(env),
                 AuditCommand.command(env));
     }

@@ -64,6 +64,17 @@ public final class AdminConsole implements Console, AutoCloseable {
         run(command);
     }
 
+    /**
+     * Runs an admin command that may wait on a connection of its own, every read bounded by {@code bound}; the
+     * connection is closed after it, answered or not (pgbouncer keeps a database PAUSEd after its admin client left).
+     */
+    @Override
+    public void execute(String command, Duration bound) throws SQLException {
+        try (SimpleQueryClient own = SimpleQueryClient.connect(host, port, user, password, "pgbouncer", bound)) {
+            own.query(command);
+        }
+    }
+
     private List<Map<String, String>> run(String sql) throws SQLException {
         try {
             return connection().query(sql);

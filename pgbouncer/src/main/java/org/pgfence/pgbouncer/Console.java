@@ -17,4 +17,12 @@ public interface Console {
 
     /** One admin command ({@code RELOAD}, {@code KILL "db"}, ...). */
     void execute(String command) throws SQLException;
+
+    /**
+     * One admin command that may wait ({@code PAUSE "db"} waits for the database's server connections to be released
+     * and has no timeout of its own), on a connection of its own whose reads are bounded by {@code timeout}.
+     */
+    default void execute(String command, java.time.Duration timeout) throws SQLException {
+        execute(command);
+    }
 }

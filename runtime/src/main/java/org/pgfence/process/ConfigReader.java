@@ -331,7 +331,8 @@ public final class ConfigReader {
         });
     }
 
-    static Duration parseDuration(String text) {
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or ISO-8601; null when the text is none of those. */
+    public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -15,6 +15,7 @@ import org.pgfence.audit.tracking.Promotion;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
@@ -84,6 +85,12 @@ public final class RecordHandler {
                         + " its promotions are not fenced until 'pgfence resume'" : "Cluster {} out of maintenance"
                         + " (pgfence resume by {}{})", mode.cluster(), mode.operator(),
                         mode.paused() ? mode.reason() : "");
+            }
+        } else if (event instanceof FencingStarted intent) {
+            try (LogContext log = LogContext.with(LogContext.CLUSTER, intent.cluster())) {
+                LOG.info("Fencing started on {} by {}: {} to {}, from timeline {}; agents hold rw paused until {} at the"
+                        + " latest", intent.cluster(), intent.sourceHost(), intent.intent(), intent.candidate().name(),
+                        intent.epoch().timeline(), intent.pauseUntil());
             }
         } else if (event instanceof AgentHeartbeat heartbeat) {
             Long offset = null;

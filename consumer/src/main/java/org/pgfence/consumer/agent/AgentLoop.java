@@ -266,6 +266,9 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         Instant received = clock.instant();
         FencingAck ack = reconciler.onFencingStarted(intent, received);
         reconciler.holdUntil(intent.cluster()).ifPresent(t -> schedule.dueBy(intent.cluster(), t));
+        if (ack == null) {
+            return true;
+        }
         schedule.heartbeatSoon();
         try (LogContext log = LogContext.with(LogContext.CLUSTER, intent.cluster())
                 .and(LogContext.EVENT_ID, intent.eventId()).and(LogContext.HOST, config.host())) {

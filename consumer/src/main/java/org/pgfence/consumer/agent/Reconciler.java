@@ -228,7 +228,8 @@ public final class Reconciler {
      * Answers a {@code fencing-started} for a cluster this host serves (DESIGN "Two-phase fencing"): PAUSEs its rw
      * databases and holds them until the promotion is verified or {@code pauseUntil}; acks PAUSED with the floor. An
      * intent below the floor is stale; one already expired, or for a cluster in maintenance, changes nothing. The hold is
-     * persisted before the first PAUSE, so a restarted agent resumes what it paused.
+     * persisted before the first PAUSE, so a restarted agent resumes what it paused. Returns null (nothing to ack) for
+     * an intent already past its pauseUntil.
      */
     public FencingAck onFencingStarted(FencingStarted intent, Instant receivedAt) {
         String cluster = intent.cluster();
@@ -241,11 +242,24 @@ public final class Reconciler {
                 LOG.info("fencing-started at {} below the epoch floor {}: rejected as stale", intent.epoch(), floor);
                 return intentAck(intent, AckStatus.REJECTED_STALE, floor, plan, receivedAt, "intent below the floor " + floor);
             }
+            Optional<FencingStarted> held = holds.hold(cluster);
+            if (held.isPresent() && held.get().eventId().equals(intent.eventId())) {
+                if (intent.pauseUntil().isBefore(held.get().pauseUntil())) { // its sender aborts: resume now
+                    try {
+                        holds.record(intent);
+                    } catch (IOException e) {
+                        LOG.error("shortened hold not persisted in {}: {}", holds.file(), e.getMessage());
+                    }
+                    LOG.warn("fencing-started {} released by its sender: the pause ends at {}", intent.eventId(),
+                            intent.pauseUntil());
+                }
+                return null; // answered when it first came
+            }
             if (!clock.instant().isBefore(intent.pauseUntil())) {
-                LOG.warn("fencing-started {} arrived after its pauseUntil {}: nothing paused", intent.eventId(),
+                // an agent started later reads the latest intent from the compacted topic: not news, not a failure
+                LOG.info("fencing-started {} is past its pauseUntil {}: nothing to pause", intent.eventId(),
                         intent.pauseUntil());
-                return intentAck(intent, AckStatus.FAILED, floor, plan, receivedAt, "arrived after its pauseUntil "
-                        + intent.pauseUntil() + ": nothing paused");
+                return null;
             }
             Optional<MaintenanceMode> pause = maintenance.pause(cluster);
             if (pause.isPresent()) {
@@ -255,7 +269,7 @@ public final class Reconciler {
             List<String> rw = rwDatabases(cluster);
             try {
                 holds.record(intent);
-                List<String> actions = applier.pause(rw);
+                List<String> actions = applier.pause(rw, config.pauseDrainTimeout());
                 LOG.warn("PAUSED {} for {} to {} (fencing-started {}): clients queue until the promotion is verified, at"
                         + " most until {}; actions {}", rw, intent.intent(), intent.candidate().name(), intent.eventId(),
                         intent.pauseUntil(), actions);

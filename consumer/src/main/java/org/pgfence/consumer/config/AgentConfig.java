@@ -15,11 +15,13 @@ import org.pgfence.runtime.kafka.KafkaSettings;
  * @param host              this pgbouncer host's name (acks, heartbeats, consumer group)
  * @param localNode         repmgr node_name the {@code local} ro policy picks; defaults to {@code host}
  * @param applyTimeout      bound on one apply (write + reload + verify + kill/resume), retries included
+ * @param pauseDrainTimeout how long a PAUSE for a {@code fencing-started} may wait for its database's server
+ *                          connections to be released before the rest is cut (KILL)
  */
 public record AgentConfig(String host, String localNode, KafkaSettings kafka, List<ClusterConfig> clusters,
                           List<DatabaseConfig> databases, PgbouncerConfig pgbouncer, Duration reconcileInterval,
                           FailClosedMode failClosed, Path stateDir, HttpConfig http, Duration heartbeatInterval,
-                          Duration applyTimeout) {
+                          Duration applyTimeout, Duration pauseDrainTimeout) {
 
     public AgentConfig {
         clusters = List.copyOf(clusters);
@@ -57,6 +59,7 @@ public record AgentConfig(String host, String localNode, KafkaSettings kafka, Li
         out.put("http", http);
         out.put("heartbeatInterval", heartbeatInterval);
         out.put("applyTimeout", applyTimeout);
+        out.put("pauseDrainTimeout", pauseDrainTimeout);
         return out;
     }
 }

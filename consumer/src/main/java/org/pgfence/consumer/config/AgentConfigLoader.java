@@ -46,9 +46,10 @@ public final class AgentConfigLoader {
         HttpConfig httpConfig = new HttpConfig(http.string("bind", "127.0.0.1"), http.integer("port", HttpConfig.DEFAULT_PORT, 0, 65535));
         Duration heartbeat = r.duration("heartbeatInterval", Duration.ofSeconds(5), Duration.ofSeconds(1));
         Duration applyTimeout = r.duration("applyTimeout", Duration.ofSeconds(10), Duration.ofMillis(100));
+        Duration pauseDrain = r.duration("pauseDrainTimeout", Duration.ofSeconds(5), Duration.ofMillis(100));
         r.finish();
         return new AgentConfig(host, localNode, kafka, clusters, databases, pgbouncer, reconcile, failClosed,
-                stateDir, httpConfig, heartbeat, applyTimeout);
+                stateDir, httpConfig, heartbeat, applyTimeout, pauseDrain);
     }
 
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -145,14 +146,15 @@ public final class PgbouncerApplier {
     /**
      * PAUSEs each database (two-phase fencing): new queries queue in pgbouncer, running transactions finish (in
      * transaction pooling). PAUSE has no timeout of its own (lab facts, pgbouncer#715): one that has not drained within
-     * the console's read timeout is followed by KILL, which cuts the rest and leaves the database paused. "Already
+     * {@code drain} (session pooling: a client still connected) is followed by KILL, which cuts the rest and leaves the
+     * database paused. "Already
      * paused" counts as done. Then verified: every database paused, per SHOW DATABASES.
      */
-    public List<String> pause(List<String> databases) throws ApplyException {
+    public List<String> pause(List<String> databases, Duration drain) throws ApplyException {
         List<String> actions = new ArrayList<>();
         for (String db : databases) {
             try {
-                admin.execute(AdminCommands.pause(db));
+                admin.execute(AdminCommands.pause(db), drain);
                 actions.add(AdminCommands.pause(db));
             } catch (SQLException e) {
                 if (e.getMessage() != null && e.getMessage().contains("already")) {

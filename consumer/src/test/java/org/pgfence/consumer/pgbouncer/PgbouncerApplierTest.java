@@ -273,7 +273,7 @@ class PgbouncerApplierTest {
         serving(old);
         PgbouncerApplier applier = applier();
 
-        assertThat(applier.pause(List.of("appdb-rw"))).containsExactly("PAUSE \"appdb-rw\"");
+        assertThat(applier.pause(List.of("appdb-rw"), java.time.Duration.ofSeconds(1))).containsExactly("PAUSE \"appdb-rw\"");
         assertThat(console.served.get("appdb-rw").paused()).isTrue();
 
         console.calls.clear();
@@ -299,7 +299,7 @@ class PgbouncerApplierTest {
     void aReleasedDatabaseWithAServerStillOnTheOldNodeIsCutBeforeItIsResumed() throws Exception {
         serving(rendered(rw("10.0.0.1")));
         PgbouncerApplier applier = applier();
-        applier.pause(List.of("appdb-rw"));
+        applier.pause(List.of("appdb-rw"), java.time.Duration.ofSeconds(1));
         console.servers.add(new PoolerServer("appdb-rw", "10.0.0.1", 5432));
 
         ApplyResult moved = applier.apply(rendered(rw("10.0.0.2")), Set.of(), Set.of("appdb-rw"));
@@ -312,7 +312,7 @@ class PgbouncerApplierTest {
         serving(rendered(rw("10.0.0.1")));
         console.pauseDrains = false;
 
-        assertThat(applier().pause(List.of("appdb-rw"))).containsExactly("KILL \"appdb-rw\"");
+        assertThat(applier().pause(List.of("appdb-rw"), java.time.Duration.ofSeconds(1))).containsExactly("KILL \"appdb-rw\"");
         assertThat(console.served.get("appdb-rw").paused()).isTrue();
     }
 
@@ -320,7 +320,7 @@ class PgbouncerApplierTest {
     void anExpiredHoldWithNothingVerifiedClosesTheDatabaseAndEndsThePause() throws Exception {
         serving(rendered(rw("10.0.0.1")));
         PgbouncerApplier applier = applier();
-        applier.pause(List.of("appdb-rw"));
+        applier.pause(List.of("appdb-rw"), java.time.Duration.ofSeconds(1));
         RenderedIni closed = new RenderedIni("[databases]\nappdb-rw = host=" + IniEntry.FENCED_HOST
                 + " port=5432 dbname=appdb\n", List.of(new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432,
                 "appdb", true)), Set.of());

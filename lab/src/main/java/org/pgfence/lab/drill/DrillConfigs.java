@@ -26,11 +26,24 @@ import org.pgfence.process.ExitCode;
  * @param topicPrefix     Kafka topic prefix (tests use a fresh one each)
  * @param reconcile       the agents' reconcile interval
  * @param sshRemediation  whether the auditor repairs overdue hosts over SSH
+ * @param transactionPool whether agents also route {@value #TX_DATABASE}, an rw database in transaction pooling
  */
-public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration reconcile, boolean sshRemediation) {
+public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration reconcile, boolean sshRemediation,
+                           boolean transactionPool) {
+    /** The rw database in transaction pooling, when {@code transactionPool}. */
+    public static final String TX_DATABASE = "appdb-tx";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     public static final int AGENT_HTTP_PORT = 9180;
     public static final int AUDIT_HTTP_PORT = 9181;
+
+    public DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration reconcile, boolean sshRemediation) {
+        this(lab, cluster, topicPrefix, reconcile, sshRemediation, false);
+    }
+
+    /** The same, with {@value #TX_DATABASE} routed too. */
+    public DrillConfigs withTransactionPool() {
+        return new DrillConfigs(lab, cluster, topicPrefix, reconcile, sshRemediation, true);
+    }
 
     public Path dir() {
         return lab.dir().resolve("pgfence-conf");
@@ -103,14 +116,20 @@ public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration
         lab.nodes().forEach(n -> seeds.add(Map.of("host", n.address(), "port", n.pgPort())));
         m.put("clusters", List.of(Map.of("name", cluster, "nodes", seeds, "connectTimeout", "1s")));
         Map<String, String> options = Map.of("application_name", "pgbouncer_" + pgb.host());
-        m.put("databases", List.of(
+        List<Map<String, Object>> databases = new ArrayList<>(List.of(
                 Map.of("name", "appdb-rw", "cluster", cluster, "role", "rw", "dbname", "appdb", "options", options),
                 Map.of("name", "appdb-ro", "cluster", cluster, "role", "ro", "dbname", "appdb",
                         "roPolicy", onNode ? "local" : "standby", "options", options)));
+        if (transactionPool) {
+            databases.add(Map.of("name", TX_DATABASE, "cluster", cluster, "role", "rw", "dbname", "appdb", "options",
+                    Map.of("application_name", "pgbouncer_" + pgb.host(), "pool_mode", "transaction")));
+        }
+        m.put("databases", databases);
         m.put("pgbouncer", Map.of("admin", Map.of("host", pgb.address(), "port", pgb.port(), "user", "postgres"),
                 "databaseIni", pgb.databaseIni().toString()));
         m.put("reconcileInterval", seconds(reconcile));
         m.put("heartbeatInterval", "2s");
+        m.put("pauseDrainTimeout", "2s");
         m.put("stateDir", agentStateDir(pgb).toString());
         m.put("http", Map.of("bind", pgb.address(), "port", AGENT_HTTP_PORT));
         return m;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,14 +49,27 @@ public final class Writers implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Write> done = new ConcurrentLinkedQueue<>();
     private final boolean recording;
+    private final String database;
+    private final int socketTimeoutSeconds;
 
     public Writers(List<LabPgbouncer> pgbouncers, Clock clock) {
         this(pgbouncers, clock, false);
     }
 
     public Writers(List<LabPgbouncer> pgbouncers, Clock clock, boolean recording) {
+        this(pgbouncers, clock, recording, "appdb-rw", 3);
+    }
+
+    /**
+     * Writers through {@code database} (appdb-rw: session pooling; appdb-tx: transaction pooling, when the configs
+     * have it), each query allowed {@code socketTimeoutSeconds} (a client queued behind a PAUSE waits that long).
+     */
+    public Writers(List<LabPgbouncer> pgbouncers, Clock clock, boolean recording, String database,
+                   int socketTimeoutSeconds) {
         this.clock = clock;
         this.recording = recording;
+        this.database = database;
+        this.socketTimeoutSeconds = socketTimeoutSeconds;
         for (LabPgbouncer p : pgbouncers) {
             Writer w = new Writer(p);
             writers.add(w);
@@ -73,6 +87,13 @@ public final class Writers implements AutoCloseable {
         for (Write w; (w = done.poll()) != null; ) {
             out.add(w);
         }
+        return out;
+    }
+
+    /** The longest a single write took (connect included) through each pgbouncer: what a client saw as a stall. */
+    public Map<String, Duration> longestWrite() {
+        Map<String, Duration> out = new java.util.TreeMap<>();
+        writers.forEach(w -> out.put(w.pgb.host(), Duration.ofMillis(w.longestMillis.get())));
         return out;
     }
 
@@ -99,6 +120,7 @@ public final class Writers implements AutoCloseable {
         final LabPgbouncer pgb;
         final AtomicLong inserted = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        final AtomicLong longestMillis = new AtomicLong();
         final ConcurrentLinkedQueue<ClientError> errorLog = new ConcurrentLinkedQueue<>();
         long seq;
 
@@ -113,7 +135,8 @@ public final class Writers implements AutoCloseable {
                 Instant began = clock.instant();
                 try {
                     if (c == null) {
-                        c = DriverManager.getConnection(pgb.jdbcUrl("appdb-rw", "app").replace("socketTimeout=10", "socketTimeout=3"));
+                        c = DriverManager.getConnection(pgb.jdbcUrl(database, "app").replace("socketTimeout=10",
+                                "socketTimeout=" + socketTimeoutSeconds));
                     }
                     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                         ps.setString(1, pgb.host() + "-" + (++seq));
@@ -126,6 +149,7 @@ public final class Writers implements AutoCloseable {
                         }
                     }
                     inserted.incrementAndGet();
+                    longestMillis.accumulateAndGet(Duration.between(began, clock.instant()).toMillis(), Math::max);
                 } catch (SQLException e) {
                     errors.incrementAndGet();
                     errorLog.add(new ClientError(pgb.host(), clock.instant(), e.getMessage()));

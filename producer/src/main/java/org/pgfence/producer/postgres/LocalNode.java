@@ -87,6 +87,27 @@ public final class LocalNode implements LocalProbe, AutoCloseable {
         }
     }
 
+    /**
+     * The node as a switchover candidate sees itself: whether it is in recovery, the timeline it is on (a standby's
+     * received timeline: its primary's), the system identifier and its repmgr.nodes rows.
+     */
+    public LocalStandby standby(Deadline deadline) throws SQLException {
+        try (Connection c = connect(deadline); Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
+            boolean inRecovery = bool(st, IN_RECOVERY);
+            Epoch epoch;
+            try (ResultSet rs = st.executeQuery("SELECT " + EpochSql.TIMELINE + ", " + EpochSql.SYSTEM_IDENTIFIER)) {
+                rs.next();
+                if (rs.getObject(1) == null) {
+                    throw new SQLException("the node streams from no primary (pg_stat_wal_receiver is empty): no"
+                            + " timeline to switch over from", "55000");
+                }
+                epoch = new Epoch(rs.getInt(1), rs.getString(2));
+            }
+            return new LocalStandby(inRecovery, epoch, nodes(st));
+        }
+    }
+
     /** The early connection if it is open by now (once); else null and a fresh one is made. */
     private Connection takeEarly() {
         if (!early.isDone() || early.isCompletedExceptionally()) {

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Topics;
@@ -42,6 +43,12 @@ public final class EventPublisher implements AutoCloseable {
     public void publish(MaintenanceMode mode) throws PublishException, InterruptedException {
         send(new ProducerRecord<>(topics.promotions(), Topics.maintenanceKey(mode.cluster()), mode),
                 (mode.paused() ? "pause" : "resume") + " of " + mode.cluster());
+    }
+
+    /** A fencing-started intent, on the promotions topic under the cluster's fencing key. */
+    public void publish(FencingStarted intent) throws PublishException, InterruptedException {
+        send(new ProducerRecord<>(topics.promotions(), Topics.fencingKey(intent.cluster()), intent),
+                "fencing-started " + intent.eventId() + " of " + intent.cluster());
     }
 
     /**

@@ -3,6 +3,9 @@ package org.pgfence.lab.it.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.time.Clock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -37,13 +40,16 @@ import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
 import org.pgfence.lab.Sql;
+import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.Fencing;
+import org.pgfence.lab.drill.Writers;
 
 /**
  * Two-phase fencing on the real lab (DESIGN "Two-phase fencing", issue 18): on {@code fencing-started} every agent
  * PAUSEs appdb-rw and acks PAUSED; a client that writes meanwhile queues in pgbouncer, with no error, until either the
  * pause expires (it then lands on the primary that still verifies) or the promotion is verified (it then lands on the
- * new primary).
+ * new primary). Then {@code pgfence switchover} itself, with writers in transaction and in session pooling, and its
+ * abort when an agent does not pause.
  */
 @ExtendWith(LabExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,7 +60,8 @@ class TwoPhaseFencingIT {
 
     @BeforeAll
     static void start(Lab lab) {
-        fencing = FaultKit.fencing(lab, "twophase", false).start(true);
+        fencing = new Fencing(lab, new DrillConfigs(lab, FaultKit.CLUSTER, "it-twophase-" + UUID.randomUUID().toString()
+                .substring(0, 8), FaultKit.RECONCILE, false).withTransactionPool(), Clock.systemUTC()).start(true);
         assertThat(FaultKit.awaitAgentsUp(fencing, lab.node(1))).as("agents up, routing to node1").isTrue();
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", lab.kafkaBootstrap(), "acks", "all"),
                 new StringSerializer(), new ByteArraySerializer());
@@ -73,7 +80,7 @@ class TwoPhaseFencingIT {
     @Test
     @Order(1)
     void aPauseWithNoPromotionQueuesWritesAndExpiresBackToThePrimaryThatStillVerifies(Lab lab) throws Exception {
-        Duration pause = Duration.ofSeconds(6);
+        Duration pause = Duration.ofSeconds(4);
         FencingStarted intent = announce(lab, lab.node(1), lab.node(2), pause);
         awaitPausedEverywhere(lab, intent);
 
@@ -94,29 +101,108 @@ class TwoPhaseFencingIT {
 
     @Test
     @Order(2)
-    void aWriteQueuedBehindThePauseLandsOnTheNewPrimaryOnceTheSwitchoverIsVerified(Lab lab) throws Exception {
-        FencingStarted intent = announce(lab, lab.node(1), lab.node(2), Duration.ofSeconds(60));
-        awaitPausedEverywhere(lab, intent);
-        Instant before = Instant.now();
-        List<CompletableFuture<String>> writes = lab.pgbouncers().stream()
-                .map(p -> CompletableFuture.supplyAsync(() -> insert(p, "queued, switchover"))).toList();
-
-        Duration took = lab.switchover(2);
-
-        for (CompletableFuture<String> w : writes) {
-            assertThat(w.get(FaultKit.FENCING.toSeconds(), TimeUnit.SECONDS)).as("the queued write, with no error")
-                    .isEqualTo(lab.node(2).address());
+    void pgfenceSwitchoverLeavesTransactionPoolClientsWithoutAnErrorAndEveryPgbouncerOnTheNewPrimary(Lab lab)
+            throws Exception {
+        LabNode target = lab.node(2);
+        Instant t0;
+        Instant end;
+        Command run;
+        Map<String, Duration> txStall;
+        long txErrors;
+        List<Writers.ClientError> sessionErrors;
+        List<Writers.Write> txWrites;
+        try (Writers tx = new Writers(lab.pgbouncers(), Clock.systemUTC(), true, DrillConfigs.TX_DATABASE, 60);
+             Writers session = new Writers(lab.pgbouncers(), Clock.systemUTC(), false, "appdb-rw", 60)) {
+            assertThat(fencing.awaitTrue(Duration.ofSeconds(20), () -> tx.stats().stream().allMatch(st -> st.inserted() >= 5)
+                    && session.stats().stream().allMatch(st -> st.inserted() >= 5))).as("writes flowing: " + tx.stats()
+                    + " " + session.stats()).isTrue();
+            tx.drain();
+            t0 = Instant.now();
+            run = switchover(lab, target, "--pause-wait", "20s");
+            end = Instant.now();
+            txStall = tx.longestWrite();
+            txErrors = tx.errorsBetween(t0, end).size();
+            sessionErrors = session.errorsBetween(t0, end);
+            txWrites = tx.drain();
         }
-        Duration queued = Duration.between(before, Instant.now());
-        System.out.printf("two-phase: writes queued %d ms through a %d ms repmgr switchover, landed on node2, no error%n",
-                queued.toMillis(), took.toMillis());
-        assertThat(Instant.now()).as("released by the verified promotion, long before the pause's expiry")
-                .isBefore(intent.pauseUntil());
+        System.out.println(run.output);
+        assertThat(run.exitCode).as(run.output).isZero();
+        assertThat(run.output).contains("switchover to node2 complete: every agent routes here");
+        Matcher m = Pattern.compile("switched over in (\\d+) ms").matcher(run.output);
+        assertThat(m.find()).as(run.output).isTrue();
+        long repmgrMillis = Long.parseLong(m.group(1));
+        Matcher started = Pattern.compile("fencing-started (\\S+):").matcher(run.output);
+        assertThat(started.find()).as(run.output).isTrue();
+        String intent = started.group(1);
+        System.out.printf("pgfence switchover: %d ms in all, repmgr %d ms; transaction pooling: %d client errors,"
+                        + " longest write %s; session pooling: %d client errors%n", Duration.between(t0, end).toMillis(),
+                repmgrMillis, txErrors, txStall, sessionErrors.size());
+        assertThat(txErrors).as("client errors in transaction pooling").isZero();
+        assertThat(txStall.values()).as("the longest stall of a transaction-pool client, against repmgr's "
+                + repmgrMillis + " ms").allSatisfy(d -> assertThat(d.toMillis()).isLessThanOrEqualTo(repmgrMillis + 1000));
+        for (LabPgbouncer p : lab.pgbouncers()) { // each writer's writes, in the order they completed
+            List<String> servers = txWrites.stream().filter(w -> w.host().equals(p.host())).map(Writers.Write::server)
+                    .toList();
+            int first = servers.indexOf(target.address());
+            assertThat(first).as(p.host() + ": a write landed on " + target.name()).isNotNegative();
+            assertThat(servers.subList(first, servers.size())).as(p.host() + ": once on " + target.name()
+                    + ", never elsewhere")
+                    .containsOnly(target.address());
+        }
         for (LabPgbouncer p : lab.pgbouncers()) {
-            assertThat(paused(p)).as(p.host() + " resumed").isFalse();
+            assertThat(Fencing.target(p, "appdb-rw")).isEqualTo(FaultKit.rw(target));
+            assertThat(Fencing.target(p, DrillConfigs.TX_DATABASE)).isEqualTo(FaultKit.rw(target));
             assertThat(FaultKit.agentLog(fencing, p)).as(p.host() + " agent log")
-                    .containsPattern("pause held for " + intent.eventId() + " ended: promotion verified");
+                    .containsPattern("pause held for " + intent + " ended: promotion verified");
         }
+    }
+
+    @Test
+    @Order(3)
+    void anAgentThatDoesNotPauseAbortsTheSwitchoverAndTheOthersResume(Lab lab) throws Exception {
+        LabNode primary = lab.currentPrimary().orElseThrow();
+        LabNode candidate = lab.node(3);
+        lab.awaitRepmgrdWatching(primary.id(), Duration.ofSeconds(60));
+        LabPgbouncer silent = lab.pgbouncer(3);
+        fencing.stopAgent(silent); // its last heartbeat is recent: it is expected, and never answers
+
+        Command run = switchover(lab, candidate, "--pause-wait", "3s");
+
+        System.out.println(run.output);
+        assertThat(run.exitCode).as(run.output).isEqualTo(6);
+        assertThat(run.output).contains(silent.host() + ": no answer in 3 s").contains("NOT switched over");
+        assertThat(lab.currentPrimary()).as("nothing switched").hasValue(primary);
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            if (p != silent) {
+                assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> !paused(p) && !Fencing.target(p,
+                        DrillConfigs.TX_DATABASE).contains(" paused"))).as(p.host() + " released at once").isTrue();
+            }
+        }
+        fencing.startAgent(silent);
+    }
+
+    private record Command(int exitCode, String output) {
+    }
+
+    /** {@code pgfence switchover --to NODE} as postgres on that node, with its producer config. */
+    private static Command switchover(Lab lab, LabNode to, String... extra) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("runuser", "-u", "postgres", "--",
+                lab.pgfenceCommand().toString(), "switchover", "--config",
+                fencing.configs().promoteConfig(to.id()).toString(), "--to", to.name()));
+        argv.addAll(List.of(extra));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("pgfence switchover still running after 120 s: " + out.getNow("(no output)"));
+        }
+        return new Command(p.exitValue(), out.get(10, TimeUnit.SECONDS));
     }
 
     private FencingStarted announce(Lab lab, LabNode primary, LabNode candidate, Duration pause) throws Exception {
@@ -146,7 +232,9 @@ class TwoPhaseFencingIT {
 
     /** One insert through the pgbouncer's appdb-rw in a new session; returns the server address it ran on. */
     private static String insert(LabPgbouncer p, String note) {
-        try (Connection c = DriverManager.getConnection(p.jdbcUrl("appdb-rw", "app"));
+        // a client queued behind the pause waits as long as the switchover takes: no 10 s socket timeout
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl("appdb-rw", "app").replace("socketTimeout=10",
+                "socketTimeout=60"));
              Statement s = c.createStatement()) {
             s.execute("INSERT INTO t(note, via) VALUES ('" + note + "', '" + p.host() + "')");
             try (ResultSet rs = s.executeQuery("SELECT host(inet_server_addr())")) {
