@@ -60,8 +60,8 @@ import picocli.CommandLine.Spec;
                 "nothing changed; 6 not switched: an agent did not pause in time, this node is not a standby, or repmgr",
                 "failed (every agent was released)."})
 public final class SwitchoverCommand implements Callable<Integer> {
-    /** Not switched over; every agent told to resume. Documented in the README. */
-    public static final int NOT_SWITCHED = 6;
+    /** Not switched over; every agent told to resume. */
+    public static final int NOT_SWITCHED = ExitCode.ABORTED.code();
     private final Map<String, String> env;
     private final Clock clock;
     private final PromotionRunner runner = new PromotionRunner();

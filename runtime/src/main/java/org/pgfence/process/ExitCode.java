@@ -11,6 +11,7 @@ public enum ExitCode {
     CONFIG(3, "the configuration file is unreadable or invalid"),
     UNAVAILABLE(4, "a service the command needs (Kafka, PostgreSQL, pgbouncer, sshd) could not be reached in time"),
     ENVIRONMENT(5, "the machine lacks something (a package, root for installing it, a free address)"),
+    ABORTED(6, "not done, and put back: a step's precondition failed (switchover: an agent did not pause in time)"),
     INTERNAL(70, "a bug: an unexpected exception (the log has the stack trace)");
 
     private final int code;

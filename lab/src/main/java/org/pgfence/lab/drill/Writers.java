@@ -135,8 +135,11 @@ public final class Writers implements AutoCloseable {
                 Instant began = clock.instant();
                 try {
                     if (c == null) {
+                        // pgbouncer 1.18 in transaction pooling keeps no prepared statement per client: pgjdbc must
+                        // not name any (prepareThreshold=0), as every JDBC application behind it is told
                         c = DriverManager.getConnection(pgb.jdbcUrl(database, "app").replace("socketTimeout=10",
-                                "socketTimeout=" + socketTimeoutSeconds));
+                                "socketTimeout=" + socketTimeoutSeconds) + (database.equals("appdb-rw") ? ""
+                                : "&prepareThreshold=0"));
                     }
                     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                         ps.setString(1, pgb.host() + "-" + (++seq));
