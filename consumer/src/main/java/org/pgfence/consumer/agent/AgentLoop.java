@@ -247,15 +247,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         schedule.reconciled(event.cluster(), reconciler.fencedClosed(event.cluster()));
         reconciler.holdUntil(event.cluster()).ifPresent(t -> schedule.dueBy(event.cluster(), t));
         schedule.heartbeatSoon(); // the auditor completes a promotion on each host's report after its ack
-        try (LogContext log = LogContext.with(LogContext.CLUSTER, event.cluster())
-                .and(LogContext.EVENT_ID, event.eventId()).and(LogContext.HOST, config.host())) {
-            publisher.publish(ack);
-            LOG.info("acked {} in {}ms", ack.status(), Duration.between(received, clock.instant()).toMillis());
-            return true;
-        } catch (EventPublisher.PublishException e) {
-            LOG.warn("ack not published, will handle the event again: {}", e.getMessage());
-            return false;
-        }
+        return publishAck(ack, event.eventId(), received, "master-promoted");
     }
 
     /**
@@ -270,13 +262,19 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
             return true;
         }
         schedule.heartbeatSoon();
-        try (LogContext log = LogContext.with(LogContext.CLUSTER, intent.cluster())
-                .and(LogContext.EVENT_ID, intent.eventId()).and(LogContext.HOST, config.host())) {
+        return publishAck(ack, intent.eventId(), received, "fencing-started");
+    }
+
+    /** Publishes the ack of an event (ack before commit): true when Kafka took it, false to handle the event again. */
+    private boolean publishAck(FencingAck ack, java.util.UUID eventId, Instant received, String what)
+            throws InterruptedException {
+        try (LogContext log = LogContext.with(LogContext.CLUSTER, ack.cluster()).and(LogContext.EVENT_ID, eventId)
+                .and(LogContext.HOST, config.host())) {
             publisher.publish(ack);
-            LOG.info("acked {} to fencing-started in {}ms", ack.status(), Duration.between(received, clock.instant()).toMillis());
+            LOG.info("acked {} to {} in {}ms", ack.status(), what, Duration.between(received, clock.instant()).toMillis());
             return true;
         } catch (EventPublisher.PublishException e) {
-            LOG.warn("ack not published, will handle the fencing-started again: {}", e.getMessage());
+            LOG.warn("ack not published, will handle the {} again: {}", what, e.getMessage());
             return false;
         }
     }

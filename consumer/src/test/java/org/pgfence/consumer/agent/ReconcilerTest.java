@@ -32,6 +32,7 @@ import org.pgfence.events.AckStatus;
 import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.testing.MutableClock;
 import org.pgfence.pgbouncer.AdminConsole;
@@ -190,5 +191,54 @@ class ReconcilerTest {
         assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
         assertThat(ack.error()).contains("cannot write /proc/version (the previous file is intact)");
         assertThat(Files.readString(procVersion)).isEqualTo(before);
+    }
+
+    private FencingStarted intent(int timeline, java.time.Duration pause) {
+        return new FencingStarted(1, java.util.UUID.fromString("8d3e1f20-7a4b-4c6d-9e0f-1a2b3c4d5e6f"), "main",
+                clock.instant(), "node2", FencingStarted.Intent.SWITCHOVER, new org.pgfence.events.NodeRef(2, "node2",
+                "127.0.0.1", 2), new Epoch(timeline, "73"), clock.instant().plus(pause));
+    }
+
+    @Test
+    void anIntentBelowTheFloorIsStaleAndAnExpiredOneIsNotAnswered() throws Exception {
+        Reconciler r = reconciler(dir.resolve("db.ini"));
+        epochs.raise("main", new Epoch(3, "73"));
+        FencingAck stale = r.onFencingStarted(intent(2, java.time.Duration.ofSeconds(30)), clock.instant());
+        assertThat(stale.status()).isEqualTo(AckStatus.REJECTED_STALE);
+        assertThat(stale.eventId()).isEqualTo(java.util.UUID.fromString("8d3e1f20-7a4b-4c6d-9e0f-1a2b3c4d5e6f"));
+        assertThat(r.holdUntil("main")).isEmpty();
+
+        FencingStarted expired = intent(3, java.time.Duration.ofSeconds(1));
+        clock.advance(java.time.Duration.ofSeconds(2));
+        assertThat(r.onFencingStarted(expired, clock.instant())).as("an agent started later reads an old intent").isNull();
+        assertThat(r.holdUntil("main")).isEmpty();
+    }
+
+    @Test
+    void aPauseThatCannotBeSentIsAckedFailedAndTheHoldStillExpires() throws Exception {
+        Reconciler r = reconciler(dir.resolve("db.ini"));
+        FencingStarted intent = intent(1, java.time.Duration.ofSeconds(30));
+
+        FencingAck ack = r.onFencingStarted(intent, clock.instant());
+
+        assertThat(ack.status()).isEqualTo(AckStatus.FAILED);
+        assertThat(ack.error()).startsWith("pause failed: ");
+        assertThat(r.holdUntil("main")).as("held until its pauseUntil: whatever the console did is undone then")
+                .hasValue(intent.pauseUntil());
+        assertThat(r.onFencingStarted(intent, clock.instant())).as("the same intent again: answered already").isNull();
+        FencingStarted released = new FencingStarted(1, intent.eventId(), "main", intent.occurredAt(), "node2",
+                intent.intent(), intent.candidate(), intent.epoch(), clock.instant().plusMillis(1));
+        assertThat(r.onFencingStarted(released, clock.instant())).isNull();
+        assertThat(r.holdUntil("main")).as("its sender released it").hasValue(released.pauseUntil());
+    }
+
+    @Test
+    void anIntentForAClusterInMaintenanceChangesNothing() throws Exception {
+        Reconciler r = reconciler(dir.resolve("db.ini"));
+        r.maintenance(mode(true, clock.instant()));
+        FencingAck ack = r.onFencingStarted(intent(1, java.time.Duration.ofSeconds(30)), clock.instant());
+        assertThat(ack.status()).isEqualTo(AckStatus.MAINTENANCE);
+        assertThat(ack.error()).contains("would PAUSE [appdb-rw]");
+        assertThat(r.holdUntil("main")).isEmpty();
     }
 }
