@@ -292,7 +292,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
                         null, AckStatus.FAILED, null, null, null, Acks.timings(null, now, 0, 0, now),
                         "poison record " + where + ": " + d.error().getMessage());
                 publisher.publish(ack);
-                metrics.applied(AckStatus.FAILED, Duration.ZERO);
+                metrics.applied(cluster, Metrics.EVENT, AckStatus.FAILED, Duration.ZERO);
             }
         } catch (EventPublisher.PublishException e) {
             LOG.warn("FAILED ack for poison record {} not published: {}", where, e.getMessage());

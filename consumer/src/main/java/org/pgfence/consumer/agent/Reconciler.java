@@ -290,7 +290,7 @@ public final class Reconciler {
     private FencingAck intentAck(FencingStarted intent, AckStatus status, Epoch epoch, ClusterPlan plan,
                                  Instant receivedAt, String error) {
         FencingAck ack = acks.intent(intent, status, epoch, plan, receivedAt, clock.instant(), error);
-        metrics.applied(status, Duration.between(receivedAt, ack.timings().completedAt()));
+        metrics.applied(intent.cluster(), Metrics.INTENT, status, Duration.between(receivedAt, ack.timings().completedAt()));
         return ack;
     }
 
@@ -334,7 +334,13 @@ public final class Reconciler {
     }
 
     private FencingAck finish(FencingAck ack, Instant receivedAt, ClusterPlan plan) {
-        metrics.applied(ack.status(), Duration.between(receivedAt, ack.timings().completedAt()));
+        metrics.applied(ack.cluster(), ack.eventId() == null ? Metrics.RECONCILE : Metrics.EVENT, ack.status(),
+                Duration.between(receivedAt, ack.timings().completedAt()));
+        if (ack.eventId() != null && ack.status().isGood() && ack.timings().eventOccurredAt() != null
+                && ack.epoch() != null) {
+            metrics.fenced(ack.cluster(), ack.epoch().timeline(), Duration.between(ack.timings().eventOccurredAt(),
+                    ack.timings().completedAt()));
+        }
         Epoch floor = epochs.floor(ack.cluster()).orElse(null);
         RenderedCluster current = latest.get(ack.cluster());
         List<org.pgfence.events.DatabaseTarget> targets = plan != null || current == null ? ack.targets()

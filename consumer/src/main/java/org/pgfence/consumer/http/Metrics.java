@@ -21,9 +21,19 @@ public final class Metrics {
     private final Map<String, Integer> fencedClosed = new TreeMap<>();
     private final Map<String, Integer> maintenance = new TreeMap<>();
     private final Map<String, Double> lastTrigger = new TreeMap<>();
+    private final Map<String, Integer> fencedTimeline = new TreeMap<>();
     private String version = "unknown";
+    /** What made a trigger, the {@code trigger} label: kept apart so a fencing SLO is not diluted by the timer. */
+    public static final String EVENT = "event";
+    public static final String INTENT = "intent";
+    public static final String RECONCILE = "reconcile";
     private final Histogram applySeconds = new Histogram("pgfence_agent_apply_seconds",
-            "Duration of each trigger, receive to ack.", BUCKETS);
+            "Duration of each trigger, receive to ack, per cluster and trigger (event: master-promoted; intent:"
+                    + " fencing-started; reconcile: start, timer, SIGHUP, fail-closed re-check).",
+            java.util.List.of("cluster", "trigger"), BUCKETS);
+    private final Histogram fencingSeconds = new Histogram("pgfence_agent_fencing_seconds",
+            "Per promotion: from the promotion (the event's occurredAt, the producer's clock) to this host's verified"
+                    + " ack, per cluster.", java.util.List.of("cluster"), BUCKETS);
     private double lastApplySeconds;
     private long poison;
     private long failures;
@@ -37,12 +47,23 @@ public final class Metrics {
         staleWriters.put(cluster, count);
     }
 
-    public synchronized void applied(AckStatus status, Duration took) {
+    public synchronized void applied(String cluster, String trigger, AckStatus status, Duration took) {
         applies.merge(status, 1L, Long::sum);
         lastApplySeconds = took.toNanos() / 1e9;
-        applySeconds.observe(lastApplySeconds);
+        applySeconds.observe(lastApplySeconds, cluster == null ? "" : cluster, trigger);
         if (status == AckStatus.FAILED) {
             failures++;
+        }
+    }
+
+    /**
+     * A promotion this host fenced, once per timeline (a failover is announced up to three times): {@code took} from
+     * the promotion to the verified ack. Negative (the producer's clock ahead): dropped.
+     */
+    public synchronized void fenced(String cluster, int timeline, Duration took) {
+        if (timeline > fencedTimeline.getOrDefault(cluster, 0) && !took.isNegative()) {
+            fencedTimeline.put(cluster, timeline);
+            fencingSeconds.observe(took.toNanos() / 1e9, cluster);
         }
     }
 
@@ -92,6 +113,7 @@ public final class Metrics {
         Exposition.single(out, "pgfence_agent_last_apply_seconds", "gauge", "Duration of the last trigger, receive to ack.",
                 Exposition.number(lastApplySeconds));
         applySeconds.render(out);
+        fencingSeconds.render(out);
         Map<String, Long> byStatus = new LinkedHashMap<>();
         for (AckStatus s : AckStatus.values()) {
             byStatus.put(s.name(), applies.getOrDefault(s, 0L));

@@ -22,8 +22,8 @@ class MetricsTest {
     void prometheusTextHasEveryFamilyWithHelpAndType() {
         Metrics m = new Metrics();
         m.epoch("main", 2);
-        m.applied(AckStatus.APPLIED, Duration.ofMillis(40));
-        m.applied(AckStatus.FAILED, Duration.ofMillis(300));
+        m.applied("lab", Metrics.EVENT, AckStatus.APPLIED, Duration.ofMillis(40));
+        m.applied("lab", Metrics.EVENT, AckStatus.FAILED, Duration.ofMillis(300));
         m.poison();
         m.staleWriters("main", 1);
         m.version("0.2.0 (abc1234)");
@@ -33,10 +33,10 @@ class MetricsTest {
         assertThat(text).contains("# TYPE pgfence_agent_last_epoch gauge\n")
                 .contains("pgfence_agent_last_epoch{cluster=\"main\"} 2\n")
                 .contains("pgfence_agent_last_apply_seconds 0.3\n")
-                .contains("pgfence_agent_apply_seconds_bucket{le=\"0.05\"} 1\n")
-                .contains("pgfence_agent_apply_seconds_bucket{le=\"0.5\"} 2\n")
-                .contains("pgfence_agent_apply_seconds_bucket{le=\"+Inf\"} 2\n")
-                .contains("pgfence_agent_apply_seconds_count 2\n")
+                .contains("pgfence_agent_apply_seconds_bucket{cluster=\"lab\",trigger=\"event\",le=\"0.05\"} 1\n")
+                .contains("pgfence_agent_apply_seconds_bucket{cluster=\"lab\",trigger=\"event\",le=\"0.5\"} 2\n")
+                .contains("pgfence_agent_apply_seconds_bucket{cluster=\"lab\",trigger=\"event\",le=\"+Inf\"} 2\n")
+                .contains("pgfence_agent_apply_seconds_count{cluster=\"lab\",trigger=\"event\"} 2\n")
                 .contains("pgfence_agent_applies_total{status=\"APPLIED\"} 1\n")
                 .contains("pgfence_agent_applies_total{status=\"FENCED_CLOSED\"} 0\n")
                 .contains("pgfence_agent_poison_records_total 1\n")
@@ -49,7 +49,21 @@ class MetricsTest {
                 .contains("pgfence_agent_maintenance{cluster=\"other\"} 1\n")
                 .contains("pgfence_agent_last_trigger_timestamp_seconds{cluster=\"main\"} 1.7962920005E9\n");
         assertThat(text.lines().filter(l -> !l.startsWith("#")))
-                .allMatch(l -> l.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"})? [0-9.E]+"));
+                .allMatch(l -> l.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*})? [0-9.E]+"));
+    }
+
+    @Test
+    void fencingLatencyIsObservedOncePerPromotionAndTheTimerIsKeptApart() {
+        Metrics m = new Metrics();
+        m.applied("lab", Metrics.RECONCILE, AckStatus.UNCHANGED, Duration.ofMillis(3));
+        m.fenced("lab", 2, Duration.ofMillis(180));
+        m.fenced("lab", 2, Duration.ofMillis(900)); // the same failover announced again by notify
+        m.fenced("lab", 3, Duration.ofMillis(-5)); // the producer's clock ahead of this host's
+        String text = m.prometheus();
+        assertThat(text).contains("pgfence_agent_apply_seconds_count{cluster=\"lab\",trigger=\"reconcile\"} 1\n")
+                .doesNotContain("trigger=\"event\"")
+                .contains("pgfence_agent_fencing_seconds_bucket{cluster=\"lab\",le=\"0.25\"} 1\n")
+                .contains("pgfence_agent_fencing_seconds_count{cluster=\"lab\"} 1\n");
     }
 
     @Test
