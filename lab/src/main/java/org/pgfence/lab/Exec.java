@@ -80,7 +80,7 @@ public final class Exec {
     }
 
     /** Runs as the postgres OS user: initdb, pg_ctl, repmgr, repmgrd and pgbouncer refuse root. */
-    static Result asPostgres(Duration timeout, String... argv) {
+    public static Result asPostgres(Duration timeout, String... argv) {
         List<String> full = new ArrayList<>(List.of("runuser", "-u", POSTGRES, "--"));
         full.addAll(List.of(argv));
         return run(timeout, full);

@@ -330,6 +330,15 @@ public final class Lab implements AutoCloseable {
         postgres.repmgr(node(id), "standby", "switchover", "--siblings-follow", "--log-to-file")
                 .orThrow("repmgr standby switchover to " + node(id).name());
         Duration took = Duration.between(start, Clock.systemUTC().instant());
+        settleAfterSwitchover(id);
+        return took;
+    }
+
+    /**
+     * What {@link #switchover} does once repmgr returned, for a switchover made otherwise ({@code pgfence switchover}):
+     * repmgrd restarted on every standby once it has replayed its record, then watching node {@code id} everywhere.
+     */
+    public void settleAfterSwitchover(int id) {
         List<Integer> active = RepmgrdWatch.activeNodeIds(node(id));
         for (LabNode n : nodes()) {
             if (n.id() != id && active.contains(n.id())) {
@@ -339,7 +348,6 @@ public final class Lab implements AutoCloseable {
             }
         }
         awaitRepmgrdWatching(id, SETTLE);
-        return took;
     }
 
     /**

@@ -45,7 +45,14 @@ enum Fault {
      * {@code repmgr standby promote} on one standby (its standby_promote event announces it), the other standby
      * made to follow, repmgrd started again.
      */
-    PROMOTE_BY_HAND;
+    PROMOTE_BY_HAND,
+    /**
+     * A {@code fencing-started} with no promotion behind it (two-phase fencing): every agent pauses its rw databases;
+     * half the time the intent is released at once (an aborted switchover), else its pause (2-8 s) expires.
+     */
+    FENCING_STARTED,
+    /** {@code pgfence switchover --to} a random standby: pause everywhere, repmgr switchover, resume (or abort). */
+    SWITCHOVER_TWO_PHASE;
 
     boolean repair() {
         return this == REJOIN_NODE || this == HEAL_PARTITIONS || this == START_BROKER || this == RESTART_AGENT

@@ -12,7 +12,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.pgfence.consumer.state.EpochStore;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.EventJson;
+import org.pgfence.events.FencingStarted;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.Exec;
 import org.pgfence.lab.CutOff;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabNode;
@@ -76,6 +88,12 @@ final class Nemesis {
         boolean healthy = down.isEmpty() && stale.isEmpty();
         if (healthy) {
             out.addAll(List.of(Fault.CRASH_PRIMARY, Fault.SWITCHOVER, Fault.PROMOTE_BY_HAND));
+        }
+        if (healthy && !brokerStopped) {
+            out.add(Fault.SWITCHOVER_TWO_PHASE);
+        }
+        if (!brokerStopped) {
+            out.add(Fault.FENCING_STARTED);
         }
         if (down.stream().anyMatch(crashedPrimaries::contains)) {
             out.add(Fault.RESTART_OLD_PRIMARY);
@@ -155,6 +173,8 @@ final class Nemesis {
             case START_PGBOUNCER -> startPgbouncer(pickId(stoppedPgbouncers));
             case SWITCHOVER -> switchover();
             case PROMOTE_BY_HAND -> promoteByHand();
+            case FENCING_STARTED -> fencingStarted();
+            case SWITCHOVER_TWO_PHASE -> twoPhaseSwitchover();
         };
     }
 
@@ -268,9 +288,10 @@ final class Nemesis {
         LabPgbouncer p = lab.pgbouncer(id);
         fencing.startAgentSkewed(p, group(p), skewed.getOrDefault(id, Duration.ZERO));
         killedAgents.remove(id);
+        String first = awaitFirstTrigger(p);
         agentDown.getOrDefault(p.host(), List.of()).stream().filter(d -> d[1] == null)
                 .forEach(d -> d[1] = Instant.now());
-        return "agent " + p.host() + " started";
+        return "agent " + p.host() + " started" + first;
     }
 
     /** A running agent restarted with its wall clock {@link #SKEW} ahead or behind. */
@@ -288,7 +309,39 @@ final class Nemesis {
         Instant[] span = {Instant.now(), null};
         agentDown.computeIfAbsent(p.host(), h -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(span);
         restart.run();
+        awaitFirstTrigger(p);
         span[1] = Instant.now();
+    }
+
+    /**
+     * Waits (at most {@link #SETTLE}) until a just-started agent has handled its first trigger, as its /metrics count:
+     * until then nothing of pgfence acts on its pgbouncer (a JVM start and the first poll took up to 11 s in campaign
+     * seed 2026120313, where writes through that pgbouncer reached a returning old primary meanwhile). Its down span
+     * ends then, not when its process was started. Returns a note when it never did.
+     */
+    private String awaitFirstTrigger(LabPgbouncer p) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        java.net.URI uri = java.net.URI.create("http://" + p.address() + ":" + org.pgfence.lab.drill.DrillConfigs.AGENT_HTTP_PORT
+                + "/metrics");
+        Instant end = Instant.now().plus(SETTLE);
+        while (Instant.now().isBefore(end)) {
+            try {
+                String text = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                boolean triggered = text.lines().filter(l -> l.startsWith("pgfence_agent_applies_total{"))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() > 0;
+                if (triggered) {
+                    return "";
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return " (interrupted before its first trigger)";
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+        return " (no trigger handled within " + SETTLE.toSeconds() + " s)";
     }
 
     private String unskewClock(int id) {
@@ -336,6 +389,68 @@ final class Nemesis {
         lab.awaitRepmgrdWatching(old.id(), SETTLE);
         Duration took = lab.switchover(to);
         return "switchover " + old.name() + " -> " + lab.node(to).name() + " in " + took.toMillis() + " ms";
+    }
+
+    /** An intent with nothing behind it: agents pause, then the sender releases it at once, or its pause expires. */
+    private String fencingStarted() {
+        LabNode from = primary();
+        int to = pickId(lab.nodes().stream().map(LabNode::id).filter(i -> i != from.id()).toList());
+        Duration pause = Duration.ofSeconds(2 + random.nextInt(7));
+        boolean abort = random.nextBoolean();
+        Epoch epoch = lab.probe(from.id()).map(s -> new Epoch(s.timeline(), s.systemIdentifier()))
+                .orElseThrow(() -> new IllegalStateException(from.name() + " does not answer"));
+        LabNode c = lab.node(to);
+        Instant now = Instant.now();
+        FencingStarted intent = new FencingStarted(FencingStarted.SCHEMA_VERSION, UUID.randomUUID(),
+                fencing.configs().cluster(), now, "torture", FencingStarted.Intent.SWITCHOVER,
+                new NodeRef(c.id(), c.name(), c.address(), c.pgPort()), epoch, now.plus(pause));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                lab.kafkaBootstrap(), "acks", "all", "max.block.ms", "5000", "delivery.timeout.ms", "5000",
+                "request.timeout.ms", "4000"), new StringSerializer(), new ByteArraySerializer())) {
+            String topic = new Topics(fencing.configs().topicPrefix()).promotions();
+            String key = Topics.fencingKey(intent.cluster());
+            producer.send(new ProducerRecord<>(topic, key, EventJson.toBytes(intent))).get(6, TimeUnit.SECONDS);
+            if (abort) {
+                FencingStarted released = new FencingStarted(intent.schemaVersion(), intent.eventId(), intent.cluster(),
+                        intent.occurredAt(), intent.sourceHost(), intent.intent(), intent.candidate(), intent.epoch(),
+                        Instant.now().plusMillis(1));
+                producer.send(new ProducerRecord<>(topic, key, EventJson.toBytes(released))).get(6, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("fencing-started not published: " + e, e);
+        }
+        return "fencing-started " + intent.eventId() + " from " + from.name() + " (timeline " + epoch.timeline()
+                + ") to " + c.name() + ", " + (abort ? "released at once" : "pause " + pause.toSeconds() + " s to expire");
+    }
+
+    /** {@code pgfence switchover --to} a random standby, as postgres on it; an abort (exit 6) is a result too. */
+    private String twoPhaseSwitchover() {
+        LabNode old = primary();
+        int to = pickId(lab.nodes().stream().map(LabNode::id).filter(i -> i != old.id()).toList());
+        lab.awaitRepmgrdWatching(old.id(), SETTLE);
+        LabNode target = lab.node(to);
+        Instant start = Instant.now();
+        Exec.Result r = Exec.asPostgres(Duration.ofSeconds(150), lab.pgfenceCommand().toString(), "switchover",
+                "--config", fencing.configs().promoteConfig(to).toString(), "--to", target.name(), "--pause", "60s",
+                "--pause-wait", "10s");
+        long ms = Duration.between(start, Instant.now()).toMillis();
+        String last = r.output().strip().lines().filter(l -> l.matches("  node\\d+: .*") || l.startsWith("pgfence switchover")
+                || l.startsWith("switch")).map(String::strip).reduce((a, b) -> a + "; " + b).orElse("");
+        if (r.exitCode() == 6) {
+            return "pgfence switchover " + old.name() + " -> " + target.name() + " aborted in " + ms + " ms: " + last;
+        }
+        if (r.exitCode() != 0 && r.exitCode() != 1) {
+            throw new IllegalStateException("pgfence switchover to " + target.name() + " exit " + r.exitCode() + ": "
+                    + oneLine(r.output()));
+        }
+        lab.settleAfterSwitchover(to);
+        return "pgfence switchover " + old.name() + " -> " + target.name() + " in " + ms + " ms (exit " + r.exitCode()
+                + "): " + last;
+    }
+
+    private static String oneLine(String s) {
+        String flat = s.replace('\n', ' ');
+        return flat.length() > 400 ? flat.substring(flat.length() - 400) : flat;
     }
 
     private String promoteByHand() {
