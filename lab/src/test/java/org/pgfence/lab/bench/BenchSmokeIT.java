@@ -15,7 +15,7 @@ import org.pgfence.lab.TestKafka;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
-/** {@code pgfence bench} in miniature (N=3, K=2, 3 warm-up reconciles, one classic run), through the real CLI on a real lab. */
+/** {@code pgfence bench} in miniature (N=3, K=1, one warm-up reconcile, one classic run; kept small for the suite's 20 minutes), through the real CLI on a real lab. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class BenchSmokeIT {
 
@@ -28,18 +28,18 @@ class BenchSmokeIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int rc = Main.run(new String[] {"bench", "--hosts", "3", "--promotions", "2", "--classic-runs", "1", "--warmup", "3",
+        int rc = Main.run(new String[] {"bench", "--hosts", "3", "--promotions", "1", "--classic-runs", "1", "--warmup", "1",
                 "--kafka-bootstrap", TestKafka.bootstrapServers()}, env, new PrintStream(out, true), new PrintStream(err, true));
 
         String text = out.toString();
         System.out.print(text);
         assertThat(rc).as("pgfence bench: %s", err).isZero();
         assertThat(text).contains("fencing latency: master-promoted published -> every agent's verified ack")
-                .containsPattern("(?m)^ +3 +2/2 +\\d+ +\\d+ +\\d+ +\\d+ \\|")
+                .containsPattern("(?m)^ +3 +1/1 +\\d+ +\\d+ +\\d+ +\\d+ \\|")
                 .contains("classic recipe (SKIP_PROMOTE=1")
                 .containsPattern("(?m)^ +3 +1/1 +\\d+")
                 .contains("N=3   idle: 3 agents: RSS median")
-                .containsPattern("warm-up: 3 reconciles per agent \\(SIGHUP\\) in \\d+ ms");
+                .containsPattern("warm-up: 1 reconciles per agent \\(SIGHUP\\) in \\d+ ms");
         assertThat(dir).doesNotExist();
     }
 }
