@@ -105,24 +105,18 @@ public final class SwitchoverCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Duration pauseFor = duration("--pause", pause);
-        Duration waitPaused = duration("--pause-wait", pauseWait);
-        Duration waitFenced = duration("--fenced-wait", fencedWait);
-        Duration within = duration("--agents-seen-within", seenWithin);
-        List<String> bad = new ArrayList<>();
-        for (Map.Entry<String, Duration> o : Map.of("--pause", pauseFor == null ? Duration.ZERO : pauseFor,
-                "--pause-wait", waitPaused == null ? Duration.ZERO : waitPaused, "--fenced-wait",
-                waitFenced == null ? Duration.ZERO : waitFenced, "--agents-seen-within",
-                within == null ? Duration.ZERO : within).entrySet()) {
-            if (o.getValue().isZero() || o.getValue().isNegative()) {
-                bad.add(o.getKey());
-            }
-        }
+        Map<String, Duration> durations = new java.util.TreeMap<>();
+        Map.of("--pause", pause, "--pause-wait", pauseWait, "--fenced-wait", fencedWait, "--agents-seen-within",
+                seenWithin).forEach((option, text) -> durations.put(option, positive(text)));
+        List<String> bad = durations.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
         if (!bad.isEmpty()) {
-            err.println("pgfence switchover: " + bad.stream().sorted().toList() + " must be positive durations"
-                    + " (500ms, 30s, 2m); nothing changed");
+            err.println("pgfence switchover: " + bad + " must be positive durations (500ms, 30s, 2m); nothing changed");
             return ExitCode.USAGE.code();
         }
+        Duration pauseFor = durations.get("--pause");
+        Duration waitPaused = durations.get("--pause-wait");
+        Duration waitFenced = durations.get("--fenced-wait");
+        Duration within = durations.get("--agents-seen-within");
         PromoterConfig c;
         try {
             c = PromoterConfig.load(config, env);
@@ -260,7 +254,9 @@ public final class SwitchoverCommand implements Callable<Integer> {
         }
     }
 
-    private static Duration duration(String option, String text) {
-        return text == null ? null : ConfigReader.parseDuration(text.strip());
+    /** The duration {@code text} says, or null when it says none or not a positive one. */
+    private static Duration positive(String text) {
+        Duration d = text == null ? null : ConfigReader.parseDuration(text.strip());
+        return d == null || d.isZero() || d.isNegative() ? null : d;
     }
 }

@@ -200,7 +200,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
                 lastReconcile = clock.instant();
                 schedule.reconciled(cluster, !reconciler.paused(cluster)
                         && (reconciler.fencedClosed(cluster) || ack.status() == AckStatus.FAILED));
-                reconciler.holdUntil(cluster).ifPresent(t -> schedule.dueBy(cluster, t));
+                dueByHoldExpiry(cluster);
                 if (ack.status() != AckStatus.UNCHANGED) {
                     schedule.heartbeatSoon(); // the routing reported changed (or failed): say so now
                 }
@@ -245,7 +245,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         Instant received = clock.instant();
         FencingAck ack = reconciler.onEvent(event, received);
         schedule.reconciled(event.cluster(), reconciler.fencedClosed(event.cluster()));
-        reconciler.holdUntil(event.cluster()).ifPresent(t -> schedule.dueBy(event.cluster(), t));
+        dueByHoldExpiry(event.cluster());
         schedule.heartbeatSoon(); // the auditor completes a promotion on each host's report after its ack
         return publishAck(ack, event.eventId(), received, "master-promoted");
     }
@@ -257,12 +257,17 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
     private boolean answer(FencingStarted intent) throws InterruptedException {
         Instant received = clock.instant();
         FencingAck ack = reconciler.onFencingStarted(intent, received);
-        reconciler.holdUntil(intent.cluster()).ifPresent(t -> schedule.dueBy(intent.cluster(), t));
+        dueByHoldExpiry(intent.cluster());
         if (ack == null) {
             return true;
         }
         schedule.heartbeatSoon();
         return publishAck(ack, intent.eventId(), received, "fencing-started");
+    }
+
+    /** A cluster whose rw databases are held paused is reconciled when the pause expires, at the latest. */
+    private void dueByHoldExpiry(String cluster) {
+        reconciler.holdUntil(cluster).ifPresent(t -> schedule.dueBy(cluster, t));
     }
 
     /** Publishes the ack of an event (ack before commit): true when Kafka took it, false to handle the event again. */

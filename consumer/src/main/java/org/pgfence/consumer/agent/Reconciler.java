@@ -189,7 +189,7 @@ public final class Reconciler {
             RenderedIni ini = renderer.render(all());
             Optional<FencingStarted> hold = holds.hold(cluster.name());
             boolean ends = hold.isPresent() && holdEnds(hold.get(), plan);
-            Set<String> rw = Set.copyOf(rwDatabases(cluster.name()));
+            Set<String> rw = hold.isPresent() ? Set.copyOf(rwDatabases(cluster.name())) : Set.of();
             ApplyResult result = applier.apply(ini, hold.isPresent() && !ends ? rw : Set.of(), ends ? rw : Set.of());
             if (ends) {
                 holds.release(cluster.name());
