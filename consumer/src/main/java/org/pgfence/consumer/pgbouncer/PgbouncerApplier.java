@@ -24,12 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the local pgbouncer serve a rendered ini (DESIGN rule 7): skip the write when the body is
- * unchanged; otherwise write atomically and RELOAD. Then always verify with SHOW DATABASES (one more
- * RELOAD if pgbouncer disagrees; if that does not take either, close the rw databases it still serves
- * otherwise and fail), fix DISABLE/ENABLE state, and KILL + RESUME every rw database whose host or port
- * changed and every managed database with a server connection (SHOW SERVERS) off its target, so no
- * session stays on a node that is not its verified target (lab facts P11-P13).
+ * Makes the local pgbouncer serve a rendered ini (DESIGN rule 7). First KILL every rw database whose host or port
+ * changes (its sessions are on the old target; KILL also pauses it, so clients arriving meanwhile queue). Then skip the
+ * write when the body is unchanged, otherwise write atomically and RELOAD. Then always verify with SHOW DATABASES (one
+ * more RELOAD if pgbouncer disagrees; if that does not take either, close the rw databases it still serves otherwise
+ * and fail), fix DISABLE/ENABLE state, KILL every managed database with a server connection (SHOW SERVERS) still off
+ * its target, and RESUME what was KILLed: no session stays on a node that is not its verified target, and none that
+ * reached the new target is cut (lab facts P11-P13).
  *
  * <p>The operator's hand wins (DESIGN rule 11): a database pgfence did not DISABLE (the ini had it open) stays
  * disabled, and one it did not PAUSE stays paused, unless this apply moves it; each is logged. pgfence's own pauses are
@@ -71,6 +72,16 @@ public final class PgbouncerApplier {
         Optional<String> current = read();
         boolean write = current.isEmpty() || !IniText.sameBody(current.get(), rendered.text());
         List<PoolerDatabase> before = before();
+        Set<String> interrupted = interruptedCuts();
+        List<String> moved = rendered.entries().stream().filter(e -> targetChanged(e, before)).map(IniEntry::name)
+                .toList();
+        // KILL before the new route is loaded: it drops the sessions on the old target and pauses the database, so a
+        // client that arrives meanwhile queues and reaches the new target on RESUME. A KILL after the RELOAD would also
+        // drop the sessions that had already reached the new target ("FATAL: database removed").
+        List<String> cut = new ArrayList<>(rendered.entries().stream()
+                .filter(e -> e.role() == Role.RW && moved.contains(e.name()))
+                .filter(e -> !held.contains(e.name()) && !released.contains(e.name())).map(IniEntry::name).toList());
+        kill(cut, actions);
         if (write) {
             try {
                 AtomicFile.write(ini, rendered.text(), backups);
@@ -79,7 +90,8 @@ public final class PgbouncerApplier {
             }
             reload(actions);
         }
-        List<PoolerDatabase> after = verified(rendered, write || before.isEmpty() ? null : before, actions);
+        List<PoolerDatabase> after = verified(rendered, write || before.isEmpty() || !cut.isEmpty() ? null : before,
+                actions);
         for (String db : Verification.toDisable(rendered.entries(), after)) {
             if (held.contains(db)) {
                 LOG.info("{} is closed by the plan but held PAUSEd for a promotion in progress: its clients queue, none"
@@ -90,8 +102,6 @@ public final class PgbouncerApplier {
         }
         Set<String> closedBefore = current.map(IniText::closedNames).orElse(Set.of());
         Set<String> knownBefore = current.map(IniText::names).orElse(Set.of());
-        List<String> moved = rendered.entries().stream().filter(e -> targetChanged(e, before)).map(IniEntry::name)
-                .toList();
         for (String db : Verification.toEnable(rendered.entries(), after)) {
             if (closedBefore.contains(db) || !knownBefore.contains(db) || moved.contains(db)) {
                 run(AdminCommands.enable(db), actions); // pgfence closed it, or it is new, or this apply moves it
@@ -100,20 +110,18 @@ public final class PgbouncerApplier {
                         + " rule 11); ENABLE {} by hand when done", db, AdminCommands.quote(db));
             }
         }
-        List<String> cut = new ArrayList<>(rendered.entries().stream()
-                .filter(e -> e.role() == Role.RW && moved.contains(e.name()))
-                .filter(e -> !held.contains(e.name()) && !released.contains(e.name())).map(IniEntry::name).toList());
-        cut.addAll(Verification.stranded(rendered.entries(), call("SHOW SERVERS", admin::showServers),
-                addresses::of));
-        cut = cut.stream().distinct().toList();
-        Set<String> interrupted = interruptedCuts();
-        List<String> resume = new ArrayList<>(cut.stream().filter(db -> !held.contains(db)).toList()); // KILL keeps a hold
+        // a server the route change could not have moved (an apply cut short between its RELOAD and its KILL): cut now
+        List<String> stranded = Verification.stranded(rendered.entries(), call("SHOW SERVERS", admin::showServers),
+                addresses::of).stream().distinct().filter(db -> !cut.contains(db)).toList();
+        List<String> killed = new ArrayList<>(cut);
+        killed.addAll(stranded);
+        List<String> resume = new ArrayList<>(killed.stream().filter(db -> !held.contains(db)).toList()); // KILL keeps a hold
         for (String db : released) {
             if (after.stream().anyMatch(r -> r.name().equals(db) && r.paused())) {
                 resume.add(db); // ends pgfence's own hold, also of a database the plan leaves out
             }
         }
-        for (String db : Verification.paused(rendered.entries(), after)) {
+        for (String db : Verification.paused(rendered.entries(), before.isEmpty() ? after : before)) {
             if (released.contains(db)) {
                 continue;
             } else if (held.contains(db)) {
@@ -121,7 +129,7 @@ public final class PgbouncerApplier {
             } else if (interrupted.contains(db)) {
                 LOG.warn("{} was left PAUSEd by an apply interrupted between KILL and RESUME: resuming it", db);
                 resume.add(db);
-            } else if (cut.contains(db)) {
+            } else if (killed.contains(db)) {
                 LOG.warn("{} is PAUSEd, not by pgfence; this apply moves it off a node that is not its target,"
                         + " which ends the pause (DESIGN rule 11)", db);
             } else {
@@ -129,11 +137,11 @@ public final class PgbouncerApplier {
                         + " RESUME {} by hand when done", db, AdminCommands.quote(db));
             }
         }
-        if (!cut.isEmpty()) {
-            markCutting(cut);
-        }
-        for (String db : cut) {
-            run(AdminCommands.kill(db), actions);
+        if (!stranded.isEmpty()) {
+            markCutting(killed);
+            for (String db : stranded) {
+                run(AdminCommands.kill(db), actions);
+            }
         }
         for (String db : resume.stream().distinct().toList()) {
             run(AdminCommands.resume(db), actions);
@@ -242,6 +250,16 @@ public final class PgbouncerApplier {
             AtomicFile.write(cutting, String.join("\n", dbs) + "\n", false);
         } catch (IOException e) {
             throw new ApplyException("cannot record the cut about to be made in " + cutting + ": " + e, e);
+        }
+    }
+
+    /** KILLs {@code dbs}, named in the {@value #CUTTING} file first. */
+    private void kill(List<String> dbs, List<String> actions) throws ApplyException {
+        if (!dbs.isEmpty()) {
+            markCutting(dbs);
+            for (String db : dbs) {
+                run(AdminCommands.kill(db), actions);
+            }
         }
     }
 

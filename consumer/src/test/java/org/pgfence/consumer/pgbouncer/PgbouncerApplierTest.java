@@ -145,16 +145,17 @@ class PgbouncerApplierTest {
     }
 
     @Test
-    void aMoveWritesTheFileThenReloadsThenVerifiesThenCutsAndResumesTheMovedRwDatabase() throws Exception {
+    void aMoveCutsTheOldSessionsThenWritesTheFileReloadsVerifiesAndResumes() throws Exception {
         serving(rendered(rw("10.0.0.1"), ro("10.0.0.2")));
         RenderedIni next = rendered(rw("10.0.0.2"), ro("10.0.0.2"));
 
         ApplyResult result = applier().apply(next);
 
         assertThat(console.iniAtReload).as("the file is written before RELOAD").isEqualTo(next.text());
-        assertThat(console.calls).containsExactly("SHOW DATABASES", "RELOAD", "SHOW DATABASES", "SHOW SERVERS",
-                "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
-        assertThat(result.actions()).containsExactly("RELOAD", "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+        // KILL first: a client that reaches the new route between RELOAD and a later KILL would be cut with the old ones
+        assertThat(console.calls).containsExactly("SHOW DATABASES", "KILL \"appdb-rw\"", "RELOAD", "SHOW DATABASES",
+                "SHOW SERVERS", "RESUME \"appdb-rw\"");
+        assertThat(result.actions()).containsExactly("KILL \"appdb-rw\"", "RELOAD", "RESUME \"appdb-rw\"");
         assertThat(console.served.get("appdb-rw")).isEqualTo(new PoolerDatabase("appdb-rw", "10.0.0.2", 5432, "appdb",
                 false, false));
     }
@@ -172,7 +173,7 @@ class PgbouncerApplierTest {
     }
 
     @Test
-    void aClosedRwDatabaseIsDisabledAfterTheReloadAndItsSessionsCut() throws Exception {
+    void aClosedRwDatabaseHasItsSessionsCutAndIsDisabledAfterTheReload() throws Exception {
         serving(rendered(rw("10.0.0.1")));
         RenderedIni closed = new RenderedIni("[databases]\nappdb-rw = host=" + IniEntry.FENCED_HOST
                 + " port=5432 dbname=appdb\n", List.of(new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432,
@@ -180,8 +181,8 @@ class PgbouncerApplierTest {
 
         applier().apply(closed);
 
-        assertThat(console.calls).containsSubsequence("RELOAD", "SHOW DATABASES", "DISABLE \"appdb-rw\"",
-                "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+        assertThat(console.calls).containsSubsequence("KILL \"appdb-rw\"", "RELOAD", "SHOW DATABASES",
+                "DISABLE \"appdb-rw\"", "RESUME \"appdb-rw\"");
         assertThat(console.calls).doesNotContain("ENABLE \"appdb-rw\"");
         assertThat(console.served.get("appdb-rw").disabled()).isTrue();
         assertThat(console.served.get("appdb-rw").paused()).as("RESUME ends the pause KILL leaves").isFalse();
@@ -197,8 +198,8 @@ class PgbouncerApplierTest {
                 .isInstanceOf(ApplyException.class)
                 .hasMessageContaining("pgbouncer did not load")
                 .hasMessageContaining("closed through the console until a reload takes: [appdb-rw]");
-        assertThat(console.calls).containsExactly("SHOW DATABASES", "RELOAD", "SHOW DATABASES", "RELOAD",
-                "SHOW DATABASES", "DISABLE \"appdb-rw\"", "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+        assertThat(console.calls).containsExactly("SHOW DATABASES", "KILL \"appdb-rw\"", "RELOAD", "SHOW DATABASES",
+                "RELOAD", "SHOW DATABASES", "DISABLE \"appdb-rw\"", "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
         assertThat(console.served.get("appdb-rw").disabled()).as("no write reaches the old route").isTrue();
     }
 
@@ -235,7 +236,7 @@ class PgbouncerApplierTest {
 
         ApplyResult result = applier().apply(rendered(rw("10.0.0.2")));
 
-        assertThat(result.actions()).containsExactly("RELOAD", "KILL \"appdb-rw\"", "RESUME \"appdb-rw\"");
+        assertThat(result.actions()).containsExactly("KILL \"appdb-rw\"", "RELOAD", "RESUME \"appdb-rw\"");
         assertThat(console.served.get("appdb-rw").paused()).isFalse();
     }
 

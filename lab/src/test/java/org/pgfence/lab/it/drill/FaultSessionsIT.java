@@ -13,7 +13,26 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import io.github.resilience4j.retry.Retry;
+import org.pgfence.consumer.pgbouncer.ApplyResult;
+import org.pgfence.consumer.pgbouncer.PgbouncerApplier;
+import org.pgfence.pgbouncer.AdminConsole;
+import org.pgfence.pgbouncer.Console;
+import org.pgfence.pgbouncer.PoolerDatabase;
+import org.pgfence.pgbouncer.PoolerServer;
+import org.pgfence.pgbouncer.SimpleQueryClient;
+import org.pgfence.pgbouncer.ini.IniEntry;
+import org.pgfence.pgbouncer.ini.RenderedIni;
+import org.pgfence.pgbouncer.ini.Role;
+import org.pgfence.runtime.Retries;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,6 +136,108 @@ class FaultSessionsIT {
         }
         try (Connection fresh = DriverManager.getConnection(pgb1.jdbcUrl("appdb-rw", "app"))) {
             assertThat(serverAddress(fresh)).as("new sessions reach " + next.name()).isEqualTo(next.address());
+        }
+    }
+
+    /**
+     * A client that connects the moment pgbouncer serves the moved route must not be cut by the same apply: CI stop 26
+     * saw FaultHostsIT's first write through a re-opened pgbouncer fail with "FATAL: database removed", because the
+     * apply RELOADed and ENABLEd before it KILLed, and the KILL took the new session with the old ones. Here the
+     * console used by the applier opens such a client right after the RELOAD and waits until pgbouncer has it
+     * (answered, or queued behind a pause); only then does the apply go on. The session on the old node is cut.
+     */
+    @Test
+    @Order(3)
+    void aClientThatConnectsOnceTheMovedRouteIsLoadedIsNotCutByTheSameApply(Lab lab) throws Exception {
+        LabPgbouncer pgb3 = lab.pgbouncer(3);
+        LabNode from = lab.node(2);
+        LabNode to = lab.node(3);
+        fencing.stopAgent(pgb3); // the test drives pgb3's applier itself
+        Path state = Files.createTempDirectory(lab.dir(), "applier-state");
+        try (AdminConsole admin = new AdminConsole(pgb3.address(), pgb3.port(), "postgres", null, Duration.ofSeconds(10))) {
+            new PgbouncerApplier(pgb3.databaseIni(), false, admin, ONCE, state).apply(rwOn(from));
+            assertThat(Fencing.target(pgb3, "appdb-rw")).isEqualTo(FaultKit.rw(from));
+            ExecutorService client = Executors.newSingleThreadExecutor();
+            try (Connection held = DriverManager.getConnection(pgb3.jdbcUrl("appdb-rw", "app"))) {
+                assertThat(serverAddress(held)).isEqualTo(from.address());
+                AtomicReference<Future<Connection>> late = new AtomicReference<>();
+                Console racing = new ForwardingConsole(admin) {
+                    @Override
+                    public void execute(String command) throws SQLException {
+                        super.execute(command);
+                        if (command.equals("RELOAD") && late.get() == null) {
+                            late.set(client.submit(() -> {
+                                Connection c = DriverManager.getConnection(pgb3.jdbcUrl("appdb-rw", "app"));
+                                serverAddress(c);
+                                return c;
+                            }));
+                            assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> late.get().isDone()
+                                    || waitingClients(pgb3, "appdb-rw") > 0))
+                                    .as("the late client is answered or queued by pgbouncer").isTrue();
+                        }
+                    }
+                };
+                ApplyResult moved = new PgbouncerApplier(pgb3.databaseIni(), false, racing, ONCE, state).apply(rwOn(to));
+                assertThat(late.get()).as("the apply reloaded: " + moved.actions()).isNotNull();
+                try (Connection c = late.get().get(10, TimeUnit.SECONDS)) {
+                    assertThat(serverAddress(c)).as("the late client's session outlives the apply " + moved.actions())
+                            .isEqualTo(to.address());
+                }
+                assertThatThrownBy(() -> serverAddress(held)).as("the session on " + from.name() + " is cut")
+                        .isInstanceOf(SQLException.class);
+            } finally {
+                client.shutdownNow();
+            }
+        }
+        fencing.startAgent(pgb3);
+    }
+
+    private static final Retry ONCE = Retries.of("test", 1, Duration.ofMillis(10), Duration.ofMillis(10));
+
+    /** appdb-rw alone, on {@code node}. */
+    private static RenderedIni rwOn(LabNode node) {
+        return new RenderedIni("[databases]\nappdb-rw = host=" + node.address() + " port=" + node.pgPort()
+                + " dbname=appdb\n", List.of(new IniEntry("appdb-rw", Role.RW, node.address(), node.pgPort(), "appdb",
+                false)), Set.of());
+    }
+
+    /** {@code cl_waiting} of {@code database}'s pools, per SHOW POOLS (pgjdbc cannot read it: "SET failed"). */
+    private static int waitingClients(LabPgbouncer pgb, String database) {
+        try (SimpleQueryClient c = SimpleQueryClient.connect(pgb.address(), pgb.port(), "postgres", null, "pgbouncer",
+                Duration.ofSeconds(5))) {
+            return c.query("SHOW POOLS").stream().filter(r -> database.equals(r.get("database")))
+                    .mapToInt(r -> Integer.parseInt(r.get("cl_waiting"))).sum();
+        } catch (SQLException e) {
+            throw new IllegalStateException("SHOW POOLS on " + pgb.host() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A console that does what {@code delegate} does; a test overrides the one call it watches. */
+    private static class ForwardingConsole implements Console {
+        private final Console delegate;
+
+        ForwardingConsole(Console delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String url() {
+            return delegate.url();
+        }
+
+        @Override
+        public List<PoolerDatabase> showDatabases() throws SQLException {
+            return delegate.showDatabases();
+        }
+
+        @Override
+        public List<PoolerServer> showServers() throws SQLException {
+            return delegate.showServers();
+        }
+
+        @Override
+        public void execute(String command) throws SQLException {
+            delegate.execute(command);
         }
     }
 
