@@ -32,7 +32,10 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
     public void afterAll(ExtensionContext context) {
         Lab lab = context.getStore(NS).remove(Lab.class, Lab.class);
         if (lab != null) {
+            long start = System.nanoTime();
             lab.close();
+            System.out.printf("lab for %s down in %d ms%n", context.getRequiredTestClass().getSimpleName(),
+                    (System.nanoTime() - start) / 1_000_000);
         }
         Thread hook = context.getStore(NS).remove(Thread.class, Thread.class);
         if (hook != null) {

@@ -72,6 +72,7 @@ public final class Fencing implements AutoCloseable {
      * then outlive the stop, holding the agent's port.
      */
     public Fencing start(boolean auditor, boolean agents) {
+        long start = System.nanoTime();
         configs.write();
         configs.wireRepmgrd();
         try {
@@ -87,6 +88,8 @@ public final class Fencing implements AutoCloseable {
         if (agents) {
             lab.pgbouncers().forEach(this::startAgent);
         }
+        System.out.printf("  fencing started in %d ms (configs, hooks, topics, watch%s%s)%n",
+                (System.nanoTime() - start) / 1_000_000, auditor ? ", auditor" : "", agents ? ", agents" : "");
         return this;
     }
 
@@ -183,12 +186,16 @@ public final class Fencing implements AutoCloseable {
 
     @Override
     public void close() {
+        long start = System.nanoTime();
         if (spoolFlusher != null) {
             spoolFlusher.close();
         }
         processes.close();
+        long processesMs = (System.nanoTime() - start) / 1_000_000;
         if (watch != null) {
             watch.close();
         }
+        System.out.printf("  fencing stopped in %d ms (agents and auditor %d ms)%n", (System.nanoTime() - start) / 1_000_000,
+                processesMs);
     }
 }

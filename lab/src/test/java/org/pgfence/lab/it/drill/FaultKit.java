@@ -44,9 +44,14 @@ final class FaultKit {
 
     /** Waits until every agent acked good and every pgbouncer routes appdb-rw to {@code primary}. */
     static boolean awaitAgentsUp(Fencing f, LabNode primary) {
+        long start = System.nanoTime();
         boolean acked = f.watch().await(SETUP, () -> f.lab().pgbouncers().stream()
                 .allMatch(p -> !goodAcks(f, p, 0, Instant.EPOCH).isEmpty()));
-        return acked && f.awaitRouted("appdb-rw", primary, Duration.ofSeconds(20));
+        long ackedMs = (System.nanoTime() - start) / 1_000_000;
+        boolean routed = acked && f.awaitRouted("appdb-rw", primary, Duration.ofSeconds(20));
+        System.out.printf("  agents acked in %d ms after the wait began, routed in %d ms%n", ackedMs,
+                (System.nanoTime() - start) / 1_000_000);
+        return routed;
     }
 
     static List<FencingAck> acks(Fencing f, LabPgbouncer p) {
