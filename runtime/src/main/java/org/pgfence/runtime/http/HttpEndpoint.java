@@ -41,9 +41,13 @@ public final class HttpEndpoint implements AutoCloseable {
         return this;
     }
 
-    /** Serves the Prometheus text of {@code metrics} at {@code /metrics}. */
+    /** Serves the Prometheus text of {@code metrics} at {@code /metrics}, followed by the {@link ProcessMetrics}. */
     public HttpEndpoint metrics(Supplier<String> metrics) {
-        return page("/metrics", Exposition.CONTENT_TYPE, metrics);
+        return page("/metrics", Exposition.CONTENT_TYPE, () -> {
+            StringBuilder out = new StringBuilder(metrics.get());
+            ProcessMetrics.render(out);
+            return out.toString();
+        });
     }
 
     public void start() {
