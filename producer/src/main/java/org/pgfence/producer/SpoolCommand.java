@@ -43,12 +43,41 @@ public final class SpoolCommand implements Callable<Integer> {
             description = {"Publish every spooled event in order; each file is removed once the broker acked it.",
                     "Exit codes: 0 spool empty afterwards, 3 config, 4 Kafka unreachable (events stay spooled)."})
     int flush(@Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "producer YAML config") Path config) throws Exception {
+            description = "producer YAML config") Path config,
+              @Option(names = "--textfile", paramLabel = "FILE", description = {"Also write what is left in the spool"
+                      + " to FILE in the Prometheus text format (node_exporter's textfile collector, e.g.",
+                      "/var/lib/prometheus/node-exporter/pgfence_spool.prom), replaced atomically; written whatever the"
+                      + " flush's outcome."}) Path textfile) throws Exception {
         try (ProducerRuntime rt = new ProducerRuntime(PromoterConfig.load(config, env), clock)) {
             FlushResult result = rt.publishing.flush(Deadline.after(clock, rt.config.publishDeadline()));
             LOG.info("Spool flush: {} sent, {} moved aside, {} left", result.sent(), result.movedAside(),
                     Math.max(result.left(), 0));
+            if (textfile != null) {
+                writeTextfile(textfile, rt.config.cluster(), rt.spool.pending().size());
+            }
             return result.empty() ? ExitCode.OK.code() : ExitCode.UNAVAILABLE.code();
+        }
+    }
+
+    /**
+     * {@code pgfence_spool_events{cluster}} (events waiting on this node) and {@code
+     * pgfence_spool_last_flush_timestamp_seconds{cluster}}, through a temporary file renamed over {@code file}, so the
+     * collector never reads half a file. A file it cannot write is logged, not fatal: the flush itself went through.
+     */
+    private void writeTextfile(Path file, String cluster, int pending) {
+        String c = org.pgfence.runtime.http.Exposition.label(cluster);
+        String text = "# HELP pgfence_spool_events Events spooled on this node and not yet published (pgfence spool"
+                + " flush).\n# TYPE pgfence_spool_events gauge\npgfence_spool_events{cluster=\"" + c + "\"} " + pending
+                + "\n# HELP pgfence_spool_last_flush_timestamp_seconds When pgfence spool flush last ran on this node.\n"
+                + "# TYPE pgfence_spool_last_flush_timestamp_seconds gauge\npgfence_spool_last_flush_timestamp_seconds{"
+                + "cluster=\"" + c + "\"} " + org.pgfence.runtime.http.Exposition.number(clock.millis() / 1000.0) + "\n";
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            java.nio.file.Files.writeString(tmp, text);
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot write the spool metrics to {}: {}", file, e.toString());
         }
     }
 }

@@ -31,6 +31,31 @@ class SpoolCommandTest {
     }
 
     @Test
+    void theTextfileSaysHowManyEventsWaitWhateverTheFlushsOutcome() throws Exception {
+        CommandFixture f = new CommandFixture(dir, List.of("/bin/true"));
+        Path prom = dir.resolve("pgfence_spool.prom");
+        Spool spool = new Spool(f.spool);
+        spool.write(Events.promoted(Instant.parse("2026-11-25T20:00:00Z"), 2));
+        spool.write(Events.promoted(Instant.parse("2026-11-25T20:00:01Z"), 3));
+        long before = System.currentTimeMillis() / 1000;
+        assertThat(f.run(new SpoolCommand(Map.of()), "flush", "--config", f.config.toString(), "--textfile",
+                prom.toString())).as("Kafka unreachable").isEqualTo(4);
+        String text = Files.readString(prom);
+        assertThat(text).contains("# TYPE pgfence_spool_events gauge\n").containsPattern(
+                "\npgfence_spool_events\\{cluster=\"[^\"]+\"\\} 2\n");
+        double flushed = Double.parseDouble(text.replaceAll("(?s).*\npgfence_spool_last_flush_timestamp_seconds\\{[^}]*\\} (\\S+)\n.*", "$1"));
+        assertThat(flushed).isBetween((double) before, before + 120.0);
+        assertThat(dir.resolve(".pgfence_spool.prom.tmp")).as("renamed over the file, not left").doesNotExist();
+
+        for (Path p : spool.pending()) {
+            spool.remove(p);
+        }
+        assertThat(f.run(new SpoolCommand(Map.of()), "flush", "--config", f.config.toString(), "--textfile",
+                prom.toString())).isZero();
+        assertThat(Files.readString(prom)).containsPattern("\npgfence_spool_events\\{cluster=\"[^\"]+\"\\} 0\n");
+    }
+
+    @Test
     void corruptFileAloneIsMovedAsideAndTheSpoolCountsAsEmpty() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/true"));
         Files.createDirectories(f.spool);

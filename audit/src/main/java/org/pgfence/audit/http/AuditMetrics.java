@@ -3,6 +3,7 @@ package org.pgfence.audit.http;
 import java.util.List;
 import java.util.TreeMap;
 import org.pgfence.audit.tracking.AgentRecord;
+import org.pgfence.audit.tracking.HostState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +27,25 @@ public final class AuditMetrics {
     private final LongAdder overdueMarked = new LongAdder();
     private volatile Map<String, String> agentLastSeen = Map.of();
     private volatile Map<String, Integer> maintenance = Map.of();
+    private volatile Map<String, Map<String, Integer>> openByState = Map.of();
+    private volatile Map<String, Map<HostState, Integer>> latestHosts = Map.of();
+
+    /** The states an open promotion is counted in, each at zero: a cluster with none open still has its samples. */
+    public static Map<String, Integer> openStates() {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("pending", 0);
+        m.put("overdue", 0);
+        return m;
+    }
+
+    /**
+     * Per cluster: its incomplete promotions, pending (within the deadline) or overdue (some expected host past it);
+     * and the hosts of its latest promotion by state (acked, pending, overdue, regressed).
+     */
+    public void clusters(Map<String, Map<String, Integer>> openByState, Map<String, Map<HostState, Integer>> latestHosts) {
+        this.openByState = Map.copyOf(openByState);
+        this.latestHosts = Map.copyOf(latestHosts);
+    }
 
     public void promotionSeen() {
         promotions.increment();
@@ -70,6 +90,13 @@ public final class AuditMetrics {
         poison.computeIfAbsent(topic, k -> new LongAdder()).increment();
     }
 
+    private static Map<String, String> labels(String k1, String v1, String k2, String v2) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
+    }
+
     public String render() {
         StringBuilder out = new StringBuilder();
         Exposition.labelled(out, "pgfence_audit_agent_last_seen_timestamp_seconds", "gauge",
@@ -77,6 +104,15 @@ public final class AuditMetrics {
         Exposition.labelled(out, "pgfence_audit_maintenance", "gauge",
                 "1 for each cluster an operator paused (pgfence pause): its promotions are not fenced.", "cluster",
                 maintenance);
+        Exposition.header(out, "pgfence_audit_promotions_open", "gauge", "Incomplete promotions per cluster: pending"
+                + " (within the deadline) or overdue (an expected host past it).");
+        new TreeMap<>(openByState).forEach((cluster, states) -> states.forEach((state, n) -> Exposition.sample(out,
+                "pgfence_audit_promotions_open", labels("cluster", cluster, "state", state), n)));
+        Exposition.header(out, "pgfence_audit_latest_promotion_hosts", "gauge", "Expected hosts of each cluster's latest"
+                + " promotion, by state: acked, pending, overdue, regressed (acked, but no longer serving it).");
+        new TreeMap<>(latestHosts).forEach((cluster, states) -> states.forEach((state, n) -> Exposition.sample(out,
+                "pgfence_audit_latest_promotion_hosts", labels("cluster", cluster, "state",
+                        state.name().toLowerCase(java.util.Locale.ROOT)), n)));
         Exposition.single(out, "pgfence_audit_promotions_total", "counter",
                 "Promotions first seen by this auditor (duplicates not counted).", Long.toString(promotions.sum()));
         Exposition.single(out, "pgfence_audit_promotions_complete_total", "counter",

@@ -79,6 +79,8 @@ public final class CompletionTicker implements Runnable {
         List<Promotion> open = queries.incompletePromotions(null, MAX_OPEN);
         Map<String, Promotion> latest = latestPerCluster(open);
         Map<String, HostReports> reports = new HashMap<>();
+        Map<Long, Verdict> verdicts = new HashMap<>();
+        Map<String, Map<String, Integer>> openByState = new java.util.TreeMap<>();
         int overdue = 0;
         int regressed = 0;
         for (Promotion candidate : open) {
@@ -87,19 +89,38 @@ public final class CompletionTicker implements Runnable {
                 Promotion p = withInventory(candidate);
                 HostReports said = reports.computeIfAbsent(p.cluster(), queries::reports);
                 Verdict v = tracker.evaluate(p, queries.acksFor(p), said, now);
-                overdue += check(v, now, latest.get(p.cluster()) == candidate, paused.contains(p.cluster()));
+                verdicts.put(p.id(), v);
+                int late = check(v, now, latest.get(p.cluster()) == candidate, paused.contains(p.cluster()));
+                overdue += late;
                 regressed += regressions(v);
-            }
-        }
-        for (Promotion p : queries.latestPerCluster(null)) {
-            if (p.isComplete()) {
-                try (LogContext log = LogContext.with(LogContext.CLUSTER, p.cluster())
-                        .and(LogContext.EVENT_ID, p.firstEventId())) {
-                    regressed += regressions(tracker.evaluate(p, queries.acksFor(p),
-                            reports.computeIfAbsent(p.cluster(), queries::reports), now));
+                if (!v.complete()) {
+                    openByState.computeIfAbsent(p.cluster(), c -> AuditMetrics.openStates())
+                            .merge(late > 0 ? "overdue" : "pending", 1, Integer::sum);
                 }
             }
         }
+        Map<String, Map<HostState, Integer>> latestHosts = new java.util.TreeMap<>();
+        for (Promotion p : queries.latestPerCluster(null)) {
+            Verdict v = verdicts.get(p.id());
+            if (p.isComplete()) {
+                try (LogContext log = LogContext.with(LogContext.CLUSTER, p.cluster())
+                        .and(LogContext.EVENT_ID, p.firstEventId())) {
+                    v = tracker.evaluate(p, queries.acksFor(p), reports.computeIfAbsent(p.cluster(), queries::reports),
+                            now);
+                    regressed += regressions(v);
+                }
+            }
+            openByState.computeIfAbsent(p.cluster(), c -> AuditMetrics.openStates());
+            if (v != null) {
+                Map<HostState, Integer> hosts = new java.util.EnumMap<>(HostState.class);
+                for (HostState state : HostState.values()) {
+                    hosts.put(state, 0);
+                }
+                v.hosts().forEach(h -> hosts.merge(h.state(), 1, Integer::sum));
+                latestHosts.put(p.cluster(), hosts);
+            }
+        }
+        metrics.clusters(openByState, latestHosts);
         metrics.overdueHosts(overdue);
         metrics.regressedHosts(regressed);
         metrics.agents(queries.agents());

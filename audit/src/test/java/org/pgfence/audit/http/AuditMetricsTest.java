@@ -23,6 +23,13 @@ class AuditMetricsTest {
                 java.util.List.of("appdb-rw"), "0.2.0", java.time.Instant.parse("2026-12-03T10:00:00Z"),
                 java.time.Instant.parse("2026-12-03T10:00:02.5Z"))));
         m.maintenance(java.util.List.of("lab"));
+        java.util.Map<String, Integer> open = AuditMetrics.openStates();
+        open.put("overdue", 1);
+        java.util.Map<org.pgfence.audit.tracking.HostState, Integer> hosts = new java.util.EnumMap<>(
+                org.pgfence.audit.tracking.HostState.class);
+        hosts.put(org.pgfence.audit.tracking.HostState.ACKED, 2);
+        hosts.put(org.pgfence.audit.tracking.HostState.OVERDUE, 1);
+        m.clusters(java.util.Map.of("lab", open), java.util.Map.of("lab", hosts));
         String text = m.render();
         assertThat(text).contains(
                 "# TYPE pgfence_audit_promotions_total counter\npgfence_audit_promotions_total 2\n",
@@ -38,7 +45,13 @@ class AuditMetricsTest {
                 "pgfence_audit_remediations_total{outcome=\"host_key_rejected\"} 1\n",
                 "pgfence_audit_poison_records_total{topic=\"pgfence.acks\"} 1\n",
                 "pgfence_audit_agent_last_seen_timestamp_seconds{host=\"pgb1\"} 1.7962920025E9\n",
-                "# TYPE pgfence_audit_maintenance gauge\npgfence_audit_maintenance{cluster=\"lab\"} 1\n");
+                "# TYPE pgfence_audit_maintenance gauge\npgfence_audit_maintenance{cluster=\"lab\"} 1\n",
+                "# TYPE pgfence_audit_promotions_open gauge\n"
+                        + "pgfence_audit_promotions_open{cluster=\"lab\",state=\"pending\"} 0\n"
+                        + "pgfence_audit_promotions_open{cluster=\"lab\",state=\"overdue\"} 1\n",
+                "# TYPE pgfence_audit_latest_promotion_hosts gauge\n"
+                        + "pgfence_audit_latest_promotion_hosts{cluster=\"lab\",state=\"acked\"} 2\n"
+                        + "pgfence_audit_latest_promotion_hosts{cluster=\"lab\",state=\"overdue\"} 1\n");
         assertThat(text).endsWith("\n");
     }
 }

@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the local pgbouncer serve a rendered ini (DESIGN rule 7). First KILL every rw database whose host or port
- * changes (its sessions are on the old target; KILL also pauses it, so clients arriving meanwhile queue). Then skip the
- * write when the body is unchanged, otherwise write atomically and RELOAD. Then always verify with SHOW DATABASES (one
+ * Makes the local pgbouncer serve a rendered ini (DESIGN rule 7): write it atomically unless its body is unchanged
+ * (a file that cannot be written leaves pgbouncer untouched); KILL every rw database whose host or port changes (its
+ * sessions are on the old target; KILL also pauses it, so clients arriving meanwhile queue); RELOAD if written. Then
+ * always verify with SHOW DATABASES (one
  * more RELOAD if pgbouncer disagrees; if that does not take either, close the rw databases it still serves otherwise
  * and fail), fix DISABLE/ENABLE state, KILL every managed database with a server connection (SHOW SERVERS) still off
  * its target, and RESUME what was KILLed: no session stays on a node that is not its verified target, and none that
@@ -81,13 +82,15 @@ public final class PgbouncerApplier {
         List<String> cut = new ArrayList<>(rendered.entries().stream()
                 .filter(e -> e.role() == Role.RW && moved.contains(e.name()))
                 .filter(e -> !held.contains(e.name()) && !released.contains(e.name())).map(IniEntry::name).toList());
-        kill(cut, actions);
-        if (write) {
+        if (write) { // first: a file that cannot be written leaves pgbouncer untouched
             try {
                 AtomicFile.write(ini, rendered.text(), backups);
             } catch (IOException e) {
                 throw new ApplyException("cannot write " + ini + " (the previous file is intact): " + e, e);
             }
+        }
+        kill(cut, actions);
+        if (write) {
             reload(actions);
         }
         List<PoolerDatabase> after = verified(rendered, write || before.isEmpty() || !cut.isEmpty() ? null : before,

@@ -161,6 +161,20 @@ class PgbouncerApplierTest {
     }
 
     @Test
+    void aFileThatCannotBeWrittenLeavesPgbouncerUntouched() throws Exception {
+        serving(rendered(rw("10.0.0.1")));
+        // the backup of the old file cannot replace a non-empty directory: the write fails, the old file stays
+        Files.createDirectories(dir.resolve("databases.ini.prev").resolve("in-the-way"));
+        PgbouncerApplier backingUp = new PgbouncerApplier(ini(), true, console,
+                Retry.of("test", RetryConfig.custom().maxAttempts(1).build()), dir.resolve("state"));
+
+        assertThatThrownBy(() -> backingUp.apply(rendered(rw("10.0.0.2")))).isInstanceOf(ApplyException.class)
+                .hasMessageContaining("cannot write " + ini());
+        assertThat(console.calls).as("no KILL, no RELOAD").containsExactly("SHOW DATABASES");
+        assertThat(console.served.get("appdb-rw").paused()).isFalse();
+    }
+
+    @Test
     void anUnchangedFileIsNeitherWrittenNorReloadedOnlyVerified() throws Exception {
         RenderedIni same = rendered(rw("10.0.0.1"));
         serving(same);

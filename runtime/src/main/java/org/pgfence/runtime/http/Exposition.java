@@ -30,6 +30,17 @@ public final class Exposition {
                 .append("\"} ").append(v).append('\n'));
     }
 
+    /** One sample with labels (a family's header written before it): {@code name{k="v",...} value}. */
+    public static void sample(StringBuilder out, String name, Map<String, String> labels, Object value) {
+        out.append(name).append('{');
+        String sep = "";
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            out.append(sep).append(l.getKey()).append("=\"").append(label(l.getValue())).append('"');
+            sep = ",";
+        }
+        out.append("} ").append(value).append('\n');
+    }
+
     /** A label value escaped: backslash, double quote and line feed. */
     public static String label(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");

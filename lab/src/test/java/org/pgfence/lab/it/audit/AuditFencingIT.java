@@ -190,6 +190,12 @@ class AuditFencingIT {
                 .containsEntry("pgfence_audit_overdue_hosts", 0.0)
                 .containsEntry("pgfence_audit_overdue_marked_total", 0.0);
         assertThat(m.keySet()).noneMatch(k -> k.startsWith("pgfence_audit_remediations_total{"));
+        // written at the end of the tick that marked the promotion complete: awaited
+        await("per-cluster gauges").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics.scrape())
+                .containsEntry("pgfence_audit_promotions_open{cluster=\"" + CLUSTER + "\",state=\"pending\"}", 0.0)
+                .containsEntry("pgfence_audit_promotions_open{cluster=\"" + CLUSTER + "\",state=\"overdue\"}", 0.0)
+                .containsEntry("pgfence_audit_latest_promotion_hosts{cluster=\"" + CLUSTER + "\",state=\"acked\"}", 3.0)
+                .containsEntry("pgfence_audit_latest_promotion_hosts{cluster=\"" + CLUSTER + "\",state=\"overdue\"}", 0.0));
     }
 
     @Test
@@ -319,6 +325,9 @@ class AuditFencingIT {
         assertThat(m).containsEntry("pgfence_audit_promotions_total", 2.0)
                 .containsEntry("pgfence_audit_overdue_marked_total", 3.0)
                 .containsEntry("pgfence_audit_overdue_hosts", 2.0)
+                .containsEntry("pgfence_audit_promotions_open{cluster=\"" + CLUSTER + "\",state=\"overdue\"}", 1.0)
+                .containsEntry("pgfence_audit_latest_promotion_hosts{cluster=\"" + CLUSTER + "\",state=\"acked\"}", 1.0)
+                .containsEntry("pgfence_audit_latest_promotion_hosts{cluster=\"" + CLUSTER + "\",state=\"overdue\"}", 2.0)
                 .containsEntry("pgfence_audit_remediations_total{outcome=\"applied\"}", 1.0)
 
                 .containsEntry("pgfence_audit_remediations_total{outcome=\"host_key_rejected\"}", 2.0)
