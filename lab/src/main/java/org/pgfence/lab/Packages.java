@@ -23,8 +23,12 @@ final class Packages {
     }
 
     static List<String> missing() {
+        return missing(REQUIRED);
+    }
+
+    static List<String> missing(List<String> packages) {
         List<String> missing = new ArrayList<>();
-        for (String pkg : REQUIRED) {
+        for (String pkg : packages) {
             Exec.Result r = Exec.run(Duration.ofSeconds(20), "dpkg-query", "-W", "-f=${Status}", pkg);
             if (!r.ok() || !r.output().contains("install ok installed")) {
                 missing.add(pkg);
@@ -34,7 +38,12 @@ final class Packages {
     }
 
     static void ensureInstalled() {
-        List<String> missing = missing();
+        ensureInstalled(REQUIRED);
+    }
+
+    /** Installs those of {@code packages} that are missing (a test's own tools, e.g. promtool's prometheus). */
+    static void ensureInstalled(List<String> packages) {
+        List<String> missing = missing(packages);
         if (missing.isEmpty()) {
             return;
         }

@@ -59,18 +59,23 @@ public final class SpoolCommand implements Callable<Integer> {
         }
     }
 
+    /** The text {@code --textfile} writes: the spool's two families for {@code cluster}. */
+    public static String textfile(String cluster, int pending, double nowSeconds) {
+        String c = org.pgfence.runtime.http.Exposition.label(cluster);
+        return "# HELP pgfence_spool_events Events spooled on this node and not yet published (pgfence spool"
+                + " flush).\n# TYPE pgfence_spool_events gauge\npgfence_spool_events{cluster=\"" + c + "\"} " + pending
+                + "\n# HELP pgfence_spool_last_flush_timestamp_seconds When pgfence spool flush last ran on this node.\n"
+                + "# TYPE pgfence_spool_last_flush_timestamp_seconds gauge\npgfence_spool_last_flush_timestamp_seconds{"
+                + "cluster=\"" + c + "\"} " + org.pgfence.runtime.http.Exposition.number(nowSeconds) + "\n";
+    }
+
     /**
      * {@code pgfence_spool_events{cluster}} (events waiting on this node) and {@code
      * pgfence_spool_last_flush_timestamp_seconds{cluster}}, through a temporary file renamed over {@code file}, so the
      * collector never reads half a file. A file it cannot write is logged, not fatal: the flush itself went through.
      */
     private void writeTextfile(Path file, String cluster, int pending) {
-        String c = org.pgfence.runtime.http.Exposition.label(cluster);
-        String text = "# HELP pgfence_spool_events Events spooled on this node and not yet published (pgfence spool"
-                + " flush).\n# TYPE pgfence_spool_events gauge\npgfence_spool_events{cluster=\"" + c + "\"} " + pending
-                + "\n# HELP pgfence_spool_last_flush_timestamp_seconds When pgfence spool flush last ran on this node.\n"
-                + "# TYPE pgfence_spool_last_flush_timestamp_seconds gauge\npgfence_spool_last_flush_timestamp_seconds{"
-                + "cluster=\"" + c + "\"} " + org.pgfence.runtime.http.Exposition.number(clock.millis() / 1000.0) + "\n";
+        String text = textfile(cluster, pending, clock.millis() / 1000.0);
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
             java.nio.file.Files.writeString(tmp, text);
