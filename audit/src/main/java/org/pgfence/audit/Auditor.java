@@ -14,6 +14,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.pgfence.audit.config.AuditConfig;
 import org.pgfence.audit.http.AuditMetrics;
 import org.pgfence.audit.http.MetricsServer;
+import org.pgfence.audit.status.StatusDocument;
+import org.pgfence.audit.status.StatusHtml;
+import org.pgfence.audit.status.StatusQuery;
 import org.pgfence.runtime.http.Health;
 import org.pgfence.audit.ingest.ConsumerLoop;
 import org.pgfence.audit.ingest.RecordHandler;
@@ -63,6 +66,8 @@ public final class Auditor implements AutoCloseable {
     private Thread consumerThread;
     private final StoreSession healthSession;
     private final AuditQueries healthQueries;
+    private final StoreSession pageSession;
+    private final StatusQuery pageQuery;
 
     public Auditor(AuditConfig config, Clock clock) {
         this.config = config;
@@ -72,6 +77,9 @@ public final class Auditor implements AutoCloseable {
         this.watchSession = new StoreSession(connector);
         this.healthSession = new StoreSession(connector);
         this.healthQueries = new AuditQueries(healthSession);
+        this.pageSession = new StoreSession(connector);
+        this.pageQuery = new StatusQuery(new AuditQueries(pageSession),
+                new CompletionTracker(config.deadline(), config.heartbeatTtl()), clock);
         AuditStore watchStore = new AuditStore(watchSession);
         AuditQueries watchQueries = new AuditQueries(watchSession);
         this.ssh = new SshConnector(config.remediation().ssh());
@@ -99,7 +107,7 @@ public final class Auditor implements AutoCloseable {
     public void start() {
         LOG.info("pgfence audit starting: {}", config.describe());
         migrate();
-        http = new MetricsServer(config.http(), metrics, this::health);
+        http = new MetricsServer(config.http(), metrics, this::health, this::page);
         http.start();
         consumerThread = new Thread(loop, "audit-consumer");
         consumerThread.start();
@@ -135,6 +143,21 @@ public final class Auditor implements AutoCloseable {
             problems.add("consumer: no partition assigned (broker not reached, or the group not joined yet)");
         }
         return new Health(problems);
+    }
+
+    /** The last promotions shown by {@code /promotions}. */
+    static final int PAGE_PROMOTIONS = 50;
+
+    /** {@code /promotions}: the index; {@code /promotions/<id>}: that promotion's timeline; anything else: 404. */
+    java.util.Optional<String> page(String path) {
+        String rest = path.replaceFirst("^/promotions/?", "");
+        if (rest.isEmpty()) {
+            return java.util.Optional.of(StatusHtml.index(StatusDocument.of(pageQuery.report(null, PAGE_PROMOTIONS))));
+        }
+        if (!rest.matches("[0-9]{1,18}")) {
+            return java.util.Optional.empty();
+        }
+        return pageQuery.page(Long.parseLong(rest)).map(StatusHtml::promotion);
     }
 
     /** The metrics port (useful when the config asks for port 0). */
@@ -177,6 +200,7 @@ public final class Auditor implements AutoCloseable {
         watchSession.close();
         ingestSession.close();
         healthSession.close();
+        pageSession.close();
         LOG.info("pgfence audit stopped");
     }
 }

@@ -73,14 +73,14 @@ public record StatusDocument(int schemaVersion, Instant generatedAt, String clus
                 .map(v -> new ClusterLine(v.promotion().cluster(), v.promotion().id(),
                         v.promotion().epoch().timeline(), v.complete(), v.regressedHosts()))
                 .toList();
-        List<PromotionLine> promotions = report.promotions().stream().map(StatusDocument::promotion).toList();
+        List<PromotionLine> promotions = report.promotions().stream().map(StatusDocument::promotionLine).toList();
         return new StatusDocument(SCHEMA_VERSION, report.generatedAt(), report.clusterFilter(),
                 report.exitCode().code() == 0, report.exitCode().code(), clusters, promotions,
                 report.maintenance().stream().map(m -> new MaintenanceLine(m.cluster(), m.reason(), m.operator(),
                         m.since())).toList());
     }
 
-    private static PromotionLine promotion(PromotionStatus s) {
+    static PromotionLine promotionLine(PromotionStatus s) {
         Verdict v = s.verdict();
         Promotion p = v.promotion();
         List<HostLine> hosts = new ArrayList<>();

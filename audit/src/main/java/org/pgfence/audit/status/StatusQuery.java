@@ -45,6 +45,17 @@ public final class StatusQuery {
         return new StatusReport(now, cluster, shown, latest, paused);
     }
 
+    /** Promotion {@code id} as of now, with its hosts' ack times; empty when no such promotion is stored. */
+    public java.util.Optional<PromotionPage> page(long id) {
+        Instant now = clock.instant();
+        return queries.promotion(id).map(p -> {
+            Verdict v = tracker.evaluate(p, queries.acksFor(p), queries.reports(p.cluster()), now);
+            StatusDocument.PromotionLine line = StatusDocument.promotionLine(new PromotionStatus(v,
+                    queries.overdue(p.id()), queries.remediations(p.id())));
+            return new PromotionPage(now, line, queries.ackTimes(p.id()), queries.firstAnnounced(p.id()).orElse(null));
+        });
+    }
+
     private Verdict verdict(Promotion p, Instant now, Map<Long, Verdict> cache, Map<String, HostReports> reports) {
         return cache.computeIfAbsent(p.id(), id -> tracker.evaluate(p, queries.acksFor(p),
                 reports.computeIfAbsent(p.cluster(), queries::reports), now));

@@ -151,6 +151,69 @@ public final class AuditQueries {
         });
     }
 
+    /** The promotion stored as {@code id}, if any. */
+    public java.util.Optional<Promotion> promotion(long id) {
+        return session.transaction("read promotion " + id, c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT " + Sql.PROMOTION_COLUMNS
+                    + " FROM promotion WHERE id = ?")) {
+                p.setLong(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(promotion(rs)) : java.util.Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The times of each host's ack linked to promotion {@code promotionId}, by host. */
+    public Map<String, AckTimes> ackTimes(long promotionId) {
+        return session.transaction("read ack times of promotion " + promotionId, c -> {
+            Map<String, AckTimes> out = new LinkedHashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT host, status, timings, completed_at, recorded_at"
+                    + " FROM ack WHERE promotion_id = ? ORDER BY host")) {
+                p.setLong(1, promotionId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        com.fasterxml.jackson.databind.JsonNode t = parseTimings(rs.getString("timings"));
+                        out.put(rs.getString("host"), new AckTimes(rs.getString("host"), rs.getString("status"),
+                                instantOrNull(t.path("receivedAt")), instant(rs, "completed_at"),
+                                instant(rs, "recorded_at"), longOrNull(t.path("discoverMillis")),
+                                longOrNull(t.path("applyMillis"))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** When the auditor first received an event announcing promotion {@code promotionId} (its clock). */
+    public java.util.Optional<Instant> firstAnnounced(long promotionId) {
+        return session.transaction("read the events of promotion " + promotionId, c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT min(received_at) FROM promotion_event WHERE promotion_id = ?")) {
+                p.setLong(1, promotionId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? java.util.Optional.ofNullable(instant(rs, 1)) : java.util.Optional.empty();
+                }
+            }
+        });
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parseTimings(String json) {
+        try {
+            return EventJson.mapper().readTree(json == null ? "{}" : json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable ack timings: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Instant instantOrNull(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.isTextual() ? Instant.parse(n.asText()) : null;
+    }
+
+    private static Long longOrNull(com.fasterxml.jackson.databind.JsonNode n) {
+        return n.isNumber() ? n.asLong() : null;
+    }
+
     /** When each host was first marked overdue for {@code promotionId}. */
     public Map<String, Instant> overdue(long promotionId) {
         return session.transaction("read overdue hosts of promotion " + promotionId, c -> {

@@ -190,4 +190,37 @@ class StatusRenderingTest {
                 "    pgb-new          OVERDUE  overdue since 2026-11-25T20:07:20Z, no agent ever registered\n",
                 "    pgb1             OVERDUE  now FENCED CLOSED: why pgb1 is FENCED_CLOSED (reported 3 s ago)\n");
     }
+
+    @Test
+    void thePromotionPageHasOneRowAndOneTimelineBarPerHostOverdueInRedAndTheTimesFromTheOccurrence() {
+        Verdict i = incompleteWithRemediation();
+        RemediationRecord r = new RemediationRecord(8, "pgb3", 1, "HOST_KEY_REJECTED", "refused", T0.plusSeconds(106));
+        StatusDocument.PromotionLine line = StatusDocument.promotionLine(new PromotionStatus(i,
+                Map.of("pgb3", T0.plusSeconds(105)), List.of(r)));
+        Map<String, org.pgfence.audit.store.AckTimes> times = Map.of("pgb1", new org.pgfence.audit.store.AckTimes("pgb1",
+                "APPLIED", T0.plusSeconds(100).plusMillis(12), T0.plusSeconds(100).plusMillis(30),
+                T0.plusSeconds(100).plusMillis(41), 5L, 13L));
+        String html = StatusHtml.promotion(new PromotionPage(T0.plusSeconds(110), line, times, T0.plusSeconds(100)
+                .plusMillis(8)));
+        assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
+                .contains("<h1>Promotion #8: lab, timeline 3</h1>", "<span id=\"verdict\" class=\"bad\">INCOMPLETE</span>")
+                .contains("<tr class=\"host acked\" data-host=\"pgb1\"><td>pgb1</td><td>ACKED</td><td>+12 ms</td>"
+                        + "<td>+30 ms</td><td>+41 ms</td>")
+                .contains("<tr class=\"host overdue\" data-host=\"pgb3\"><td>pgb3</td><td>OVERDUE (overdue since"
+                        + " 2026-11-25T20:09:00Z)</td><td></td><td></td><td></td><td>SSH #1 HOST_KEY_REJECTED</td>")
+                .contains("<g class=\"row acked\">", "<g class=\"row overdue\">", "tr.overdue,tr.regressed{background:#fde7e7}",
+                        "<title>announced to the auditor +8 ms</title>", "<title>recorded +41 ms</title>",
+                        "<text class=\"repair\"");
+        assertThat(html.split("<tr class=\"host ", -1)).hasSize(3);
+        assertThat(html).doesNotContain("<script");
+    }
+
+    @Test
+    void theIndexLinksEveryPromotionAndEscapesWhatAgentsReported() {
+        String html = StatusHtml.index(StatusDocument.of(report(List.of(incompleteWithRemediation()))));
+        assertThat(html).contains("<a href=\"/promotions/8\">#8</a>", "<a href=\"/promotions/7\">#7</a>",
+                "complete in 95 ms", "<td class=\"bad\">incomplete</td>", "1 / 2 acked", "NOT OK");
+        assertThat(StatusHtml.esc("<img src=x onerror=\"a\">&'")).isEqualTo(
+                "&lt;img src=x onerror=&quot;a&quot;&gt;&amp;&#39;");
+    }
 }

@@ -32,6 +32,26 @@ public final class HttpEndpoint implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves the pages under {@code prefix}: {@code pages} gets the request's path and answers the page, or empty for
+     * 404 (an unknown id).
+     */
+    public HttpEndpoint pages(String prefix, String contentType,
+                              java.util.function.Function<String, java.util.Optional<String>> pages) {
+        server.createContext(prefix, ex -> {
+            java.util.Optional<String> page;
+            try {
+                page = pages.apply(ex.getRequestURI().getPath());
+            } catch (RuntimeException e) { // the backing store is down: say so, do not drop the connection
+                reply(ex, "text/plain; charset=utf-8", 503, () -> "unavailable: " + e.getMessage() + "\n");
+                return;
+            }
+            reply(ex, page.isPresent() ? contentType : "text/plain; charset=utf-8", page.isPresent() ? 200 : 404,
+                    () -> page.orElse("not found: " + ex.getRequestURI().getPath() + "\n"));
+        });
+        return this;
+    }
+
     /** Serves {@code /health}: 200 when {@code health} is ok, else 503, with its text either way. */
     public HttpEndpoint health(Supplier<Health> health) {
         server.createContext("/health", ex -> {

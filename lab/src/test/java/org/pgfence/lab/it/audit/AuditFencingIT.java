@@ -36,6 +36,7 @@ import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.Browser;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
@@ -79,6 +80,7 @@ class AuditFencingIT {
 
     @BeforeAll
     static void startPgfence(Lab lab) throws IOException {
+        Browser.ensureInstalled();
         startClock();
         // A long reconcile interval keeps timer reconciles out of the failover windows: each agent's ack of
         // the promotion is then the one that changed its ini (APPLIED), not an UNCHANGED after a timer beat it.
@@ -334,6 +336,25 @@ class AuditFencingIT {
                 .containsEntry("pgfence_audit_promotions_complete_total", 1.0);
         assertThat(m.entrySet().stream().filter(e -> e.getKey().startsWith("pgfence_audit_remediations_total{"))
                 .mapToDouble(Map.Entry::getValue).sum()).isEqualTo(outcomes(id).size());
+
+        // the picture an operator looks at, in a real browser: one row and one timeline bar per expected host
+        String page = "http://" + lab.layout().hubAddress() + ":" + DrillConfigs.AUDIT_HTTP_PORT + "/promotions/" + id;
+        String dom = Browser.dom(page);
+        assertThat(dom).as(dom).contains("<h1>Promotion #" + id + ": " + CLUSTER + ", timeline 3</h1>",
+                "<span id=\"verdict\" class=\"bad\">INCOMPLETE</span>")
+                .containsPattern("<tr class=\"host acked\" data-host=\"node1\"><td>node1</td><td>ACKED \\(overdue since"
+                        + " [^)]+\\)</td><td>[^<]*</td><td>\\+\\d+ ms</td><td>\\+\\d+ ms</td><td>SSH #1 APPLIED</td>")
+                .containsPattern("<tr class=\"host overdue\" data-host=\"node2\"><td>node2</td><td>OVERDUE \\(overdue"
+                        + " since [^)]+\\)</td>(<td>[^<]*</td>){3}<td>SSH #1 HOST_KEY_REJECTED")
+                .containsPattern("<tr class=\"host overdue\" data-host=\"node3\">")
+                .contains("<g class=\"row acked\">", "<g class=\"row overdue\">", "<title>announced to the auditor +");
+        assertThat(dom.split("<tr class=\"host ", -1)).as("one row per expected host").hasSize(4);
+        assertThat(Browser.dom("http://" + lab.layout().hubAddress() + ":" + DrillConfigs.AUDIT_HTTP_PORT
+                + "/promotions")).contains("<a href=\"/promotions/" + id + "\">#" + id + "</a>");
+        Path shot = Path.of("target", "promotion-page-overdue.png").toAbsolutePath();
+        Browser.screenshot(page, shot, 1000, 660);
+        assertThat(Files.size(shot)).as(shot.toString()).isGreaterThan(5_000);
+        step("promotion page checked in chromium: " + shot);
 
         // the refused hosts' own agents come back, reconcile and ack: the promotion completes
         step("status and metrics checked");
