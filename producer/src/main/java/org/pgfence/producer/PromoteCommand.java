@@ -72,16 +72,17 @@ public final class PromoteCommand implements Callable<Integer> {
             LOG.error("promote: cannot set up ({}); running the promotion anyway, announcing nothing", e.toString());
             return runner.run(c.promoteCommand(), c.promoteTimeout());
         }
-        try (rt) {
+        try (rt; PromotionPause pause = PromotionPause.start(c, clock)) {
             LOG.info("promote: effective config {}", c.masked());
             prepare(rt, c);
             int rc = runner.run(c.promoteCommand(), c.promoteTimeout());
             if (rc != 0) {
+                pause.release(); // every agent that paused resumes where it verifies a primary
                 LOG.error("Promotion failed with exit code {}; nothing published", rc);
                 return rc;
             }
             // the announcement's own budget starts now: a slow promotion must not leave it none
-            announce(rt, clock.instant(), rt.overall(c.verifyTimeout()));
+            announce(rt, clock.instant(), rt.overall(c.verifyTimeout())); // its timeline ends every agent's pause
             return 0;
         }
     }

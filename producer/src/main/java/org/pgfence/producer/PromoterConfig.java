@@ -17,6 +17,9 @@ import org.pgfence.runtime.kafka.KafkaSettings;
  * The one configuration of {@code pgfence promote}, {@code notify} and {@code spool flush}; validated
  * at load, every problem named by its key. Every key is documented in the README (Configuration).
  *
+ * @param promotePause {@code promote.pause}: when positive, {@code promote} first publishes a {@code fencing-started}
+ *                     (intent promotion) held that long, so the agents PAUSE rw and clients queue while this node is
+ *                     promoted, instead of failing against the lost primary; zero (the default): off
  * @param publishPrepare whether {@code promote} connects to Kafka while the promotion runs, and {@code notify}
  *                       while it verifies the node
  * @param local the connection used to verify this node (from {@code local.conninfo}, else repmgr.conf's conninfo)
@@ -30,6 +33,7 @@ public record PromoterConfig(
         Path bindir,
         List<String> promoteCommand,
         Duration promoteTimeout,
+        Duration promotePause,
         Duration publishDeadline,
         boolean publishPrepare,
         Duration verifyTimeout,
@@ -63,6 +67,7 @@ public record PromoterConfig(
         ConfigReader promote = r.section("promote");
         List<String> command = promoteCommand(promote, bindir, repmgrConfig);
         Duration promoteTimeout = promote.duration("timeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
+        Duration promotePause = promote.duration("pause", Duration.ZERO, Duration.ZERO);
         ConfigReader publish = r.section("publish");
         Duration publishDeadline = publish.duration("deadline", Duration.ofSeconds(5), Duration.ofMillis(100));
         boolean publishPrepare = publish.bool("prepare", true);
@@ -71,7 +76,7 @@ public record PromoterConfig(
         Conninfo local = local(r.section("local"), repmgr);
         r.finish();
         return new PromoterConfig(cluster, host == null || host.isBlank() ? HostName.local() : host.strip(),
-                kafka, repmgrConfig, repmgr, bindir, command, promoteTimeout, publishDeadline, publishPrepare,
+                kafka, repmgrConfig, repmgr, bindir, command, promoteTimeout, promotePause, publishDeadline, publishPrepare,
                 verifyTimeout,
                 spool, local);
     }
@@ -117,6 +122,7 @@ public record PromoterConfig(
         out.put("repmgr.node", repmgr.nodeName() + "(" + repmgr.nodeId() + ")");
         out.put("promote.command", String.join(" ", promoteCommand));
         out.put("promote.timeout", ConfigReader.format(promoteTimeout));
+        out.put("promote.pause", ConfigReader.format(promotePause));
         out.put("publish.deadline", ConfigReader.format(publishDeadline));
         out.put("publish.prepare", Boolean.toString(publishPrepare));
         out.put("verify.timeout", ConfigReader.format(verifyTimeout));

@@ -32,6 +32,21 @@ class PromoteCommandTest {
         assertThat(dir.resolve("done")).as("the promotion ran to its end").exists();
     }
 
+    /**
+     * promote.pause asks for nothing it cannot ask for quickly: here repmgr.conf's data_directory holds no standby, so
+     * no intent is sent, and with Kafka down an intent could not be either; the promotion runs and is not slowed.
+     */
+    @Test
+    void aPauseThatCannotBeAskedForNeverStopsOrSlowsThePromotion() throws Exception {
+        Path marker = dir.resolve("promoted");
+        CommandFixture f = new CommandFixture(dir, List.of("/usr/bin/touch", marker.toString()));
+        Files.writeString(f.config, Files.readString(f.config).replace("  timeout: 10s", "  timeout: 10s\n  pause: 20s"));
+        long start = System.nanoTime();
+        assertThat(f.run(new PromoteCommand(Map.of()), "--config", f.config.toString())).isZero();
+        assertThat(marker).as("the promotion ran").exists();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
     @Test
     void successfulPromotionExitsZeroWithinTheDeadlineThoughDatabaseAndKafkaAreDown() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/true"));

@@ -159,7 +159,8 @@ public final class PgbouncerApplier {
      * transaction pooling). PAUSE has no timeout of its own (lab facts, pgbouncer#715): one that has not drained within
      * {@code drain} (session pooling: a client still connected) is followed by KILL, which cuts the rest and leaves the
      * database paused. "Already
-     * paused" counts as done. Then verified: every database paused, per SHOW DATABASES.
+     * paused" counts as done. Then verified: every database paused, per SHOW DATABASES. A database pgfence had DISABLEd
+     * (fenced closed) is ENABLEd under the pause, so its clients queue for the promotion instead of being refused.
      */
     public List<String> pause(List<String> databases, Duration drain) throws ApplyException {
         List<String> actions = new ArrayList<>();
@@ -182,6 +183,14 @@ public final class PgbouncerApplier {
         if (!notPaused.isEmpty()) {
             throw new ApplyException("PAUSE did not take on " + admin.url() + " for " + notPaused
                     + " (SHOW DATABASES says not paused)", null);
+        }
+        // one pgfence closed (fenced closed: its ini entry routes nowhere) would refuse clients, not queue them: ENABLE
+        // it under the pause; it can reach no server while paused, and routes nowhere if the pause is lost
+        Set<String> closed = read().map(IniText::closedNames).orElse(Set.of());
+        for (String db : databases) {
+            if (closed.contains(db) && rows.stream().anyMatch(r -> r.name().equals(db) && r.disabled())) {
+                run(AdminCommands.enable(db), actions);
+            }
         }
         return actions;
     }

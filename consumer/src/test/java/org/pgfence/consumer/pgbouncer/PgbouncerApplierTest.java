@@ -323,6 +323,23 @@ class PgbouncerApplierTest {
     }
 
     @Test
+    void aPauseOfADatabasePgfenceClosedEnablesItSoItsClientsQueueInsteadOfBeingRefused() throws Exception {
+        RenderedIni closed = new RenderedIni("[databases]\nappdb-rw = host=" + IniEntry.FENCED_HOST
+                + " port=5432 dbname=appdb\nappdb-op = host=10.0.0.1 port=5432 dbname=appdb\n", List.of(
+                new IniEntry("appdb-rw", Role.RW, IniEntry.FENCED_HOST, 5432, "appdb", true),
+                new IniEntry("appdb-op", Role.RW, "10.0.0.1", 5432, "appdb", false)), Set.of());
+        serving(closed);
+        console.served.put("appdb-rw", new PoolerDatabase("appdb-rw", IniEntry.FENCED_HOST, 5432, "appdb", false, true));
+        console.served.put("appdb-op", new PoolerDatabase("appdb-op", "10.0.0.1", 5432, "appdb", false, true));
+
+        assertThat(applier().pause(List.of("appdb-rw", "appdb-op"), java.time.Duration.ofSeconds(1)))
+                .containsExactly("PAUSE \"appdb-rw\"", "PAUSE \"appdb-op\"", "ENABLE \"appdb-rw\"");
+        assertThat(console.served.get("appdb-rw")).as("paused, enabled, still routed nowhere").isEqualTo(
+                new PoolerDatabase("appdb-rw", IniEntry.FENCED_HOST, 5432, "appdb", true, false));
+        assertThat(console.served.get("appdb-op").disabled()).as("an operator's DISABLE stays").isTrue();
+    }
+
+    @Test
     void aPauseThatDoesNotDrainInTimeIsFollowedByAKillAndTheDatabaseStaysPaused() throws Exception {
         serving(rendered(rw("10.0.0.1")));
         console.pauseDrains = false;

@@ -78,6 +78,16 @@ public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration
         return this;
     }
 
+    /** Rewrites every node's promote config with {@code promote.pause} (two-phase fencing of a crash). */
+    public void promotePause(java.time.Duration pause) {
+        for (LabNode n : lab.nodes()) {
+            Map<String, Object> m = promote(n);
+            m.put("promote", Map.of("pause", pause.toSeconds() + "s"));
+            write(promoteConfig(n.id()), m);
+        }
+        chown(dir());
+    }
+
     public Path spoolDir(int node) {
         return lab.dir().resolve("spool").resolve("node" + node);
     }

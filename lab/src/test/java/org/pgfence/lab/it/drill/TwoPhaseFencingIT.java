@@ -181,6 +181,78 @@ class TwoPhaseFencingIT {
         fencing.startAgent(silent);
     }
 
+    /**
+     * A crash with {@code promote.pause}: repmgrd's {@code pgfence promote} publishes fencing-started before it promotes,
+     * every agent PAUSEs, and transaction-pool clients queue while the standby is promoted instead of failing against
+     * the lost primary; the promotion moves and resumes them. Errors before the pause (the primary lost, repmgrd not
+     * yet acting) are the crash's; after a host acked PAUSED its clients see none.
+     */
+    @Test
+    @Order(4)
+    void withPromotePauseACrashQueuesTransactionPoolClientsWhileTheStandbyIsPromoted(Lab lab) throws Exception {
+        LabNode old = lab.currentPrimary().orElseThrow();
+        lab.awaitRepmgrdWatching(old.id(), Duration.ofSeconds(60));
+        fencing.configs().promotePause(Duration.ofSeconds(20));
+        Instant crash;
+        Instant end;
+        LabNode next;
+        List<Writers.ClientError> errors;
+        Map<String, Instant> pausedAt = new java.util.HashMap<>();
+        UUID intent;
+        try (Writers tx = new Writers(lab.pgbouncers(), Clock.systemUTC(), true, DrillConfigs.TX_DATABASE, 60)) {
+            assertThat(fencing.awaitTrue(Duration.ofSeconds(20), () -> tx.stats().stream().allMatch(st -> st.inserted() >= 5)))
+                    .as("writes flowing: " + tx.stats()).isTrue();
+            crash = Instant.now();
+            lab.stopNode(old.id());
+            next = lab.awaitSinglePrimary(old.id(), Duration.ofSeconds(60));
+            assertThat(fencing.watch().await(FaultKit.FENCING, () -> !fencing.watch().events(FencingStarted.class,
+                    f -> f.intent() == FencingStarted.Intent.PROMOTION && f.occurredAt().isAfter(crash)).isEmpty()))
+                    .as("pgfence promote published fencing-started; hooks.log:\n" + promoteLog(lab)).isTrue();
+            FencingStarted first = fencing.watch().events(FencingStarted.class, f -> f.intent()
+                    == FencingStarted.Intent.PROMOTION && f.occurredAt().isAfter(crash)).get(0);
+            intent = first.eventId();
+            assertThat(first.candidate().nodeId()).isEqualTo(next.id());
+            for (LabPgbouncer p : lab.pgbouncers()) {
+                assertThat(fencing.watch().await(FaultKit.FENCING, () -> FaultKit.acks(fencing, p).stream()
+                        .anyMatch(a -> intent.equals(a.eventId()) && a.status() == AckStatus.PAUSED)))
+                        .as(p.host() + " acks PAUSED: " + FaultKit.acks(fencing, p)).isTrue();
+                pausedAt.put(p.host(), FaultKit.acks(fencing, p).stream().filter(a -> intent.equals(a.eventId())
+                        && a.status() == AckStatus.PAUSED).findFirst().orElseThrow().timings().completedAt());
+            }
+            assertThat(fencing.awaitRouted(DrillConfigs.TX_DATABASE, next, FaultKit.FENCING)).as("every pgbouncer on "
+                    + next.name()).isTrue();
+            assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> tx.drain().stream().filter(w -> w.server()
+                    .equals(next.address())).map(Writers.Write::host).distinct().count() == lab.pgbouncers().size()))
+                    .as("every writer writes on " + next.name()).isTrue();
+            end = Instant.now();
+            errors = tx.errorsBetween(crash, end);
+        }
+        // an error the client saw within 500 ms of its host's pause may have been on its way before it
+        List<Writers.ClientError> afterPause = errors.stream().filter(e -> e.at().isAfter(pausedAt.get(e.host())
+                .plusMillis(500))).toList();
+        System.out.printf("crash with promote.pause: %d transaction-pool client errors from the crash to every writer on"
+                + " %s (%d ms), %d of them after their host paused; paused at %s%n", errors.size(), next.name(),
+                Duration.between(crash, end).toMillis(), afterPause.size(), pausedAt);
+        assertThat(afterPause).as("no client error once its pgbouncer paused").isEmpty();
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            assertThat(fencing.awaitTrue(Duration.ofSeconds(10), () -> !Fencing.target(p, DrillConfigs.TX_DATABASE)
+                    .contains(" paused") && !paused(p))).as(p.host() + " resumed").isTrue();
+        }
+        for (LabPgbouncer p : lab.pgbouncers()) {
+            assertThat(FaultKit.agentLog(fencing, p)).as(p.host() + " agent log")
+                    .containsPattern("pause held for " + intent + " ended: promotion verified");
+        }
+    }
+
+    private static String promoteLog(Lab lab) {
+        try {
+            return java.nio.file.Files.readAllLines(lab.dir().resolve("hooks.log")).stream().filter(l -> l.contains(
+                    "PromoteCommand") || l.contains("PromotionPause") || l.contains("pause")).reduce("", (a, b) -> a + b + "\n");
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     private record Command(int exitCode, String output) {
     }
 
