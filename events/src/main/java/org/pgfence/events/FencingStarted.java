@@ -65,4 +65,13 @@ public record FencingStarted(
             throw new InvalidEventException("pauseUntil", "must be after occurredAt (" + occurredAt + "), was " + pauseUntil);
         }
     }
+
+    /**
+     * This intent again, its pause ending at {@code now} (just after {@code occurredAt} if {@code now} is not later):
+     * an agent holding it resumes at once. How a sender aborts, or ends what it asked for.
+     */
+    public FencingStarted endedAt(Instant now) {
+        return new FencingStarted(schemaVersion, eventId, cluster, occurredAt, sourceHost, intent, candidate, epoch,
+                now.isAfter(occurredAt) ? now : occurredAt.plusMillis(1));
+    }
 }

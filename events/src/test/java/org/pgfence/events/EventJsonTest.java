@@ -169,4 +169,16 @@ class EventJsonTest {
         assertThat(two.timelineHex()).isEqualTo("00000002");
         assertThatThrownBy(() -> one.compareTo(new Epoch(1, "43"))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anEndedIntentIsTheSameIntentWhosePauseEndsNowOrJustAfterItOccurred() throws Exception {
+        FencingStarted intent = (FencingStarted) EventJson.fromJson(golden("fencing-started.v1.json"));
+        java.time.Instant later = intent.occurredAt().plusSeconds(3);
+        FencingStarted ended = intent.endedAt(later);
+        assertThat(ended.eventId()).isEqualTo(intent.eventId());
+        assertThat(ended.pauseUntil()).isEqualTo(later).isBefore(intent.pauseUntil());
+        assertThat(intent.endedAt(intent.occurredAt().minusSeconds(1)).pauseUntil())
+                .as("a clock behind the sender's: still valid, just after it occurred")
+                .isEqualTo(intent.occurredAt().plusMillis(1));
+    }
 }

@@ -107,10 +107,7 @@ final class PromotionPause implements AutoCloseable {
             if (fs == null) {
                 return; // never published, or still pending: an agent that gets it late ends its pause at pauseUntil
             }
-            Instant now = clock.instant();
-            publisher.publish(new FencingStarted(fs.schemaVersion(), fs.eventId(), fs.cluster(), fs.occurredAt(),
-                    fs.sourceHost(), fs.intent(), fs.candidate(), fs.epoch(),
-                    now.isAfter(fs.occurredAt()) ? now : fs.occurredAt().plusMillis(1)));
+            publisher.publish(fs.endedAt(clock.instant()));
         } catch (EventPublisher.PublishException e) {
             LOG.warn("promote.pause: could not end the pause ({}); agents end it at {}", e.getMessage(),
                     intent.pauseUntil());

@@ -242,12 +242,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
 
     /** The intent again, its pause ending now: every agent holding it resumes (the abort path). */
     private void release(EventPublisher publisher, FencingStarted intent, PrintWriter err) throws InterruptedException {
-        Instant now = clock.instant();
-        FencingStarted ended = new FencingStarted(intent.schemaVersion(), intent.eventId(), intent.cluster(),
-                intent.occurredAt(), intent.sourceHost(), intent.intent(), intent.candidate(), intent.epoch(),
-                now.isAfter(intent.occurredAt()) ? now : intent.occurredAt().plusMillis(1));
         try {
-            publisher.publish(ended);
+            publisher.publish(intent.endedAt(clock.instant()));
         } catch (EventPublisher.PublishException e) {
             err.println("pgfence switchover: could not tell the agents to resume (" + e.getMessage() + "); their pause"
                     + " ends at " + intent.pauseUntil());
