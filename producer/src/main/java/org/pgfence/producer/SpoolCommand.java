@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.pgfence.process.ExitCode;
 import org.pgfence.producer.spool.FlushResult;
 import org.pgfence.runtime.Deadline;
+import org.pgfence.runtime.http.Exposition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -61,12 +62,13 @@ public final class SpoolCommand implements Callable<Integer> {
 
     /** The text {@code --textfile} writes: the spool's two families for {@code cluster}. */
     public static String textfile(String cluster, int pending, double nowSeconds) {
-        String c = org.pgfence.runtime.http.Exposition.label(cluster);
-        return "# HELP pgfence_spool_events Events spooled on this node and not yet published (pgfence spool"
-                + " flush).\n# TYPE pgfence_spool_events gauge\npgfence_spool_events{cluster=\"" + c + "\"} " + pending
-                + "\n# HELP pgfence_spool_last_flush_timestamp_seconds When pgfence spool flush last ran on this node.\n"
-                + "# TYPE pgfence_spool_last_flush_timestamp_seconds gauge\npgfence_spool_last_flush_timestamp_seconds{"
-                + "cluster=\"" + c + "\"} " + org.pgfence.runtime.http.Exposition.number(nowSeconds) + "\n";
+        StringBuilder out = new StringBuilder();
+        Exposition.labelled(out, "pgfence_spool_events", "gauge",
+                "Events spooled on this node and not yet published (pgfence spool flush).", "cluster",
+                Map.of(cluster, pending));
+        Exposition.labelled(out, "pgfence_spool_last_flush_timestamp_seconds", "gauge",
+                "When pgfence spool flush last ran on this node.", "cluster", Map.of(cluster, Exposition.number(nowSeconds)));
+        return out.toString();
     }
 
     /**

@@ -101,8 +101,8 @@ public final class CompletionTicker implements Runnable {
         }
         Map<String, Map<HostState, Integer>> latestHosts = new java.util.TreeMap<>();
         for (Promotion p : queries.latestPerCluster(null)) {
-            Verdict v = verdicts.get(p.id());
-            if (p.isComplete()) {
+            Verdict v = verdicts.get(p.id()); // evaluated above when it was open at this tick's start
+            if (v == null && p.isComplete()) {
                 try (LogContext log = LogContext.with(LogContext.CLUSTER, p.cluster())
                         .and(LogContext.EVENT_ID, p.firstEventId())) {
                     v = tracker.evaluate(p, queries.acksFor(p), reports.computeIfAbsent(p.cluster(), queries::reports),

@@ -64,11 +64,10 @@ public final class ProcessMetrics {
                 Integer.toString(ManagementFactory.getClassLoadingMXBean().getLoadedClassCount()));
         Exposition.header(out, "jvm_gc_collection_seconds", "summary", "Time spent in a given JVM garbage collector.");
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = Exposition.label(gc.getName());
-            out.append("jvm_gc_collection_seconds_count{gc=\"").append(name).append("\"} ")
-                    .append(Math.max(0, gc.getCollectionCount())).append('\n');
-            out.append("jvm_gc_collection_seconds_sum{gc=\"").append(name).append("\"} ")
-                    .append(Exposition.number(Math.max(0, gc.getCollectionTime()) / 1000.0)).append('\n');
+            Map<String, String> gcLabel = Map.of("gc", gc.getName());
+            Exposition.sample(out, "jvm_gc_collection_seconds_count", gcLabel, Math.max(0, gc.getCollectionCount()));
+            Exposition.sample(out, "jvm_gc_collection_seconds_sum", gcLabel,
+                    Exposition.number(Math.max(0, gc.getCollectionTime()) / 1000.0));
         }
     }
 
