@@ -74,7 +74,9 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         try (rt; PromotionPause pause = PromotionPause.start(c, clock)) {
             LOG.info("promote: effective config {}", c.masked());
-            prepare(rt, c);
+            Deadline beforePromotion = rt.overall();
+            prepare(rt, c, beforePromotion);
+            pause.awaitPublished(beforePromotion);
             int rc = runner.run(c.promoteCommand(), c.promoteTimeout());
             if (rc != 0) {
                 pause.release(); // every agent that paused resumes where it verifies a primary
@@ -88,9 +90,9 @@ public final class PromoteCommand implements Callable<Integer> {
     }
 
     /** What is done before the promotion, within its own deadline; any failure is logged, never in the way. */
-    private static void prepare(ProducerRuntime rt, PromoterConfig c) {
+    private static void prepare(ProducerRuntime rt, PromoterConfig c, Deadline beforePromotion) {
         try {
-            rt.publishing.flush(rt.overall());
+            rt.publishing.flush(beforePromotion);
             PromoteWarmup.start();
             rt.localNode.connectEarly(rt.overall(c.promoteTimeout(), c.verifyTimeout()));
             if (c.publishPrepare()) {

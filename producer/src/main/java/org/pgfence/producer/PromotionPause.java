@@ -12,6 +12,7 @@ import org.pgfence.events.NodeRef;
 import org.pgfence.events.PgfenceEvent;
 import org.pgfence.process.Threads;
 import org.pgfence.producer.postgres.StandbyFiles;
+import org.pgfence.runtime.Deadline;
 import org.pgfence.runtime.kafka.EventPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * PAUSE rw, so clients queue in pgbouncer while the promotion runs instead of failing against the lost primary; the
  * {@code master-promoted} that follows moves and resumes them (its timeline is above the intent's). It never delays or
  * fails the promotion: the epoch is read from the data directory's files before it (microseconds: the timeline before
- * the promotion), the producer and the publish run on a thread of their own, and nothing waits for any agent. {@link #release()}, after a failed promotion, publishes the intent again with its pause ending
+ * the promotion), the producer and the publish run on a thread of their own, the promotion waits for the publish only
+ * within the publish deadline it already grants the spool flush before it ({@link #awaitPublished}), and nothing
+ * waits for any agent. {@link #release()}, after a failed promotion, publishes the intent again with its pause ending
  * now: every agent resumes at once. After a good one nothing is released: a release could reach an agent before the
  * {@code master-promoted} (another key, another partition) and reopen rw to a plan that does not verify the new
  * primary yet; the promotion itself ends every hold.
@@ -93,6 +96,32 @@ final class PromotionPause implements AutoCloseable {
             LOG.warn("promote.pause: fencing-started not published ({}); clients are not paused", e.toString());
         } finally {
             published.countDown();
+        }
+    }
+
+    /**
+     * Holds the promotion until the intent is on Kafka (DESIGN "Two-phase fencing": fencing-started is published before
+     * the promotion runs), at most until {@code beforePromotion}, the budget the spool flush before the promotion has
+     * too: Kafka trouble costs the promotion that one bound (rule 8). Without the wait, a promotion faster than the
+     * intent's publish (a fresh JVM's producer: 0.3-2.5 s measured) leaves the agents nothing to pause for: they find
+     * the new primary on their own re-check first and reject the late intent as below their floor
+     * (PromotePauseIT; TwoPhaseFencingIT test 4 saw it).
+     */
+    void awaitPublished(Deadline beforePromotion) {
+        if (config == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            if (!published.await(beforePromotion.remainingMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("promote.pause: fencing-started not on Kafka within the publish deadline; promoting now (an"
+                        + " agent that gets it late ignores it: the promotion's timeline is above the intent's)");
+            } else if (intent != null) {
+                LOG.info("promote.pause: the intent is on Kafka; promoting (waited {} ms for it)",
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -47,6 +47,31 @@ class PromoteCommandTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
+    /**
+     * A standby whose intent cannot reach Kafka: the promotion waits for the intent's publish only within the publish
+     * deadline (1 s here) it already grants the spool flush before it, then runs.
+     */
+    @Test
+    void aPauseWhoseIntentKafkaDoesNotTakeHoldsThePromotionAtMostThePublishDeadline() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data.resolve("global"));
+        Files.createDirectories(data.resolve("pg_wal"));
+        Files.write(data.resolve("global/pg_control"), java.nio.ByteBuffer.allocate(296)
+                .order(java.nio.ByteOrder.nativeOrder()).putLong(7_300_000_000_000_000_001L).putInt(1300).array());
+        Files.createFile(data.resolve("standby.signal"));
+        Files.createFile(data.resolve("pg_wal/000000020000000000000005"));
+        Path marker = dir.resolve("promoted");
+        CommandFixture f = new CommandFixture(dir, List.of("/usr/bin/touch", marker.toString()));
+        Path repmgrConf = dir.resolve("repmgr.conf");
+        Files.writeString(repmgrConf, Files.readString(repmgrConf).replace("/tmp/lab/node2/data", data.toString()));
+        Files.writeString(f.config, Files.readString(f.config).replace("  timeout: 10s", "  timeout: 10s\n  pause: 20s"));
+        long start = System.nanoTime();
+        assertThat(f.run(new PromoteCommand(Map.of()), "--config", f.config.toString())).isZero();
+        assertThat(marker).as("the promotion ran").exists();
+        // 1 s before the promotion, 1 s publish + 1 s verify after it, and the clients' construction
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
     @Test
     void successfulPromotionExitsZeroWithinTheDeadlineThoughDatabaseAndKafkaAreDown() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/true"));
