@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code pgfence demo}: the failover drill on a fresh lab, with a readable timeline and a summary. */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = {
         "Build a lab, run pgfence on it (an agent per pgbouncer, the auditor, repmgrd wired to",
-        "pgfence promote/notify), crash the primary, and show fencing happen. Exits 1 if any check failed."})
+        "pgfence promote/notify), crash the primary, and show fencing happen. Exits 1 if any check failed.",
+        "With --switchover: a planned switchover instead, and what clients saw of it."})
 public final class DemoCommand implements Callable<Integer> {
     private final Map<String, String> env;
 
@@ -27,6 +28,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--keep", description = "leave the lab, the agents and the auditor running afterwards (stop all with: pgfence lab down)")
     boolean keep;
+
+    @Option(names = "--switchover", description = {"instead of crashing the primary, switch over to node2 with",
+            "pgfence switchover (two-phase fencing), writers in transaction and session pooling; prints their",
+            "errors and longest stall per pgbouncer"})
+    boolean switchover;
 
     public DemoCommand(Map<String, String> env) {
         this.env = env;
@@ -48,10 +54,20 @@ public final class DemoCommand implements Callable<Integer> {
         }
         DrillReport report = new DrillReport(out);
         out.println();
-        out.println("drill (times relative to the crash of node1)");
-        Fencing fencing = new Fencing(lab, new DrillConfigs(lab, "lab", "pgfence", Duration.ofSeconds(2), true), clock);
+        DrillConfigs configs = new DrillConfigs(lab, "lab", "pgfence", Duration.ofSeconds(2), true);
+        Fencing fencing = new Fencing(lab, switchover ? configs.withTransactionPool() : configs, clock);
         try {
-            new FailoverDrill(fencing, report, clock).run();
+            if (switchover) {
+                out.println("drill (times relative to the start of pgfence switchover)");
+                fencing.start(true);
+                report.at(clock.instant(), "started the auditor and " + lab.pgbouncers().size() + " agents (separate"
+                        + " JVMs), each routing appdb-rw (session pooling) and " + DrillConfigs.TX_DATABASE
+                        + " (transaction pooling)");
+                new SwitchoverDrill(fencing, report, clock).run(lab.node(2));
+            } else {
+                out.println("drill (times relative to the crash of node1)");
+                new FailoverDrill(fencing, report, clock).run();
+            }
         } finally {
             if (!keep) {
                 fencing.close();

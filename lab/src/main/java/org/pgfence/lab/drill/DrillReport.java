@@ -11,12 +11,10 @@ public final class DrillReport {
     public record Check(String name, boolean ok, String detail) {
     }
 
-    public record Row(String host, String ack, String ackAfterEvent, String rwAfter, long rows, long errors) {
-    }
-
     private final PrintStream out;
     private final List<Check> checks = new ArrayList<>();
-    private final List<Row> rows = new ArrayList<>();
+    private List<String> columns = List.of();
+    private final List<List<String>> rows = new ArrayList<>();
     private Instant zero;
 
     public DrillReport(PrintStream out) {
@@ -46,8 +44,16 @@ public final class DrillReport {
         return ok;
     }
 
-    public void row(Row row) {
-        rows.add(row);
+    /** The summary table's column names; {@link #row} adds its rows, one cell per column. */
+    public void columns(String... names) {
+        columns = List.of(names);
+    }
+
+    public void row(Object... cells) {
+        if (cells.length != columns.size()) {
+            throw new IllegalArgumentException(cells.length + " cells for " + columns.size() + " columns " + columns);
+        }
+        rows.add(java.util.Arrays.stream(cells).map(String::valueOf).toList());
     }
 
     public List<Check> checks() {
@@ -61,9 +67,20 @@ public final class DrillReport {
     public void printSummary() {
         out.println();
         out.println("summary");
-        out.printf("  %-8s %-12s %-14s %-12s %8s %8s%n", "host", "ack", "ack after pub", "appdb-rw", "rows", "errors");
-        for (Row r : rows) {
-            out.printf("  %-8s %-12s %-14s %-12s %8d %8d%n", r.host(), r.ack(), r.ackAfterEvent(), r.rwAfter(), r.rows(), r.errors());
+        if (!columns.isEmpty()) {
+            int[] width = new int[columns.size()];
+            for (int i = 0; i < width.length; i++) {
+                int col = i;
+                width[i] = java.util.stream.Stream.concat(java.util.stream.Stream.of(columns), rows.stream())
+                        .mapToInt(r -> r.get(col).length()).max().orElse(0);
+            }
+            java.util.stream.Stream.concat(java.util.stream.Stream.of(columns), rows.stream()).forEach(r -> {
+                StringBuilder line = new StringBuilder(" ");
+                for (int i = 0; i < width.length; i++) {
+                    line.append(' ').append(String.format("%-" + width[i] + "s", r.get(i)));
+                }
+                out.println(line.toString().stripTrailing());
+            });
         }
         long failed = checks.stream().filter(c -> !c.ok()).count();
         out.printf("  checks: %d passed, %d failed%n", checks.size() - failed, failed);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.MasterPromoted;
@@ -45,10 +46,7 @@ public final class FailoverDrill {
         String cluster = fencing.configs().cluster();
         fencing.start(true);
         report.at(clock.instant(), "started the auditor and " + lab.pgbouncers().size() + " agents (separate JVMs); repmgrd wired to pgfence promote/notify");
-        boolean registered = fencing.watch().await(SETUP, () -> lab.pgbouncers().stream().allMatch(p ->
-                !fencing.watch().events(FencingAck.class, a -> a.host().equals(p.host()) && a.status().isGood()).isEmpty()));
-        if (!report.check("agents up", registered && fencing.awaitRouted("appdb-rw", old, Duration.ofSeconds(10)),
-                "every agent reconciled on start and routes appdb-rw to " + old.name())) {
+        if (!agentsUp(fencing, report, old)) {
             return report;
         }
         try (Writers writers = new Writers(lab.pgbouncers(), clock)) {
@@ -101,6 +99,15 @@ public final class FailoverDrill {
             summarize(lab, published, acks, writers, primary);
         }
         return report;
+    }
+
+    /** The check "agents up": every agent acked a good reconcile, and every pgbouncer routes appdb-rw to {@code primary}. */
+    static boolean agentsUp(Fencing fencing, DrillReport report, LabNode primary) {
+        Lab lab = fencing.lab();
+        boolean registered = fencing.watch().await(SETUP, () -> lab.pgbouncers().stream().allMatch(p ->
+                !fencing.watch().events(FencingAck.class, a -> a.host().equals(p.host()) && a.status().isGood()).isEmpty()));
+        return report.check("agents up", registered && fencing.awaitRouted("appdb-rw", primary, Duration.ofSeconds(10)),
+                "every agent reconciled on start and routes appdb-rw to " + primary.name());
     }
 
     private Optional<LabNode> awaitPromotion(Lab lab, LabNode old) {
@@ -205,13 +212,16 @@ public final class FailoverDrill {
     }
 
     private void summarize(Lab lab, Instant published, List<FencingAck> acks, Writers writers, LabNode primary) {
+        report.columns("host", "ack", "ack after pub", "appdb-rw", "rows", "errors", "longest write ms");
+        Map<String, Duration> longest = writers.longestWrite();
         for (LabPgbouncer p : lab.pgbouncers()) {
             Optional<FencingAck> ack = acks.stream().filter(a -> a.host().equals(p.host())).findFirst();
             Writers.Stats stats = writers.stats().stream().filter(s -> s.host().equals(p.host())).findFirst()
                     .orElse(new Writers.Stats(p.host(), 0, 0));
-            report.row(new DrillReport.Row(p.host(), ack.map(a -> a.status().name()).orElse("none"),
+            report.row(p.host(), ack.map(a -> a.status().name()).orElse("none"),
                     ack.map(a -> column(published, a.timings().completedAt())).orElse("-"),
-                    Fencing.target(p, "appdb-rw"), stats.inserted(), stats.errors()));
+                    Fencing.target(p, "appdb-rw"), stats.inserted(), stats.errors(),
+                    longest.getOrDefault(p.host(), Duration.ZERO).toMillis());
         }
         report.note("topics: " + new Topics(fencing.configs().topicPrefix()).promotions() + ", acks, agents; new primary " + primary.name());
     }
