@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabException;
 import org.pgfence.lab.LabSpec;
+import org.pgfence.process.ConfigReader;
 import org.pgfence.process.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,10 @@ public final class DemoCommand implements Callable<Integer> {
             "errors and longest stall per pgbouncer"})
     boolean switchover;
 
+    @Option(names = "--promote-pause", paramLabel = "DURATION", description = {"crash drill: run pgfence promote with",
+            "promote.pause (e.g. 20s), so clients queue while the standby is promoted; default off, as in production"})
+    String promotePause;
+
     public DemoCommand(Map<String, String> env) {
         this.env = env;
     }
@@ -43,6 +48,12 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
+        Duration pause = promotePause == null ? Duration.ZERO : ConfigReader.parseDuration(promotePause.strip());
+        if (pause == null || pause.isNegative() || (promotePause != null && pause.isZero())) {
+            spec.commandLine().getErr().println("pgfence demo: --promote-pause " + promotePause + " is not a positive"
+                    + " duration (500ms, 20s, 1m); nothing started");
+            return ExitCode.USAGE.code();
+        }
         LabSpec labSpec = LabSpec.defaults(env);
         out.println("pgfence demo: building a lab in " + labSpec.dir());
         Lab lab;
@@ -55,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
         DrillReport report = new DrillReport(out);
         out.println();
         DrillConfigs configs = new DrillConfigs(lab, "lab", "pgfence", Duration.ofSeconds(2), true);
-        Fencing fencing = new Fencing(lab, switchover ? configs.withTransactionPool() : configs, clock);
+        Fencing fencing = new Fencing(lab, configs.withTransactionPool(), clock);
         try {
             if (switchover) {
                 out.println("drill (times relative to the start of pgfence switchover)");
@@ -66,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
                 new SwitchoverDrill(fencing, report, clock).run(lab.node(2));
             } else {
                 out.println("drill (times relative to the crash of node1)");
-                new FailoverDrill(fencing, report, clock).run();
+                new FailoverDrill(fencing, report, clock, pause).run();
             }
         } finally {
             if (!keep) {

@@ -13,7 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.lab.Lab;
@@ -33,11 +35,21 @@ public final class FailoverDrill {
     private final Fencing fencing;
     private final DrillReport report;
     private final Clock clock;
+    private final Duration promotePause;
 
     public FailoverDrill(Fencing fencing, DrillReport report, Clock clock) {
+        this(fencing, report, clock, Duration.ZERO);
+    }
+
+    /**
+     * With {@code promotePause} above zero every node's {@code pgfence promote} runs with {@code promote.pause}
+     * (two-phase fencing of the crash): the drill then says when each host paused, and which client errors came after.
+     */
+    public FailoverDrill(Fencing fencing, DrillReport report, Clock clock, Duration promotePause) {
         this.fencing = fencing;
         this.report = report;
         this.clock = clock;
+        this.promotePause = promotePause;
     }
 
     public DrillReport run() throws InterruptedException {
@@ -45,13 +57,21 @@ public final class FailoverDrill {
         LabNode old = lab.node(1);
         String cluster = fencing.configs().cluster();
         fencing.start(true);
-        report.at(clock.instant(), "started the auditor and " + lab.pgbouncers().size() + " agents (separate JVMs); repmgrd wired to pgfence promote/notify");
+        if (!promotePause.isZero()) {
+            fencing.configs().promotePause(promotePause);
+        }
+        report.at(clock.instant(), "started the auditor and " + lab.pgbouncers().size() + " agents (separate JVMs); repmgrd wired to pgfence promote/notify"
+                + (promotePause.isZero() ? "" : " with promote.pause " + promotePause.toSeconds() + "s"));
         if (!agentsUp(fencing, report, old)) {
             return report;
         }
-        try (Writers writers = new Writers(lab.pgbouncers(), clock)) {
-            fencing.awaitTrue(Duration.ofSeconds(20), () -> writers.stats().stream().allMatch(s -> s.inserted() >= 5));
-            report.at(clock.instant(), "writes flowing through appdb-rw on every pgbouncer: " + writers.stats());
+        boolean txPool = fencing.configs().transactionPool();
+        try (Writers writers = new Writers(lab.pgbouncers(), clock);
+             Writers tx = new Writers(txPool ? lab.pgbouncers() : List.of(), clock, false, DrillConfigs.TX_DATABASE, 60)) {
+            fencing.awaitTrue(Duration.ofSeconds(20), () -> writers.stats().stream().allMatch(s -> s.inserted() >= 5)
+                    && tx.stats().stream().allMatch(s -> s.inserted() >= 5));
+            report.at(clock.instant(), "writes flowing through appdb-rw on every pgbouncer: " + writers.stats()
+                    + (txPool ? "; and through " + DrillConfigs.TX_DATABASE + " (transaction pooling, 60 s client timeout)" : ""));
             Instant t0 = clock.instant();
             report.zero(t0);
             lab.stopNode(old.id());
@@ -68,6 +88,7 @@ public final class FailoverDrill {
                 return report;
             }
             MasterPromoted e = event.get();
+            Map<String, Instant> pausedAt = reportPauses(cluster, t0);
             Instant published = fencing.watch().seenAt(e);
             report.at(e.occurredAt(), "promotion announced by " + e.sourceHost() + " happened (" + e.trigger()
                     + ", the event's occurredAt)");
@@ -96,7 +117,11 @@ public final class FailoverDrill {
                                 + Duration.between(t0, errors.stream().map(Writers.ClientError::at)
                                         .max(Comparator.naturalOrder()).orElse(first)).toMillis() + " ms")
                         .orElse(""));
-            summarize(lab, published, acks, writers, primary);
+            if (txPool) {
+                reportTransactionPool(tx.errorsBetween(t0, completedAt == null ? clock.instant() : completedAt), t0,
+                        pausedAt);
+            }
+            summarize(lab, published, acks, writers, txPool ? tx : null, primary);
         }
         return report;
     }
@@ -211,17 +236,71 @@ public final class FailoverDrill {
         return ms >= 0 ? ms + " ms" : -ms + " ms before";
     }
 
-    private void summarize(Lab lab, Instant published, List<FencingAck> acks, Writers writers, LabNode primary) {
-        report.columns("host", "ack", "ack after pub", "appdb-rw", "rows", "errors", "longest write ms");
+    /**
+     * With promote.pause: the intent {@code pgfence promote} published and each host's PAUSED ack, in the timeline;
+     * returns when each host paused.
+     */
+    private Map<String, Instant> reportPauses(String cluster, Instant t0) {
+        Map<String, Instant> pausedAt = new java.util.TreeMap<>();
+        Optional<FencingStarted> intent = fencing.watch().events(FencingStarted.class, f -> f.cluster().equals(cluster)
+                && f.intent() == FencingStarted.Intent.PROMOTION && f.occurredAt().isAfter(t0)).stream().findFirst();
+        if (intent.isEmpty()) {
+            if (!promotePause.isZero()) {
+                report.note("no fencing-started from pgfence promote seen: clients were not paused");
+            }
+            return pausedAt;
+        }
+        FencingStarted f = intent.get();
+        report.at(fencing.watch().seenAt(f), "fencing-started on Kafka (pgfence promote on " + f.sourceHost()
+                + ", before it promotes " + f.candidate().name() + ")");
+        for (FencingAck a : fencing.watch().events(FencingAck.class, a -> f.eventId().equals(a.eventId()))) {
+            if (a.status() == AckStatus.PAUSED) {
+                pausedAt.putIfAbsent(a.host(), a.timings().completedAt());
+            } else {
+                report.note(a.host() + " answered the intent " + a.status() + (a.error() == null ? "" : ": " + a.error()));
+            }
+        }
+        pausedAt.forEach((host, at) -> report.at(at, host + " paused its rw databases (ack PAUSED)"));
+        return pausedAt;
+    }
+
+    /**
+     * What transaction-pool clients saw: errors from the crash to fencing complete, and, with a pause, how many came
+     * after their host's PAUSED ack (an error within 500 ms of it may have been on its way before).
+     */
+    private void reportTransactionPool(List<Writers.ClientError> errors, Instant t0, Map<String, Instant> pausedAt) {
+        long afterPause = errors.stream().filter(e -> pausedAt.containsKey(e.host())
+                && e.at().isAfter(pausedAt.get(e.host()).plusMillis(500))).count();
+        report.note("transaction pooling: " + errors.size() + " client errors from the crash to fencing complete"
+                + errors.stream().map(Writers.ClientError::at).max(Comparator.naturalOrder())
+                        .map(last -> " (last at +" + Duration.between(t0, last).toMillis() + " ms)").orElse("")
+                + (pausedAt.isEmpty() ? "" : ", " + afterPause + " of them after their pgbouncer paused"));
+    }
+
+    private void summarize(Lab lab, Instant published, List<FencingAck> acks, Writers writers, Writers tx,
+                           LabNode primary) {
+        if (tx == null) {
+            report.columns("host", "ack", "ack after pub", "appdb-rw", "rows", "errors", "longest write ms");
+        } else {
+            report.columns("host", "ack", "ack after pub", "appdb-rw", "rows", "errors", "longest write ms",
+                    "tx rows", "tx errors", "tx longest ms");
+        }
         Map<String, Duration> longest = writers.longestWrite();
         for (LabPgbouncer p : lab.pgbouncers()) {
             Optional<FencingAck> ack = acks.stream().filter(a -> a.host().equals(p.host())).findFirst();
             Writers.Stats stats = writers.stats().stream().filter(s -> s.host().equals(p.host())).findFirst()
                     .orElse(new Writers.Stats(p.host(), 0, 0));
-            report.row(p.host(), ack.map(a -> a.status().name()).orElse("none"),
+            List<Object> cells = new java.util.ArrayList<>(List.of(p.host(), ack.map(a -> a.status().name()).orElse("none"),
                     ack.map(a -> column(published, a.timings().completedAt())).orElse("-"),
                     Fencing.target(p, "appdb-rw"), stats.inserted(), stats.errors(),
-                    longest.getOrDefault(p.host(), Duration.ZERO).toMillis());
+                    longest.getOrDefault(p.host(), Duration.ZERO).toMillis()));
+            if (tx != null) {
+                Writers.Stats t = tx.stats().stream().filter(s -> s.host().equals(p.host())).findFirst()
+                        .orElse(new Writers.Stats(p.host(), 0, 0));
+                cells.addAll(List.of(t.inserted(), t.errors(), tx.longestWrite().getOrDefault(p.host(), Duration.ZERO)
+                        .toMillis()));
+            }
+            report.row(cells.toArray());
         }
         report.note("topics: " + new Topics(fencing.configs().topicPrefix()).promotions() + ", acks, agents; new primary " + primary.name());
     }
