@@ -87,6 +87,7 @@ public final class RecordHandler {
                         mode.paused() ? mode.reason() : "");
             }
         } else if (event instanceof FencingStarted intent) {
+            store.recordIntent(intent, clock.instant());
             try (LogContext log = LogContext.with(LogContext.CLUSTER, intent.cluster())) {
                 LOG.info("Fencing started on {} by {}: {} to {}, from timeline {}; agents hold rw paused until {} at the"
                         + " latest", intent.cluster(), intent.sourceHost(), intent.intent(), intent.candidate().name(),

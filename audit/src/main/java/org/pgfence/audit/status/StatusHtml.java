@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.pgfence.audit.status.StatusDocument.HostLine;
 import org.pgfence.audit.status.StatusDocument.PromotionLine;
 import org.pgfence.audit.store.AckTimes;
+import org.pgfence.audit.store.Hold;
 
 /**
  * The auditor's pages: an index of recent promotions, and per promotion a timeline of every expected host — occurred
@@ -54,15 +55,25 @@ public final class StatusHtml {
                 .append(", trigger ").append(esc(p.trigger())).append(", occurred ").append(esc(p.occurredAt()))
                 .append(" &middot; <span id=\"verdict\" class=\"").append(p.complete()
                         ? "ok\">COMPLETE in " + p.durationMs() + " ms" : "bad\">INCOMPLETE").append("</span></p>\n");
+        Hold hold = page.hold();
+        if (hold != null) {
+            out.append("<p id=\"hold\" class=\"meta\">two-phase fencing: fencing-started by ").append(esc(hold.sourceHost()))
+                    .append(" (").append(esc(hold.intent().toLowerCase(java.util.Locale.ROOT))).append(" to ")
+                    .append(esc(hold.candidate())).append(") ").append(offset(p.occurredAt(), hold.occurredAt()))
+                    .append(", holding until ").append(offset(p.occurredAt(), hold.pauseUntil())).append("; ")
+                    .append(hold.pausedAt().size()).append(" of ").append(p.hosts().size())
+                    .append(" hosts acked PAUSED</p>\n");
+        }
         timeline(out, page);
-        out.append("<table id=\"hosts\">\n<tr><th>host</th><th>state</th><th>received</th><th>applied</th>"
-                + "<th>recorded</th><th>repair</th><th>now</th></tr>\n");
+        out.append("<table id=\"hosts\">\n<tr><th>host</th><th>state</th>").append(hold == null ? "" : "<th>paused</th>")
+                .append("<th>received</th><th>applied</th><th>recorded</th><th>repair</th><th>now</th></tr>\n");
         for (HostLine h : p.hosts()) {
             AckTimes t = page.times().get(h.host());
             out.append("<tr class=\"host ").append(h.state().toLowerCase(java.util.Locale.ROOT)).append("\" data-host=\"")
                     .append(esc(h.host())).append("\"><td>").append(esc(h.host())).append("</td><td>")
                     .append(esc(h.state())).append(h.overdueSince() == null ? "" : " (overdue since "
                             + esc(h.overdueSince()) + ")").append("</td><td>")
+                    .append(hold == null ? "" : offset(p.occurredAt(), hold.pausedAt().get(h.host())) + "</td><td>")
                     .append(t == null ? "" : offset(p.occurredAt(), t.receivedAt())).append("</td><td>")
                     .append(t == null ? "" : offset(p.occurredAt(), t.completedAt())).append("</td><td>")
                     .append(t == null ? "" : offset(p.occurredAt(), t.recordedAt())
@@ -75,8 +86,9 @@ public final class StatusHtml {
                     .append(h.now() == null ? (h.agentRegistered() ? "" : "no agent registered")
                             : esc(StatusText.now(h.now(), page.generatedAt()))).append("</td></tr>\n");
         }
-        return out.append("</table>\n<p class=\"meta\">received and applied: the agent's clock; recorded: the"
-                + " auditor's; all after the promotion occurred (the producer's clock).</p>\n</body></html>\n").toString();
+        return out.append("</table>\n<p class=\"meta\">paused, received and applied: the agent's clock; recorded: the"
+                + " auditor's; all relative to the promotion's occurrence (the producer's clock).</p>\n</body></html>\n")
+                .toString();
     }
 
     /** One row per host: a bar from t = 0 to the ack recorded (green) or to now (grey pending, red overdue). */
@@ -142,7 +154,7 @@ public final class StatusHtml {
     }
 
     private static String offset(Instant zero, Instant at) {
-        return at == null ? "" : "+" + Duration.between(zero, at).toMillis() + " ms";
+        return at == null ? "" : String.format("%+d ms", Duration.between(zero, at).toMillis());
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -52,7 +52,8 @@ public final class StatusQuery {
             Verdict v = tracker.evaluate(p, queries.acksFor(p), queries.reports(p.cluster()), now);
             StatusDocument.PromotionLine line = StatusDocument.promotionLine(new PromotionStatus(v,
                     queries.overdue(p.id()), queries.remediations(p.id())));
-            return new PromotionPage(now, line, queries.ackTimes(p.id()), queries.firstAnnounced(p.id()).orElse(null));
+            return new PromotionPage(now, line, queries.ackTimes(p.id()), queries.firstAnnounced(p.id()).orElse(null),
+                    queries.hold(p).orElse(null));
         });
     }
 

@@ -185,6 +185,46 @@ public final class AuditQueries {
         });
     }
 
+    /**
+     * The hold two-phase fencing put before promotion {@code p}, if any: the latest fencing-started of its cluster and
+     * system, from a lower timeline, published no later than the promotion occurred and holding at that moment; with
+     * each host's PAUSED ack of it.
+     */
+    public java.util.Optional<Hold> hold(Promotion p) {
+        return session.transaction("read the hold before promotion " + p.id(), c -> {
+            Hold hold = null;
+            try (PreparedStatement q = c.prepareStatement("SELECT event_id, intent, source_host, candidate_name,"
+                    + " occurred_at, pause_until FROM fencing_intent WHERE cluster = ? AND system_identifier = ?"
+                    + " AND timeline < ? AND occurred_at <= ? AND pause_until >= ? ORDER BY occurred_at DESC LIMIT 1")) {
+                q.setString(1, p.cluster());
+                q.setString(2, p.epoch().systemIdentifier());
+                q.setInt(3, p.epoch().timeline());
+                q.setTimestamp(4, java.sql.Timestamp.from(p.occurredAt()));
+                q.setTimestamp(5, java.sql.Timestamp.from(p.occurredAt()));
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return java.util.Optional.<Hold>empty();
+                    }
+                    hold = new Hold(rs.getObject("event_id", UUID.class), rs.getString("intent"),
+                            rs.getString("source_host"), rs.getString("candidate_name"), instant(rs, "occurred_at"),
+                            instant(rs, "pause_until"), Map.of());
+                }
+            }
+            Map<String, Instant> paused = new LinkedHashMap<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT host, paused_at FROM fencing_pause WHERE event_id = ?"
+                    + " ORDER BY host")) {
+                q.setObject(1, hold.eventId());
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        paused.put(rs.getString("host"), instant(rs, "paused_at"));
+                    }
+                }
+            }
+            return java.util.Optional.of(new Hold(hold.eventId(), hold.intent(), hold.sourceHost(), hold.candidate(),
+                    hold.occurredAt(), hold.pauseUntil(), paused));
+        });
+    }
+
     /** When the auditor first received an event announcing promotion {@code promotionId} (its clock). */
     public java.util.Optional<Instant> firstAnnounced(long promotionId) {
         return session.transaction("read the events of promotion " + promotionId, c -> {

@@ -9,10 +9,12 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
+import org.pgfence.events.AckStatus;
 import org.pgfence.events.AgentHeartbeat;
 import org.pgfence.events.ClusterRouting;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.FencingAck;
+import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MaintenanceMode;
 import org.pgfence.events.MasterPromoted;
 
@@ -106,7 +108,17 @@ public final class AuditStore {
                 p.setTimestamp(++i, ts(completedAt));
                 p.setString(++i, a.error());
                 p.setTimestamp(++i, ts(recordedAt));
-                return p.executeUpdate() == 1;
+                boolean changed = p.executeUpdate() == 1;
+                if (a.status() == AckStatus.PAUSED && a.eventId() != null) {
+                    try (PreparedStatement q = c.prepareStatement("INSERT INTO fencing_pause (event_id, host, paused_at)"
+                            + " VALUES (?, ?, ?) ON CONFLICT (event_id, host) DO NOTHING")) {
+                        q.setObject(1, a.eventId());
+                        q.setString(2, a.host());
+                        q.setTimestamp(3, ts(completedAt));
+                        q.executeUpdate();
+                    }
+                }
+                return changed;
             }
         });
     }
@@ -164,6 +176,32 @@ public final class AuditStore {
                 p.setString(4, m.operator());
                 p.setTimestamp(5, ts(m.occurredAt()));
                 p.setObject(6, m.eventId());
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * A fencing-started, once per event id; published again to end it early, it keeps the earlier pause end (a
+     * redelivered original never lengthens an ended hold).
+     */
+    public void recordIntent(FencingStarted f, Instant receivedAt) {
+        session.transaction("store fencing-started " + f.eventId() + " of " + f.cluster(), c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO fencing_intent (event_id, cluster, source_host,"
+                    + " intent, candidate_name, system_identifier, timeline, occurred_at, pause_until, received_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO UPDATE SET pause_until ="
+                    + " LEAST(fencing_intent.pause_until, EXCLUDED.pause_until)")) {
+                int i = 0;
+                p.setObject(++i, f.eventId());
+                p.setString(++i, f.cluster());
+                p.setString(++i, f.sourceHost());
+                p.setString(++i, f.intent().name());
+                p.setString(++i, f.candidate().name());
+                p.setString(++i, f.epoch().systemIdentifier());
+                p.setInt(++i, f.epoch().timeline());
+                p.setTimestamp(++i, ts(f.occurredAt()));
+                p.setTimestamp(++i, ts(f.pauseUntil()));
+                p.setTimestamp(++i, ts(receivedAt));
                 return p.executeUpdate();
             }
         });

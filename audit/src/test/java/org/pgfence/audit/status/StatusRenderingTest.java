@@ -201,7 +201,7 @@ class StatusRenderingTest {
                 "APPLIED", T0.plusSeconds(100).plusMillis(12), T0.plusSeconds(100).plusMillis(30),
                 T0.plusSeconds(100).plusMillis(41), 5L, 13L));
         String html = StatusHtml.promotion(new PromotionPage(T0.plusSeconds(110), line, times, T0.plusSeconds(100)
-                .plusMillis(8)));
+                .plusMillis(8), null));
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
                 .contains("<h1>Promotion #8: lab, timeline 3</h1>", "<span id=\"verdict\" class=\"bad\">INCOMPLETE</span>")
                 .contains("<tr class=\"host acked\" data-host=\"pgb1\"><td>pgb1</td><td>ACKED</td><td>+12 ms</td>"
@@ -213,6 +213,20 @@ class StatusRenderingTest {
                         "<text class=\"repair\"");
         assertThat(html.split("<tr class=\"host ", -1)).hasSize(3);
         assertThat(html).doesNotContain("<script");
+    }
+
+    @Test
+    void aPromotionHeldByTwoPhaseFencingShowsTheIntentAndWhenEachHostPaused() {
+        StatusDocument.PromotionLine line = StatusDocument.promotionLine(new PromotionStatus(incompleteWithRemediation(),
+                Map.of("pgb3", T0.plusSeconds(105)), List.of()));
+        org.pgfence.audit.store.Hold hold = new org.pgfence.audit.store.Hold(java.util.UUID.randomUUID(), "SWITCHOVER",
+                "node2", "node2", T0.plusSeconds(92), T0.plusSeconds(152), Map.of("pgb1", T0.plusSeconds(94).plusMillis(50)));
+        String html = StatusHtml.promotion(new PromotionPage(T0.plusSeconds(110), line, Map.of(), null, hold));
+        assertThat(html).contains("<p id=\"hold\" class=\"meta\">two-phase fencing: fencing-started by node2 (switchover"
+                        + " to node2) -8000 ms, holding until +52000 ms; 1 of 2 hosts acked PAUSED</p>")
+                .contains("<th>state</th><th>paused</th><th>received</th>")
+                .contains("<tr class=\"host acked\" data-host=\"pgb1\"><td>pgb1</td><td>ACKED</td><td>-5950 ms</td>")
+                .contains("data-host=\"pgb3\"><td>pgb3</td><td>OVERDUE (overdue since 2026-11-25T20:09:00Z)</td><td></td>");
     }
 
     @Test

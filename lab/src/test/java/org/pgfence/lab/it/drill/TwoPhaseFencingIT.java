@@ -127,6 +127,18 @@ class TwoPhaseFencingIT {
             assertThat(FaultKit.agentLog(fencing, p)).as(p.host() + " agent log")
                     .containsPattern("pause held for " + intent + " ended: promotion verified");
         }
+        // the auditor's page of the promotion shows the hold before it, and when each host paused
+        String base = "http://" + lab.layout().hubAddress() + ":" + DrillConfigs.AUDIT_HTTP_PORT;
+        String[] page = {""};
+        boolean shown = fencing.awaitTrue(Duration.ofSeconds(20), () -> {
+            Matcher latest = Pattern.compile("<a href=\"/promotions/(\\d+)\">").matcher(FaultKit.get(base + "/promotions")
+                    .getValue());
+            page[0] = latest.find() ? FaultKit.get(base + "/promotions/" + latest.group(1)).getValue() : "";
+            return page[0].contains("3 of 3 hosts acked PAUSED");
+        });
+        assertThat(shown).as(page[0]).isTrue();
+        assertThat(page[0]).contains("two-phase fencing: fencing-started by node2 (switchover to node2) -")
+                .containsPattern("data-host=\"node1\"><td>node1</td><td>ACKED</td><td>-\\d+ ms</td>");
     }
 
     @Test
