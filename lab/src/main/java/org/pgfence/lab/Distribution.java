@@ -33,8 +33,12 @@ final class Distribution {
     static final String JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xss512k -Xmx128m";
     private static final Duration TRAINING = Duration.ofSeconds(180);
     private static final Duration KEEP = Duration.ofDays(1);
-    /** An agent's heap: it holds a few KB of state; its live set measured about 11 MB (BENCHMARKS.md "## Cost"). */
-    static final String AGENT_HEAP = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=24m";
+    /**
+     * An agent's heap: it holds a few KB of state; its live set measured about 11 MB (BENCHMARKS.md "## Cost"); and no
+     * hsperfdata, whose sampling thread was a fifth of an idle agent's CPU (BENCHMARKS.md "Idle CPU").
+     */
+    static final String AGENT_HEAP = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+            + " -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData";
 
     private Distribution() {
     }

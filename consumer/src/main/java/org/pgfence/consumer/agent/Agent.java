@@ -3,6 +3,7 @@ package org.pgfence.consumer.agent;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,8 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    static final String IDLE_FETCH_WAIT_KEY = "fetch.max.wait.ms";
-    static final String IDLE_FETCH_WAIT_MS = "500";
+    /**
+     * The promotions consumer's idle settings, each kept unless kafka.properties sets it (BENCHMARKS.md "Idle CPU"):
+     * a fetch returns as soon as a record arrives (fetch.min.bytes 1), so its wait bounds only the idle round trip;
+     * the group's heartbeat only keeps this host's own one-member group alive (session.timeout.ms stays 45 s).
+     */
+    static final Map<String, String> IDLE_SETTINGS = Map.of("fetch.max.wait.ms", "5000", "heartbeat.interval.ms", "15000");
     private final HostFencing fencing;
     private final KafkaConsumer<String, Decoded> consumer;
     private final EventPublisher publisher;
@@ -69,15 +74,16 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The promotions consumer. A fetch returns as soon as a record arrives (fetch.min.bytes 1), so
-     * fetch.max.wait.ms bounds only the idle round trip: 500 ms instead of 100 ms costs no latency and cuts
-     * an idle agent's fetch requests (and its CPU) fivefold. A value in kafka.properties still wins.
+     * The promotions consumer, with {@link #IDLE_SETTINGS}: fetch.max.wait.ms 100 -> 500 -> 5000 ms and the heartbeat
+     * 3 -> 15 s cost no delivery latency and cut an idle agent's requests, and its CPU, each time.
      */
     static java.util.Properties consumerProperties(AgentConfig config, String clientId) {
         java.util.Properties p = config.kafka().consumer(clientId, Topics.agentGroup(config.host()));
-        if (!config.kafka().clientProperties().containsKey(IDLE_FETCH_WAIT_KEY)) {
-            p.put(IDLE_FETCH_WAIT_KEY, IDLE_FETCH_WAIT_MS);
-        }
+        IDLE_SETTINGS.forEach((key, value) -> {
+            if (!config.kafka().clientProperties().containsKey(key)) {
+                p.put(key, value);
+            }
+        });
         return p;
     }
 

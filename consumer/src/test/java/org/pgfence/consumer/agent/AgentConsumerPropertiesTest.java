@@ -22,15 +22,18 @@ class AgentConsumerPropertiesTest {
     }
 
     @Test
-    void idleFetchWaitIsRaisedToCutIdleRequests() throws Exception {
+    void idleFetchWaitAndHeartbeatAreRaisedToCutIdleRequests() throws Exception {
         AgentConfig c = config(Map.of("bootstrapServers", "127.0.0.1:1"));
-        assertThat(Agent.consumerProperties(c, "id").getProperty("fetch.max.wait.ms")).isEqualTo("500");
+        assertThat(Agent.consumerProperties(c, "id").getProperty("fetch.max.wait.ms")).isEqualTo("5000");
+        assertThat(Agent.consumerProperties(c, "id").getProperty("heartbeat.interval.ms")).isEqualTo("15000");
         assertThat(Agent.consumerProperties(c, "id").getProperty("group.id")).isEqualTo("pgfence-agent.node1");
     }
 
     @Test
     void configuredFetchWaitWins() throws Exception {
-        AgentConfig c = config(Map.of("bootstrapServers", "127.0.0.1:1", "properties", Map.of("fetch.max.wait.ms", "50")));
+        AgentConfig c = config(Map.of("bootstrapServers", "127.0.0.1:1", "properties", Map.of("fetch.max.wait.ms", "50",
+                "heartbeat.interval.ms", "3000")));
         assertThat(Agent.consumerProperties(c, "id").getProperty("fetch.max.wait.ms")).isEqualTo("50");
+        assertThat(Agent.consumerProperties(c, "id").getProperty("heartbeat.interval.ms")).isEqualTo("3000");
     }
 }
