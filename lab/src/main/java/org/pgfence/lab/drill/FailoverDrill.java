@@ -275,6 +275,11 @@ public final class FailoverDrill {
                 + errors.stream().map(Writers.ClientError::at).max(Comparator.naturalOrder())
                         .map(last -> " (last at +" + Duration.between(t0, last).toMillis() + " ms)").orElse("")
                 + (pausedAt.isEmpty() ? "" : ", " + afterPause + " of them after their pgbouncer paused"));
+        if (!promotePause.isZero()) {
+            report.check("transaction pooling: no client error after its pgbouncer paused", pausedAt.size()
+                    == fencing.lab().pgbouncers().size() && afterPause == 0, pausedAt.size() + " of "
+                    + fencing.lab().pgbouncers().size() + " pgbouncers paused, " + afterPause + " errors after");
+        }
     }
 
     private void summarize(Lab lab, Instant published, List<FencingAck> acks, Writers writers, Writers tx,
