@@ -162,7 +162,13 @@ class TwoPhaseFencingIT {
                         DrillConfigs.TX_DATABASE).contains(" paused"))).as(p.host() + " released at once").isTrue();
             }
         }
+        Instant restarted = Instant.now();
         fencing.startAgent(silent);
+        // the next test crashes the primary: the restarted agent must be running by then (under load its JVM took
+        // more than 8 s to start, found the promotion already done, and never paused: a test race, seen in a fresh run)
+        assertThat(fencing.watch().await(FaultKit.FENCING, () -> FaultKit.acks(fencing, silent).stream()
+                .anyMatch(a -> a.status().isGood() && a.timings().receivedAt().isAfter(restarted))))
+                .as(silent.host() + " agent back and reconciled").isTrue();
     }
 
     /**
