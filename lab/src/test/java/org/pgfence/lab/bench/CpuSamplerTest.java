@@ -27,9 +27,11 @@ class CpuSamplerTest {
         long self = ProcessHandle.current().pid();
         try (CpuSampler sampler = new CpuSampler(List.of(self), Clock.systemUTC())) {
             Instant from = Instant.now();
-            long spin = System.nanoTime() + 200_000_000L;
+            // 200 ms of this thread's own CPU, not of wall time: on a loaded machine 200 ms of wall time gave 80 ms
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long spin = threads.getCurrentThreadCpuTime() + 200_000_000L;
             long x = 0;
-            while (System.nanoTime() < spin) {
+            while (threads.getCurrentThreadCpuTime() < spin) {
                 x += Long.numberOfTrailingZeros(System.nanoTime());
             }
             Instant to = Instant.now();
