@@ -241,36 +241,32 @@ public final class FailoverDrill {
      * returns when each host paused.
      */
     private Map<String, Instant> reportPauses(String cluster, Instant t0) {
-        Map<String, Instant> pausedAt = new java.util.TreeMap<>();
         Optional<FencingStarted> intent = fencing.watch().events(FencingStarted.class, f -> f.cluster().equals(cluster)
                 && f.intent() == FencingStarted.Intent.PROMOTION && f.occurredAt().isAfter(t0)).stream().findFirst();
         if (intent.isEmpty()) {
             if (!promotePause.isZero()) {
                 report.note("no fencing-started from pgfence promote seen: clients were not paused");
             }
-            return pausedAt;
+            return Map.of();
         }
         FencingStarted f = intent.get();
         report.at(fencing.watch().seenAt(f), "fencing-started on Kafka (pgfence promote on " + f.sourceHost()
                 + ", before it promotes " + f.candidate().name() + ")");
-        for (FencingAck a : fencing.watch().events(FencingAck.class, a -> f.eventId().equals(a.eventId()))) {
-            if (a.status() == AckStatus.PAUSED) {
-                pausedAt.putIfAbsent(a.host(), a.timings().completedAt());
-            } else {
-                report.note(a.host() + " answered the intent " + a.status() + (a.error() == null ? "" : ": " + a.error()));
-            }
+        for (FencingAck a : fencing.watch().events(FencingAck.class, a -> f.eventId().equals(a.eventId())
+                && a.status() != AckStatus.PAUSED)) {
+            report.note(a.host() + " answered the intent " + a.status() + (a.error() == null ? "" : ": " + a.error()));
         }
+        Map<String, Instant> pausedAt = fencing.pausedAt(f.eventId());
         pausedAt.forEach((host, at) -> report.at(at, host + " paused its rw databases (ack PAUSED)"));
         return pausedAt;
     }
 
     /**
      * What transaction-pool clients saw: errors from the crash to fencing complete, and, with a pause, how many came
-     * after their host's PAUSED ack (an error within 500 ms of it may have been on its way before).
+     * after their host's PAUSED ack ({@link Writers.ClientError#afterPause}).
      */
     private void reportTransactionPool(List<Writers.ClientError> errors, Instant t0, Map<String, Instant> pausedAt) {
-        long afterPause = errors.stream().filter(e -> pausedAt.containsKey(e.host())
-                && e.at().isAfter(pausedAt.get(e.host()).plusMillis(500))).count();
+        long afterPause = Writers.ClientError.afterPause(errors, pausedAt).size();
         report.note("transaction pooling: " + errors.size() + " client errors from the crash to fencing complete"
                 + errors.stream().map(Writers.ClientError::at).max(Comparator.naturalOrder())
                         .map(last -> " (last at +" + Duration.between(t0, last).toMillis() + " ms)").orElse("")

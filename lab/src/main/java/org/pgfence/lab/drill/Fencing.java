@@ -7,9 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import org.pgfence.cli.Main;
+import org.pgfence.events.AckStatus;
+import org.pgfence.events.FencingAck;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.Exec;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabException;
 import org.pgfence.lab.LabNode;
@@ -158,6 +163,28 @@ public final class Fencing implements AutoCloseable {
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
         return true;
+    }
+
+    /**
+     * {@code pgfence switchover --to NODE --pause-wait W} as postgres on that node, with its producer config: the exit
+     * code and the output (killed after {@value #SWITCHOVER_SECONDS} s).
+     */
+    public Exec.Result switchover(LabNode to, Duration pauseWait) {
+        return Exec.asPostgres(Duration.ofSeconds(SWITCHOVER_SECONDS), lab.pgfenceCommand().toString(), "switchover",
+                "--config", configs.promoteConfig(to.id()).toString(), "--to", to.name(), "--pause-wait",
+                pauseWait.toSeconds() + "s");
+    }
+
+    static final int SWITCHOVER_SECONDS = 150;
+
+    /** When each host first acked the fencing-started {@code intent} PAUSED (its completedAt), by host. */
+    public Map<String, Instant> pausedAt(UUID intent) {
+        Map<String, Instant> out = new TreeMap<>();
+        for (FencingAck a : watch.events(FencingAck.class, a -> intent.equals(a.eventId())
+                && a.status() == AckStatus.PAUSED)) {
+            out.putIfAbsent(a.host(), a.timings().completedAt());
+        }
+        return out;
     }
 
     /** {@code pgfence audit status} run in this JVM: its exit code and output. */

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
 import org.pgfence.events.FencingStarted;
 import org.pgfence.events.MasterPromoted;
@@ -34,7 +33,6 @@ import org.pgfence.lab.LabPgbouncer;
  */
 public final class SwitchoverDrill {
     static final Duration PAUSE_WAIT = Duration.ofSeconds(20);
-    static final Duration COMMAND = Duration.ofSeconds(150);
     private static final Pattern REPMGR_MILLIS = Pattern.compile("switched over in (\\d+) ms");
 
     private final Fencing fencing;
@@ -74,12 +72,9 @@ public final class SwitchoverDrill {
             report.zero(t0);
             report.at(t0, "pgfence switchover --to " + target.name() + " (as postgres on " + target.name() + "; "
                     + old.name() + " is the primary)");
-            Exec.Result run = Exec.asPostgres(COMMAND, lab.pgfenceCommand().toString(), "switchover", "--config",
-                    fencing.configs().promoteConfig(target.id()).toString(), "--to", target.name(), "--pause-wait",
-                    PAUSE_WAIT.toSeconds() + "s");
+            Exec.Result run = fencing.switchover(target, PAUSE_WAIT);
             Instant returned = clock.instant();
-            Matcher m = REPMGR_MILLIS.matcher(run.output());
-            long repmgrMillis = m.find() ? Long.parseLong(m.group(1)) : 0;
+            long repmgrMillis = repmgrMillis(run.output());
             boolean routed = fencing.awaitRouted(DrillConfigs.TX_DATABASE, target, Duration.ofSeconds(30))
                     && fencing.awaitRouted("appdb-rw", target, Duration.ofSeconds(10));
             // writes after the move: every client has had its chance to stall, fail or go through
@@ -131,12 +126,12 @@ public final class SwitchoverDrill {
         intent.ifPresent(f -> lines.add(new Line(fencing.watch().seenAt(f), "fencing-started " + f.eventId()
                 + " on Kafka (switchover to " + f.candidate().name() + ", pause until +"
                 + Duration.between(t0, f.pauseUntil()).toMillis() + " ms)")));
+        intent.ifPresent(f -> fencing.pausedAt(f.eventId()).forEach((host, at) -> lines.add(new Line(at, host
+                + " paused its rw databases (ack PAUSED)"))));
         java.util.Set<String> moved = new java.util.HashSet<>();
         for (FencingAck a : fencing.watch().events(FencingAck.class, a -> a.cluster().equals(cluster)
                 && a.timings().receivedAt().isAfter(t0))) {
-            if (a.status() == AckStatus.PAUSED && intent.isPresent() && intent.get().eventId().equals(a.eventId())) {
-                lines.add(new Line(a.timings().completedAt(), a.host() + " paused its rw databases (ack PAUSED)"));
-            } else if (a.status().isGood() && intent.isPresent() && a.epoch() != null
+            if (a.status().isGood() && intent.isPresent() && a.epoch() != null
                     && a.epoch().timeline() > intent.get().epoch().timeline() && moved.add(a.host())) {
                 lines.add(new Line(a.timings().completedAt(), a.host() + " routes rw to " + FailoverDrill.rwOf(a)
                         + " and resumed (ack " + a.status() + ", timeline " + a.epoch().timeline() + ")"));
@@ -148,6 +143,12 @@ public final class SwitchoverDrill {
                         + e.epoch().timeline() + ", " + e.trigger() + ")")));
         lines.add(new Line(returned, "pgfence switchover returned"));
         lines.stream().sorted(Comparator.comparing(Line::at)).forEach(l -> report.at(l.at(), l.what()));
+    }
+
+    /** repmgr's own duration as {@code pgfence switchover} prints it ("switched over in N ms"), or 0 when it did not. */
+    public static long repmgrMillis(String output) {
+        Matcher m = REPMGR_MILLIS.matcher(output);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     /**

@@ -35,6 +35,14 @@ public final class Writers implements AutoCloseable {
     private final Clock clock;
 
     public record ClientError(String host, Instant at, String message) {
+        /**
+         * The errors seen after their host's pgbouncer paused ({@code pausedAt}, by host), with 500 ms of grace: an
+         * error within that of the pause may have been on its way before it. Hosts that never paused are left out.
+         */
+        public static List<ClientError> afterPause(List<ClientError> errors, Map<String, Instant> pausedAt) {
+            return errors.stream().filter(e -> pausedAt.containsKey(e.host())
+                    && e.at().isAfter(pausedAt.get(e.host()).plusMillis(500))).toList();
+        }
     }
 
     public record Stats(String host, long inserted, long errors) {

@@ -2,14 +2,12 @@ package org.pgfence.lab.it.drill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +19,7 @@ import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.drill.DrillConfigs;
 import org.pgfence.lab.drill.Fencing;
+import org.pgfence.lab.drill.SwitchoverDrill;
 import org.pgfence.lab.drill.Writers;
 
 /**
@@ -81,10 +80,10 @@ class ClientViewBench {
             Instant t0 = Instant.now();
             long repmgrMillis;
             if (twoPhase) {
-                String out = pgfenceSwitchover(lab, target);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("switched over in (\\d+) ms").matcher(out);
-                assertThat(m.find()).as(out).isTrue();
-                repmgrMillis = Long.parseLong(m.group(1));
+                org.pgfence.lab.Exec.Result run = fencing.switchover(target, Duration.ofSeconds(20));
+                assertThat(run.exitCode()).as(run.output()).isZero();
+                repmgrMillis = SwitchoverDrill.repmgrMillis(run.output());
+                assertThat(repmgrMillis).as(run.output()).isPositive();
             } else {
                 repmgrMillis = lab.switchover(target.id()).toMillis();
             }
@@ -105,22 +104,5 @@ class ClientViewBench {
             return String.format("%-22s %9d %10d %14d %10d %14d", (twoPhase ? "pgfence switchover" : "repmgr switchover")
                     + " ->" + target.name(), repmgrMillis, txErrors, txLongest, sessErrors, sessLongest);
         }
-    }
-
-    private static String pgfenceSwitchover(Lab lab, LabNode to) throws Exception {
-        Process p = new ProcessBuilder("runuser", "-u", "postgres", "--", lab.pgfenceCommand().toString(), "switchover",
-                "--config", fencing.configs().promoteConfig(to.id()).toString(), "--to", to.name(), "--pause-wait", "20s")
-                .redirectErrorStream(true).start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return e.toString();
-            }
-        });
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String text = out.get(10, TimeUnit.SECONDS);
-        assertThat(p.exitValue()).as(text).isZero();
-        return text;
     }
 }

@@ -35,6 +35,7 @@ import org.pgfence.events.EventJson;
 import org.pgfence.events.FencingStarted;
 import org.pgfence.events.NodeRef;
 import org.pgfence.events.kafka.Topics;
+import org.pgfence.lab.Exec;
 import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
@@ -150,11 +151,11 @@ class TwoPhaseFencingIT {
         LabPgbouncer silent = lab.pgbouncer(3);
         fencing.stopAgent(silent); // its last heartbeat is recent: it is expected, and never answers
 
-        Command run = switchover(lab, candidate, "--pause-wait", "3s");
+        Exec.Result run = fencing.switchover(candidate, Duration.ofSeconds(3));
 
-        System.out.println(run.output);
-        assertThat(run.exitCode).as(run.output).isEqualTo(6);
-        assertThat(run.output).contains(silent.host() + ": no answer in 3 s").contains("NOT switched over");
+        System.out.println(run.output());
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(6);
+        assertThat(run.output()).contains(silent.host() + ": no answer in 3 s").contains("NOT switched over");
         assertThat(lab.currentPrimary()).as("nothing switched").hasValue(primary);
         for (LabPgbouncer p : lab.pgbouncers()) {
             if (p != silent) {
@@ -218,8 +219,7 @@ class TwoPhaseFencingIT {
             errors = tx.errorsBetween(crash, end);
         }
         // an error the client saw within 500 ms of its host's pause may have been on its way before it
-        List<Writers.ClientError> afterPause = errors.stream().filter(e -> e.at().isAfter(pausedAt.get(e.host())
-                .plusMillis(500))).toList();
+        List<Writers.ClientError> afterPause = Writers.ClientError.afterPause(errors, pausedAt);
         System.out.printf("crash with promote.pause: %d transaction-pool client errors from the crash to every writer on"
                 + " %s (%d ms), %d of them after their host paused; paused at %s%n", errors.size(), next.name(),
                 Duration.between(crash, end).toMillis(), afterPause.size(), pausedAt);
@@ -241,30 +241,6 @@ class TwoPhaseFencingIT {
         } catch (java.io.IOException e) {
             return "(unreadable: " + e + ")";
         }
-    }
-
-    private record Command(int exitCode, String output) {
-    }
-
-    /** {@code pgfence switchover --to NODE} as postgres on that node, with its producer config. */
-    private static Command switchover(Lab lab, LabNode to, String... extra) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of("runuser", "-u", "postgres", "--",
-                lab.pgfenceCommand().toString(), "switchover", "--config",
-                fencing.configs().promoteConfig(to.id()).toString(), "--to", to.name()));
-        argv.addAll(List.of(extra));
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                return "(output unreadable: " + e + ")";
-            }
-        });
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("pgfence switchover still running after 120 s: " + out.getNow("(no output)"));
-        }
-        return new Command(p.exitValue(), out.get(10, TimeUnit.SECONDS));
     }
 
     private FencingStarted announce(Lab lab, LabNode primary, LabNode candidate, Duration pause) throws Exception {
