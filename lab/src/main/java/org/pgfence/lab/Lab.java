@@ -356,7 +356,7 @@ public final class Lab implements AutoCloseable {
      * primary it watches {@code primaryId} as its upstream and saw it within two monitoring intervals.
      */
     public void awaitRepmgrdWatching(int primaryId, Duration timeout) {
-        RepmgrdWatch.await(nodes(), node(primaryId), timeout, postgres::startRepmgrd);
+        RepmgrdWatch.await(nodes(), node(primaryId), timeout, postgres::startRepmgrd, postgres::stopRepmgrd);
     }
 
     /** {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}. */

@@ -50,7 +50,9 @@ final class LabStatus {
             return "running (not yet monitoring)";
         }
         String state = r.paused() ? "paused" : "running";
-        return !standby || r.upstreamNodeId() < 0 ? state
-                : state + ", watches node" + r.upstreamNodeId() + " (seen " + r.upstreamLastSeenSeconds() + " s ago)";
+        String pending = r.pendingFollow() == RepmgrdProbe.NONE ? ""
+                : ", holds a follow notification for node" + r.pendingFollow() + " (restart it if it already follows)";
+        return !standby || r.upstreamNodeId() < 0 ? state + pending
+                : state + ", watches node" + r.upstreamNodeId() + " (seen " + r.upstreamLastSeenSeconds() + " s ago)" + pending;
     }
 }

@@ -15,9 +15,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.pgfence.process.ExitCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Whether repmgrd on the lab's nodes would fail over a lost primary, and what it said when it did not. */
 final class RepmgrdWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(RepmgrdWatch.class);
     private static final Duration POLL = Duration.ofMillis(100);
     /** Seconds: two monitoring intervals of the lab's repmgr.conf (monitor_interval_secs=1). */
     private static final int SEEN_WITHIN = 2;
@@ -27,14 +30,17 @@ final class RepmgrdWatch {
 
     /**
      * Waits until repmgrd runs unpaused on every active node (as {@code repmgr.nodes} on the primary says; a node
-     * marked failed is left out), and on every active node but the primary watches it as its upstream and saw it
-     * within two monitoring intervals.
+     * marked failed is left out), and on every active node but the primary watches it as its upstream, saw it
+     * within two monitoring intervals and holds no stale follow notification. A repmgrd that has exited is started
+     * ({@code start}); one that holds a stale notification is restarted ({@code stop}, then {@code start}), which is
+     * what clears it ({@link RepmgrdProbe#staleFollow}).
      */
-    static void await(List<LabNode> nodes, LabNode primary, Duration timeout, Consumer<LabNode> restart) {
+    static void await(List<LabNode> nodes, LabNode primary, Duration timeout, Consumer<LabNode> start,
+                      Consumer<LabNode> stop) {
         Instant end = Clock.systemUTC().instant().plus(timeout);
         while (true) {
             List<Integer> active = activeNodeIds(primary);
-            superviseRepmgrd(nodes, active, restart);
+            superviseRepmgrd(nodes, active, start);
             List<String> notYet = new ArrayList<>();
             List<LabNode> lagging = new ArrayList<>();
             for (LabNode n : nodes) {
@@ -42,6 +48,11 @@ final class RepmgrdWatch {
                     continue; // marked failed: nothing of it is waited for
                 }
                 Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
+                if (n.id() != primary.id() && r.map(p -> p.staleFollow(primary.id(), SEEN_WITHIN)).orElse(false)) {
+                    LOG.warn("{}'s repmgrd holds a stale follow notification ({}): restarting it", n.name(), r.get());
+                    stop.accept(n);
+                    start.accept(n);
+                }
                 if (!r.map(p -> n.id() == primary.id() ? p.active() : p.watches(primary.id(), SEEN_WITHIN)).orElse(false)) {
                     notYet.add(n.name() + " " + r.map(Object::toString).orElse("(no answer)"));
                     lagging.add(n);
