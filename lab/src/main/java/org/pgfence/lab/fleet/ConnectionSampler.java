@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.pgfence.events.EpochSql;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.bench.Percentiles;
 import org.pgfence.process.Threads;
@@ -22,16 +24,21 @@ import org.pgfence.process.Threads;
  * What every PostgreSQL node sees of the fleet: every {@value #PERIOD_MS} ms, on a thread per node and over a
  * connection of its own (opened before the agents start, so it holds its slot), the backends whose application_name
  * is the agents' ({@code pgfence-agent}, set by the agent's probe) and all client backends, from
- * {@code pg_stat_activity}. A node that does not answer (crashed, or full) leaves a gap and is retried next period.
+ * {@code pg_stat_activity}, and whether the node is a primary, at which timeline. A node that does not answer
+ * (crashed, or full when the sampler must reconnect) leaves a gap and is retried next period.
  */
 final class ConnectionSampler implements AutoCloseable {
     static final long PERIOD_MS = 100;
     static final String AGENT_APPLICATION = "pgfence-agent";
     static final String SQL = "SELECT count(*) FILTER (WHERE application_name = ?),"
-            + " count(*) FILTER (WHERE backend_type = 'client backend'), current_setting('max_connections')::int"
-            + " FROM pg_stat_activity";
+            + " count(*) FILTER (WHERE backend_type = 'client backend'), current_setting('max_connections')::int,"
+            + " pg_is_in_recovery(), " + EpochSql.TIMELINE + " FROM pg_stat_activity";
 
-    record Sample(Instant at, int agents, int clients, int maxConnections) {
+    record Sample(Instant at, int agents, int clients, int maxConnections, boolean inRecovery, int timeline) {
+    }
+
+    /** A node that answered as a primary, at its timeline. */
+    record Primary(LabNode node, int timeline) {
     }
 
     private final Map<LabNode, List<Sample>> samples = new LinkedHashMap<>();
@@ -77,7 +84,8 @@ final class ConnectionSampler implements AutoCloseable {
             ps.setString(1, AGENT_APPLICATION);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Sample(clock.instant(), rs.getInt(1), rs.getInt(2), rs.getInt(3));
+                return new Sample(clock.instant(), rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getBoolean(4),
+                        rs.getInt(5));
             }
         }
     }
@@ -93,6 +101,29 @@ final class ConnectionSampler implements AutoCloseable {
         return new NodeConnections(node.name(), in.size(), Percentiles.median(agents), Percentiles.of(agents).max(),
                 in.stream().mapToLong(Sample::clients).max().orElse(-1),
                 in.stream().mapToInt(Sample::maxConnections).max().orElse(-1));
+    }
+
+    /**
+     * The node that last answered as a primary at or after {@code since} (the highest timeline if several did), other
+     * than {@code excluded}. Read over the sampler's own connections, which hold their slots: it still answers when
+     * the nodes are too full for a new connection, the lab's own probes' included.
+     */
+    Optional<Primary> primary(Instant since, LabNode excluded) {
+        Primary best = null;
+        for (Map.Entry<LabNode, List<Sample>> e : samples.entrySet()) {
+            if (e.getKey().equals(excluded)) {
+                continue;
+            }
+            Sample last;
+            synchronized (e.getValue()) {
+                last = e.getValue().isEmpty() ? null : e.getValue().get(e.getValue().size() - 1);
+            }
+            if (last != null && !last.at().isBefore(since) && !last.inRecovery()
+                    && (best == null || last.timeline() > best.timeline())) {
+                best = new Primary(e.getKey(), last.timeline());
+            }
+        }
+        return Optional.ofNullable(best);
     }
 
     /** Every node's window. */

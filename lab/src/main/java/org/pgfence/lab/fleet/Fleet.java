@@ -85,7 +85,8 @@ public final class Fleet {
             byNode.put(c.node(), c.refused());
             first = first == null ? c.first() : first;
         }
-        return new FleetResult.Refusals(byNode, first, log.refused(), log.firstRefused(), log.warnings());
+        return new FleetResult.Refusals(byNode, first, log.refused(), log.firstRefused(), log.warnings(),
+                log.fencedClosed());
     }
 
     /** The agents' log and the lab's outlive the lab: {@code <tmp>/pgfence-fleet-logs/N<n>}. */
@@ -126,7 +127,7 @@ public final class Fleet {
         void run(FleetAgents agents) {
             try {
                 start = start(agents);
-                FailoverRound round = new FailoverRound(lab, fencing, hosts, in, clock);
+                FailoverRound round = new FailoverRound(lab, fencing, hosts, in, out, clock);
                 for (int i = 1; i <= options.promotions(); i++) {
                     if (i > 1) {
                         FleetResult.Round last = rounds.get(rounds.size() - 1);

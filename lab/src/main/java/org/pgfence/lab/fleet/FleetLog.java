@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fleet's logs: every agent of this JVM (and its Kafka and JDBC clients) writes to one file instead of the
- * console, which keeps the report readable at N = 500, and two things are counted on the way: lines about a
- * connection PostgreSQL refused for want of a slot (SQLSTATE 53300), and each consumer group's last "Adding newly
+ * console, which keeps the report readable at N = 500, and three things are counted on the way: lines about a
+ * connection PostgreSQL refused for want of a slot (SQLSTATE 53300), "fenced closed" lines, and each consumer group's last "Adding newly
  * assigned partitions" (a rebalance that ended with the member holding its partition; Kafka logs it at INFO, raised
  * here for that one logger). Undone on {@link #close()}. Without logback underneath, it captures nothing.
  */
@@ -42,6 +42,7 @@ final class FleetLog implements AutoCloseable {
     private final Clock clock;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong warnings = new AtomicLong();
+    private final AtomicLong fencedClosed = new AtomicLong();
     private final AtomicReference<String> firstRefused = new AtomicReference<>();
     private final Map<String, Instant> assigned = new ConcurrentHashMap<>();
 
@@ -88,6 +89,11 @@ final class FleetLog implements AutoCloseable {
         return warnings.get();
     }
 
+    /** The agents' "fenced closed: ..." lines (DESIGN rule 4: rw disabled for want of a verifiable primary). */
+    long fencedClosed() {
+        return fencedClosed.get();
+    }
+
     /** Groups whose member was last assigned its partitions at or after {@code since}, with that time. */
     Map<String, Instant> assignedSince(Instant since) {
         Map<String, Instant> out = new java.util.TreeMap<>();
@@ -105,6 +111,9 @@ final class FleetLog implements AutoCloseable {
             String message = e.getFormattedMessage();
             if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
                 warnings.incrementAndGet();
+                if (message != null && message.startsWith("fenced closed")) {
+                    fencedClosed.incrementAndGet();
+                }
             }
             String text = e.getThrowableProxy() == null ? message : message + " " + e.getThrowableProxy().getMessage();
             if (text != null && REFUSED.matcher(text).find()) {

@@ -60,7 +60,7 @@ public record FleetResult(int agents, int maxConnections, Start start, Rest rest
 
     /** Connections refused for want of a slot: in the nodes' logs, and in the agents' log lines. */
     public record Refusals(Map<String, Long> byNode, String firstByNode, long loggedByAgents, String firstLogged,
-                           long agentWarnings) {
+                           long agentWarnings, long fencedClosedLines) {
         public long byNodes() {
             return byNode.values().stream().mapToLong(Long::longValue).filter(v -> v > 0).sum();
         }
