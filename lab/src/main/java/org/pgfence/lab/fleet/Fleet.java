@@ -184,14 +184,22 @@ public final class Fleet {
             Instant from = clock.instant();
             LockSupport.parkNanos(options.rest().toNanos());
             Instant to = clock.instant();
-            LockSupport.parkNanos(CpuSampler.PERIOD.multipliedBy(3).toNanos()); // a CPU sample after the window's end
             long pid = ProcessHandle.current().pid();
-            CpuSampler.Usage used = in.cpu().usage(from, to).orElse(new CpuSampler.Usage(-1, 1, -1));
+            CpuSampler.Usage used = cpuUsage(from, to);
             double core = 100.0 * used.agentsMillis() / Math.max(1, Duration.between(from, to).toMillis());
             FleetResult.Rest r = new FleetResult.Rest(in.connections().windows(from, to), FailoverRound.rssMb(),
                     Proc.statusKb(pid, "Threads:"), core, in.auditorLag().peak(from, to));
             FleetReport.rest(out, r, options.rest());
             return r;
+        }
+
+        /** The JVM's CPU in [from, to], once the sampler has a sample after {@code to} (a starved sampler: 5 s at most). */
+        private CpuSampler.Usage cpuUsage(Instant from, Instant to) {
+            Instant end = clock.instant().plusSeconds(5);
+            while (in.cpu().usage(from, to).isEmpty() && clock.instant().isBefore(end)) {
+                LockSupport.parkNanos(CpuSampler.PERIOD.toNanos());
+            }
+            return in.cpu().usage(from, to).orElse(new CpuSampler.Usage(-1, 1, -1));
         }
 
         FleetResult result(String deaths, FleetResult.Refusals refusals) {

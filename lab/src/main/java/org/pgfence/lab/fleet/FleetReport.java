@@ -56,7 +56,8 @@ public final class FleetReport {
                 f.count() == 0 ? "-" : f.p50() + "/" + f.p99() + "/" + f.max(), acked + "/" + (long) promotions * c.agents(),
                 audit < 0 ? "-" : Long.toString(audit), i.count() == 0 ? "-" : i.p50() + "/" + i.p99() + "/" + i.max(),
                 groups, c.rest() == null ? "-" : Long.toString(c.rest().rssMb()),
-                c.rest() == null ? "-" : String.format("%.0f", c.rest().cpuPercentOfCore()));
+                c.rest() == null || c.rest().cpuPercentOfCore() < 0 ? "-"
+                        : String.format("%.0f", c.rest().cpuPercentOfCore()));
     }
 
     /** The peak per node over every round: "50/51/50". */

@@ -43,8 +43,8 @@ final class FleetWatch implements Consumer<EventWatch.Seen> {
             synchronized (acks) {
                 acks.add(new Ack(a, s.at(), s.sent()));
             }
-            if (a.ackId() != null) {
-                sentById.put(a.ackId(), s.sent());
+            if (a.ackId() != null) { // the first copy: an agent may send one ack again (BestEffort), as N=500 did
+                sentById.putIfAbsent(a.ackId(), s.sent());
             }
         }
     }
