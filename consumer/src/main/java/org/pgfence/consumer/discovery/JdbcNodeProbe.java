@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes a node over pgjdbc, keeping one connection per address for reuse across reconciles (the
- * event-to-ack latency budget has no room for a TCP + auth handshake per node per event). A connection
- * that fails is dropped and the probe is retried once on a fresh one.
+ * event-to-ack latency budget has no room for a TCP + auth handshake per node per event), unless the cluster says
+ * not to ({@code keepConnections: false}): then each probe opens its connection and closes it after, so a node holds
+ * an agent's connection only while it probes. A connection that fails is dropped and the probe is retried once on a
+ * fresh one.
  */
 public final class JdbcNodeProbe implements NodeProbe {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcNodeProbe.class);
@@ -80,6 +82,10 @@ public final class JdbcNodeProbe implements NodeProbe {
             } catch (SQLException e) {
                 drop(address);
                 return NodeObservation.unreachable(address, describe(e));
+            }
+        } finally {
+            if (!cluster.keepConnections()) {
+                drop(address);
             }
         }
     }
