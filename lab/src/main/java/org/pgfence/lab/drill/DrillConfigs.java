@@ -158,12 +158,17 @@ public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration
     /**
      * Writes the config of a simulated pgbouncer host ({@code pgfence fleet}) to {@code file}: host {@code host} with
      * its own {@code databaseIni} (database names ending in {@code suffix}) behind the console of {@code console}, its
-     * own state dir, its heartbeat every {@code heartbeat}, no HTTP endpoint.
+     * own state dir, its heartbeat every {@code heartbeat}, no HTTP endpoint; {@code clusterOptions} (e.g.
+     * {@code keepConnections}, {@code repmgr}) added to its cluster.
      */
     public Path writeHostAgent(Path file, String host, LabPgbouncer console, Path databaseIni, Path stateDir,
-                               String suffix, Duration heartbeat) {
+                               String suffix, Duration heartbeat, Map<String, Object> clusterOptions) {
         Map<String, Object> m = agent(host, console, databaseIni, stateDir, suffix, "standby",
                 Map.of("bind", "127.0.0.1", "port", 0));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cluster = new LinkedHashMap<>(((List<Map<String, Object>>) m.get("clusters")).get(0));
+        cluster.putAll(clusterOptions);
+        m.put("clusters", List.of(cluster));
         m.put("heartbeatInterval", seconds(heartbeat));
         write(file, m);
         return file;

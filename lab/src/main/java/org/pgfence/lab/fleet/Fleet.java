@@ -43,8 +43,13 @@ public final class Fleet {
         if (options.maxConnections() > 0) {
             MaxConnections.set(lab, options.maxConnections());
         }
-        out.printf("   N=%d: max_connections %s on every node%n", n, options.maxConnections() > 0
-                ? options.maxConnections() : "as the lab has it");
+        if (options.roleLimit() >= 0) {
+            AgentRole.create(lab.currentPrimary().orElseThrow(() -> new LabException(
+                    org.pgfence.process.ExitCode.CHECK_FAILED, "no primary to create the agents' role on")),
+                    options.roleLimit());
+        }
+        out.printf("   N=%d: max_connections %s on every node; agents probe with %s%n", n, options.maxConnections() > 0
+                ? options.maxConnections() : "as the lab has it", options.probes());
         String prefix = "fleet" + n + "-" + UUID.randomUUID().toString().substring(0, 8);
         DrillConfigs configs = new DrillConfigs(lab, CLUSTER, prefix, options.reconcile(), false);
         List<FleetHost> hosts = FleetHost.of(n, lab.pgbouncers(), lab.dir().resolve("fleet"));
@@ -65,7 +70,8 @@ public final class Fleet {
             FailoverRound.Instruments in = new FailoverRound.Instruments(watch, connections, cpu,
                     new AuditRows(lab.store()), auditorLag);
             Cell cell = new Cell(lab, fencing, hosts, in, groups, log);
-            try (FleetAgents agents = FleetAgents.configure(configs, hosts, options.heartbeat())) {
+            try (FleetAgents agents = FleetAgents.configure(configs, hosts, options.heartbeat(),
+                    options.clusterOptions())) {
                 cell.run(agents);
                 return cell.result(agents.deaths(), refusals(refused, log));
             } finally {
@@ -205,7 +211,7 @@ public final class Fleet {
         FleetResult result(String deaths, FleetResult.Refusals refusals) {
             int max = start == null ? -1 : start.connections().stream().mapToInt(NodeConnections::maxConnections).max()
                     .orElse(-1);
-            return new FleetResult(hosts.size(), max, start, rest, List.copyOf(rounds), broker, refusals, deaths,
+            return new FleetResult(hosts.size(), max, options.mode(), start, rest, List.copyOf(rounds), broker, refusals, deaths,
                     stoppedBy);
         }
     }

@@ -39,9 +39,11 @@ final class FleetAgents implements AutoCloseable {
     }
 
     /** Writes every host's config ({@link DrillConfigs#writeHostAgent}); starts nothing. */
-    static FleetAgents configure(DrillConfigs configs, List<FleetHost> hosts, Duration heartbeat) {
+    static FleetAgents configure(DrillConfigs configs, List<FleetHost> hosts, Duration heartbeat,
+                                 Map<String, Object> clusterOptions) {
         for (FleetHost h : hosts) {
-            configs.writeHostAgent(h.config(), h.host(), h.console(), h.databaseIni(), h.stateDir(), h.suffix(), heartbeat);
+            configs.writeHostAgent(h.config(), h.host(), h.console(), h.databaseIni(), h.stateDir(), h.suffix(),
+                    heartbeat, clusterOptions);
         }
         return new FleetAgents(hosts);
     }

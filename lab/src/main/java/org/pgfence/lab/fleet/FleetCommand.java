@@ -48,6 +48,15 @@ public final class FleetCommand implements Callable<Integer> {
             description = "stop and start the broker at the end and time the groups' return (default on)")
     boolean brokerRestart = true;
 
+    @Option(names = "--probe-connections", paramLabel = "kept|per-probe", description = {
+            "the agents' clusters[].keepConnections: one kept connection per node (kept, the default) or one per probe"})
+    String probeConnections = "kept";
+
+    @Option(names = "--role-limit", paramLabel = "L", description = {
+            "agents log in as the pgfence role (pg_monitor, not a superuser) with CONNECTION LIMIT L (0: no limit);",
+            "default: as repmgr, a superuser, as the lab's agents do"})
+    Integer roleLimit;
+
     @Option(names = "--rest", paramLabel = "SECONDS", description = "the quiet window measured before the first crash (default 10)")
     int rest = 10;
 
@@ -58,16 +67,18 @@ public final class FleetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = CommandOut.of(spec);
-        if (agents.stream().anyMatch(n -> n < 1 || n > 1000) || promotions < 1 || maxConnections < 0 || rest < 0) {
+        if (agents.stream().anyMatch(n -> n < 1 || n > 1000) || promotions < 1 || maxConnections < 0 || rest < 0
+                || !List.of("kept", "per-probe").contains(probeConnections) || (roleLimit != null && roleLimit < 0)) {
             spec.commandLine().getErr().println("pgfence fleet: --agents must be 1..1000, --promotions >= 1,"
-                    + " --max-connections >= 0, --rest >= 0");
+                    + " --max-connections >= 0, --rest >= 0, --probe-connections kept or per-probe, --role-limit >= 0");
             return ExitCode.USAGE.code();
         }
         Clock clock = Clock.systemUTC();
         Instant start = clock.instant();
         LabSpec spec0 = LabSpec.defaults(env);
         FleetOptions options = FleetOptions.defaults(promotions).withMaxConnections(maxConnections)
-                .withBrokerRestart(brokerRestart).withRest(Duration.ofSeconds(rest));
+                .withBrokerRestart(brokerRestart).withRest(Duration.ofSeconds(rest))
+                .withKeepConnections(probeConnections.equals("kept")).withPgfenceRole(roleLimit == null ? -1 : roleLimit);
         out.printf("pgfence fleet: agents %s, %d promotion(s) each, max_connections %s, broker restart %s, lab net %s (%s)%n",
                 agents, promotions, maxConnections == 0 ? "the lab's" : maxConnections, brokerRestart ? "on" : "off",
                 spec0.net(), spec0.dir());

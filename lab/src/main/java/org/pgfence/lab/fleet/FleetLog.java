@@ -31,7 +31,7 @@ final class FleetLog implements AutoCloseable {
     static final List<String> CAPTURED = List.of("org.pgfence.consumer", "org.pgfence.runtime", "org.pgfence.pgbouncer",
             "org.apache.kafka", "org.postgresql");
     static final String REBALANCE_LOGGER = "org.apache.kafka.clients.consumer.internals.ConsumerRebalanceListenerInvoker";
-    static final Pattern REFUSED = Pattern.compile("53300|too many clients|remaining connection slots");
+    static final Pattern REFUSED = Pattern.compile("53300|too many clients|remaining connection slots|too many connections");
     static final Pattern ASSIGNED = Pattern.compile("groupId=([^\\],]+)\\] Adding newly assigned partitions");
 
     private final LoggerContext context;

@@ -9,8 +9,8 @@ import org.pgfence.lab.bench.Percentiles;
 
 /** The fleet's progress lines, as each step ends, and its table over every N. */
 public final class FleetReport {
-    static final String HEADER = String.format("%6s %8s %-9s %-14s %-14s %-11s %-17s %-9s %-10s %-15s %-15s %7s %6s",
-            "N", "max_conn", "good@0", "rest n1/n2/n3", "peak n1/n2/n3", "refused", "fencing p50/99/max",
+    static final String HEADER = String.format("%6s %8s %-19s %-9s %-14s %-14s %-11s %-17s %-9s %-10s %-15s %-15s %7s %6s",
+            "N", "max_conn", "probes,role", "good@0", "rest n1/n2/n3", "peak n1/n2/n3", "refused", "fencing p50/99/max",
             "acked", "audit done", "ingest p50/99/max", "groups back ms", "RSS MB", "CPU%");
 
     private final PrintStream out;
@@ -22,6 +22,8 @@ public final class FleetReport {
     public void print(List<FleetResult> cells) {
         out.printf("%nfleet: N agents in ONE JVM (threads sharing one heap, one JIT and the machine's cores: not N"
                 + " processes), 3 PostgreSQL nodes under repmgrd, the lab's 3 pgbouncers as console targets%n");
+        out.printf("  probes,role: kept connections or one per probe; the agents' role: repmgr (superuser) or pgfence"
+                + " (pg_monitor) with its CONNECTION LIMIT%n");
         out.printf("  good@0: agents whose first reconcile was good (the rest fenced closed or failed)%n");
         out.printf("  rest / peak: the agents' connections per node (pg_stat_activity, application_name pgfence-agent,"
                 + " every 100 ms): median at rest, peak from the crash to the last ack + 2 s, over every promotion%n");
@@ -50,8 +52,8 @@ public final class FleetReport {
                 : c.rounds().stream().mapToLong(FleetResult.Round::statusCompleteMillis).max().orElse(-1);
         String groups = c.broker() == null ? "-" : c.broker().perGroup().p99() + " (" + c.broker().assigned() + "/"
                 + c.broker().groups() + ")";
-        return String.format("%6d %8d %-9s %-14s %-14s %-11s %-17s %-9s %-10s %-15s %-15s %7s %6s", c.agents(),
-                c.maxConnections(), c.start() == null ? "-" : c.start().good() + "/" + c.agents(), c.rest() == null ? "-" : perNode(c.rest().connections(), NodeConnections::agentsMedian),
+        return String.format("%6d %8d %-19s %-9s %-14s %-14s %-11s %-17s %-9s %-10s %-15s %-15s %7s %6s", c.agents(),
+                c.maxConnections(), c.mode(), c.start() == null ? "-" : c.start().good() + "/" + c.agents(), c.rest() == null ? "-" : perNode(c.rest().connections(), NodeConnections::agentsMedian),
                 peaks(c), c.refusals().byNodes() + "/" + c.refusals().loggedByAgents(),
                 f.count() == 0 ? "-" : f.p50() + "/" + f.p99() + "/" + f.max(), acked + "/" + (long) promotions * c.agents(),
                 audit < 0 ? "-" : Long.toString(audit), i.count() == 0 ? "-" : i.p50() + "/" + i.p99() + "/" + i.max(),

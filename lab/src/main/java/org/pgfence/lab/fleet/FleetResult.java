@@ -6,10 +6,11 @@ import java.util.Map;
 import org.pgfence.lab.bench.Percentiles;
 
 /**
- * What one fleet cell measured (a value of -1 was not measured). {@code stoppedBy} is the error that ended the cell
+ * What one fleet cell measured (a value of -1 was not measured); {@code mode}: how the agents probed
+ * ({@link FleetOptions#mode()}). {@code stoppedBy} is the error that ended the cell
  * early, or null.
  */
-public record FleetResult(int agents, int maxConnections, Start start, Rest rest, List<Round> rounds, Broker broker,
+public record FleetResult(int agents, int maxConnections, String mode, Start start, Rest rest, List<Round> rounds, Broker broker,
                           Refusals refusals, String agentDeaths, String stoppedBy) {
 
     /** Start: every agent's first ack (good or not) within {@code millis}; the connections' peak meanwhile. */

@@ -12,11 +12,13 @@ import java.util.Map;
 /**
  * Connections the PostgreSQL nodes refused for want of a slot, as their own logs say from a starting point on:
  * {@code FATAL: sorry, too many clients already} (every slot taken) and {@code FATAL: remaining connection slots are
- * reserved for ...} (only superuser slots left, to a role that is not one). Whoever asked, agents or not: the log
+ * reserved for ...} (only superuser slots left, to a role that is not one), {@code FATAL: too many connections for
+ * role "..."} (the role's CONNECTION LIMIT). Whoever asked, agents or not: the log
  * line names the role ({@code %u@%d}), not the application.
  */
 final class RefusedConnections {
-    static final List<String> MARKERS = List.of("too many clients already", "remaining connection slots are reserved");
+    static final List<String> MARKERS = List.of("too many clients already", "remaining connection slots are reserved",
+            "too many connections for role");
 
     /** Per node: how many refusals, and the first one's line. */
     record Count(String node, long refused, String first) {

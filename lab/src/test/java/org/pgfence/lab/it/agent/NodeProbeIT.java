@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  * directory and agree with IDENTIFY_SYSTEM asked directly; a user without {@code pg_monitor} must still get the
  * right timeline, through IDENTIFY_SYSTEM. Last, a primary restarted while its repmgrd is stopped, for which
  * {@code repmgr.get_local_node_id()} answers -1, must still find its own row (by its conninfo) and claim primary.
+ * And a cluster with {@code keepConnections: false} leaves no connection behind its probe.
  */
 @ExtendWith(LabExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -142,6 +143,21 @@ class NodeProbeIT {
         assertThat(o.claimsPrimary()).as("found by its conninfo, its own row says active primary").isTrue();
         assertThat(o.sameServer(before)).as("a restarted postmaster is another server").isFalse();
         assertThat(o.postmasterStart()).isGreaterThan(before.postmasterStart());
+    }
+
+    @Test
+    @Order(6)
+    void aClusterThatKeepsNoConnectionLeavesNoneBehindItsProbe() throws SQLException {
+        String agents = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgfence-agent'";
+        int before = Integer.parseInt(query(node3, agents));
+        ClusterConfig perProbe = new ClusterConfig("lab", List.of(new SeedNode(node3.address(), node3.pgPort())),
+                "repmgr", "repmgr", null, Duration.ofSeconds(2), false);
+        try (JdbcNodeProbe fresh = new JdbcNodeProbe()) {
+            assertThat(fresh.probe(perProbe, address(node3)).error()).isNull();
+            await().atMost(WAIT).until(() -> Integer.parseInt(query(node3, agents)) == before);
+            assertThat(fresh.probe(cluster("repmgr"), address(node3)).error()).isNull();
+            assertThat(Integer.parseInt(query(node3, agents))).as("kept: one more").isEqualTo(before + 1);
+        }
     }
 
     private void receiverOff(LabNode node) throws SQLException {

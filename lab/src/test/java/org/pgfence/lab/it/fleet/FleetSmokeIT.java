@@ -55,6 +55,6 @@ class FleetSmokeIT {
         assertThat(r.broker().error()).isNull();
         assertThat(r.broker().assigned()).isEqualTo(AGENTS);
         assertThat(text).containsPattern("promotion 1: crashed node1; repmgrd promoted node\\d \\+\\d+ ms")
-                .containsPattern("(?m)^ +5 +\\d+ +5/5 +5/5/5 +\\S+ +0/0 +-?\\d+/-?\\d+/-?\\d+ +5/5 +\\d+ +\\d+/\\d+/\\d+ +\\d+ \\(5/5\\)");
+                .containsPattern("(?m)^ +5 +\\d+ +kept,repmgr +5/5 +5/5/5 +\\S+ +0/0 +-?\\d+/-?\\d+/-?\\d+ +5/5 +\\d+ +\\d+/\\d+/\\d+ +\\d+ \\(5/5\\)");
     }
 }
