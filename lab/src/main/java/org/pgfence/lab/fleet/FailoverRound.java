@@ -55,38 +55,53 @@ final class FailoverRound {
 
     /** Crashes the current primary and measures until every agent acked (or the waits ran out). */
     FleetResult.Round run(int index) {
+        Crash c = crash(index);
+        if (!await(SETTLE, () -> in.connections().primary(c.at(), c.old()).filter(p -> p.timeline() > c.before())
+                .isPresent())) {
+            return failed(index, c, null, "no node answered as primary above timeline " + c.before() + " within "
+                    + SETTLE.toSeconds() + " s of the crash (repmgrd's logs are kept with the fleet's)");
+        }
+        LabNode promoted = in.connections().primary(c.at(), c.old()).orElseThrow().node();
+        long promotedMillis = since(c.at());
+        String cluster = fencing.configs().cluster();
+        if (!await(SETTLE, () -> !in.watch().promotionsAbove(cluster, c.before()).isEmpty())) {
+            return failed(index, c, promoted, "no master-promoted above timeline " + c.before() + " within "
+                    + SETTLE.toSeconds() + " s of the promotion");
+        }
+        // published: the first announcement's CreateTime (its producer's send()), not when this JVM's watch saw it:
+        // the watch shares this JVM with the agents, and at N = 5 already saw acks ~400 ms after the auditor had them
+        EventWatch.Seen first = in.watch().promotionsAbove(cluster, c.before()).stream()
+                .min(Comparator.comparing(EventWatch.Seen::sent)).orElseThrow();
+        return measure(index, c, promoted, promotedMillis, first.sent(),
+                ((MasterPromoted) first.event()).epoch().timeline());
+    }
+
+    /** The primary as the sampler sees it, crashed ({@code pg_ctl stop -m immediate}). */
+    private Crash crash(int index) {
         ConnectionSampler.Primary current = in.connections().primary(clock.instant().minusSeconds(2), null)
                 .orElseThrow(() -> new LabException(ExitCode.CHECK_FAILED, "no node answered as primary before"
                         + " promotion " + index));
         LabNode old = current.node();
-        int before = current.timeline();
         try {
             lab.awaitRepmgrdWatching(old.id(), SETTLE);
         } catch (LabException e) { // its check needs new connections; a full node refuses them, repmgrd may still act
             out.printf("   promotion %d: repmgrd's readiness not confirmed (%s); crashing %s all the same%n", index,
                     e.getMessage().lines().findFirst().orElse(""), old.name());
         }
-        Instant crash = clock.instant();
+        Instant at = clock.instant();
         lab.stopNode(old.id());
-        if (!await(SETTLE, () -> in.connections().primary(crash, old).filter(p -> p.timeline() > before).isPresent())) {
-            return failed(index, old, null, crash, "no node answered as primary above timeline " + before + " within "
-                    + SETTLE.toSeconds() + " s of the crash (repmgrd's logs are kept with the fleet's)");
-        }
-        LabNode promoted = in.connections().primary(crash, old).orElseThrow().node();
-        long promotedMillis = since(crash);
+        return new Crash(old, current.timeline(), at);
+    }
+
+    private record Crash(LabNode old, int before, Instant at) {
+    }
+
+    /** Every agent's ack of {@code promoted} at {@code timeline}, the auditor's view, and what it all cost. */
+    private FleetResult.Round measure(int index, Crash c, LabNode promoted, long promotedMillis, Instant published,
+                                      int timeline) {
         String cluster = fencing.configs().cluster();
-        if (!await(SETTLE, () -> !in.watch().promotionsAbove(cluster, before).isEmpty())) {
-            return failed(index, old, promoted, crash, "no master-promoted above timeline " + before + " within "
-                    + SETTLE.toSeconds() + " s of the promotion");
-        }
-        // published: the first announcement's CreateTime (its producer's send()), not when this JVM's watch saw it:
-        // the watch shares this JVM with the agents, and at N = 5 already saw acks ~400 ms after the auditor had them
-        EventWatch.Seen first = in.watch().promotionsAbove(cluster, before).stream()
-                .min(Comparator.comparing(EventWatch.Seen::sent)).orElseThrow();
-        Instant published = first.sent();
-        int timeline = ((MasterPromoted) first.event()).epoch().timeline();
-        await(SETTLE.plusMillis(100L * hosts.size()), () -> hosts.stream()
-                .allMatch(h -> in.watch().routed(h.host(), timeline, promoted.name()).isPresent()));
+        Duration wait = SETTLE.plusMillis(100L * hosts.size());
+        await(wait, () -> hosts.stream().allMatch(h -> in.watch().routed(h.host(), timeline, promoted.name()).isPresent()));
         List<FleetWatch.Ack> acks = hosts.stream().map(h -> in.watch().routed(h.host(), timeline, promoted.name()))
                 .flatMap(Optional::stream).toList();
         Instant lastAck = acks.stream().map(a -> a.ack().timings().completedAt()).max(Comparator.naturalOrder())
@@ -98,14 +113,14 @@ final class FailoverRound {
         Audited audited = audited(cluster, timeline, published);
         LockSupport.parkNanos(Duration.between(clock.instant(), lastAck.plus(TAIL)).toNanos());
         Instant end = lastAck.plus(TAIL);
-        CpuSampler.Usage cpu = in.cpu().usage(crash, lastAck).orElse(new CpuSampler.Usage(-1, 1, -1));
+        CpuSampler.Usage cpu = in.cpu().usage(c.at(), lastAck).orElse(new CpuSampler.Usage(-1, 1, -1));
         String error = acks.size() == hosts.size() ? null : (hosts.size() - acks.size()) + " of " + hosts.size()
-                + " agents did not ack " + promoted.name() + " within " + SETTLE.plusMillis(100L * hosts.size()).toSeconds() + " s";
-        return new FleetResult.Round(index, old.name(), promoted.name(), timeline, promotedMillis,
-                Duration.between(crash, published).toMillis(), fencingMillis, acks.size(), hosts.size(),
-                audited.completedAtMillis, statusComplete, audited.ingestMillis,
-                in.connections().windows(crash, end), in.watch().statuses(hostNames(), crash, end), cpu.agentsMillis(),
-                cpu.machineBusyPercent(), rssMb(), in.auditorLag().peak(crash, end), error);
+                + " agents did not ack " + promoted.name() + " within " + wait.toSeconds() + " s";
+        return new FleetResult.Round(index, c.old().name(), promoted.name(), timeline, promotedMillis,
+                Duration.between(c.at(), published).toMillis(), fencingMillis, acks.size(), hosts.size(),
+                audited.completedAtMillis, statusComplete, audited.ingestMillis, in.connections().windows(c.at(), end),
+                in.watch().statuses(hostNames(), c.at(), end), cpu.agentsMillis(), cpu.machineBusyPercent(), rssMb(),
+                in.auditorLag().peak(c.at(), end), error);
     }
 
     /** The crashed node back as a standby of {@code primary} (rejoin; a fresh clone if a rewind cannot repair it). */
@@ -156,11 +171,11 @@ final class FailoverRound {
         return new Audited(completed == null ? -1 : Duration.between(published, completed).toMillis(), ingest);
     }
 
-    private FleetResult.Round failed(int index, LabNode old, LabNode promoted, Instant crash, String error) {
+    private FleetResult.Round failed(int index, Crash c, LabNode promoted, String error) {
         Instant now = clock.instant();
-        return new FleetResult.Round(index, old.name(), promoted == null ? "-" : promoted.name(), 0, -1, -1, List.of(),
-                0, hosts.size(), -1, -1, List.of(), in.connections().windows(crash, now),
-                in.watch().statuses(hostNames(), crash, now), -1, -1, rssMb(), in.auditorLag().peak(crash, now), error);
+        return new FleetResult.Round(index, c.old().name(), promoted == null ? "-" : promoted.name(), 0, -1, -1,
+                List.of(), 0, hosts.size(), -1, -1, List.of(), in.connections().windows(c.at(), now),
+                in.watch().statuses(hostNames(), c.at(), now), -1, -1, rssMb(), in.auditorLag().peak(c.at(), now), error);
     }
 
     private List<String> hostNames() {
