@@ -79,7 +79,8 @@ public final class AgentConfigLoader {
             ConfigReader repmgr = c.section("repmgr");
             out.add(new ClusterConfig(name, nodes, repmgr.string("dbname", "repmgr"), repmgr.string("user", "repmgr"),
                     repmgr.string("password", null),
-                    c.duration("connectTimeout", Duration.ofSeconds(1), Duration.ofMillis(100))));
+                    c.duration("connectTimeout", Duration.ofSeconds(1), Duration.ofMillis(100)),
+                    c.bool("keepConnections", true)));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.pgfence.consumer.discovery;
 
+import io.github.resilience4j.retry.Retry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.pgfence.consumer.config.ClusterConfig;
 import org.pgfence.events.EpochSql;
+import org.pgfence.runtime.Retries;
 import org.postgresql.util.GT;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
@@ -23,8 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes a node over pgjdbc, keeping one connection per address for reuse across reconciles (the
- * event-to-ack latency budget has no room for a TCP + auth handshake per node per event). A connection
- * that fails is dropped and the probe is retried once on a fresh one.
+ * event-to-ack latency budget has no room for a TCP + auth handshake per node per event), unless the cluster says
+ * not to ({@code keepConnections: false}): then each probe opens its connection and closes it after, so a node holds
+ * an agent's connection only while it probes. A connection that fails is dropped and the probe is retried once on a
+ * fresh one. A node with no slot free for the agent (SQLSTATE 53300: {@code max_connections}, or the agents' role's
+ * CONNECTION LIMIT, reached) is asked again after a jittered pause, within the discovery round's bound: hundreds of
+ * agents probing the new primary at once must queue for the role's few slots, not fence closed (docs/fleet-scale.md).
  */
 public final class JdbcNodeProbe implements NodeProbe {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcNodeProbe.class);
@@ -65,6 +71,11 @@ public final class JdbcNodeProbe implements NodeProbe {
     /** SQLSTATE insufficient_privilege: a user without {@code pg_monitor} may not list {@code pg_wal}. */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
+    /** SQLSTATE too_many_connections: the node, or the role, has no connection slot free now. */
+    static final String TOO_MANY_CONNECTIONS = "53300";
+    /** 100 ms doubling to 1 s, jittered, 6 attempts: about 2.5 s at most, inside a round's 3 x connectTimeout. */
+    private final Retry slots = Retries.of("postgres-probe-slots", 6, Duration.ofMillis(100), Duration.ofSeconds(1),
+            t -> t instanceof SQLException e && TOO_MANY_CONNECTIONS.equals(e.getSQLState()));
     private final Map<Address, Connection> connections = new ConcurrentHashMap<>();
     private volatile boolean withoutLocalId;
     private volatile boolean withoutWalDirectory;
@@ -80,6 +91,10 @@ public final class JdbcNodeProbe implements NodeProbe {
             } catch (SQLException e) {
                 drop(address);
                 return NodeObservation.unreachable(address, describe(e));
+            }
+        } finally {
+            if (!cluster.keepConnections()) {
+                drop(address);
             }
         }
     }
@@ -190,10 +205,21 @@ public final class JdbcNodeProbe implements NodeProbe {
         if (c != null && !c.isClosed()) {
             return c;
         }
-        c = DriverManager.getConnection(url(cluster, address), properties(cluster));
+        c = open(cluster, address);
         c.setAutoCommit(true);
         connections.put(address, c);
         return c;
+    }
+
+    /** A new connection; one refused for want of a slot is asked for again ({@link #slots}). */
+    private Connection open(ClusterConfig cluster, Address address) throws SQLException {
+        try {
+            return slots.executeCallable(() -> DriverManager.getConnection(url(cluster, address), properties(cluster)));
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException("cannot connect to " + address + ": " + e, e);
+        }
     }
 
     static String url(ClusterConfig cluster, Address address) {

@@ -55,6 +55,7 @@ class AgentConfigLoaderTest {
         assertThat(main.repmgrUser()).isEqualTo("repmgr");
         assertThat(main.repmgrPassword()).isNull();
         assertThat(main.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(main.keepConnections()).as("one kept connection per node, unless told otherwise").isTrue();
         assertThat(c.databases()).extracting(DatabaseConfig::role).containsExactly(Role.RW, Role.RO);
         assertThat(c.databases().get(1).roPolicy()).isEqualTo(RoPolicy.LOCAL);
         assertThat(c.databases().get(0).options()).containsEntry("application_name", "pgbouncer_node1");
@@ -68,6 +69,13 @@ class AgentConfigLoaderTest {
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.applyTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.databasesOf("main")).hasSize(2);
+    }
+
+    @Test
+    void aClusterMayProbeOnFreshConnections() throws Exception {
+        AgentConfig c = load(LAB_NODE1.replace("- {host: 127.0.0.13}\n",
+                "- {host: 127.0.0.13}\n    keepConnections: false\n"), Map.of());
+        assertThat(c.cluster("main").orElseThrow().keepConnections()).isFalse();
     }
 
     @Test

@@ -45,7 +45,7 @@ final class AgentCost {
         List<Sample> samples = new ArrayList<>();
         for (long pid : pids) {
             double cpu = (Proc.cpuTicks(pid) - ticks0.get(pid)) / (double) Proc.TICKS_PER_SECOND / seconds * 100.0;
-            samples.add(new Sample(statusKb(pid, "VmRSS:"), cpu, (int) statusKb(pid, "Threads:")));
+            samples.add(new Sample(Proc.statusKb(pid, "VmRSS:"), cpu, (int) Proc.statusKb(pid, "Threads:")));
         }
         return summarize(samples);
     }
@@ -90,14 +90,5 @@ final class AgentCost {
 
     private static String cmdline(Path proc) {
         return Proc.read(proc.resolve("cmdline")).replace('\0', ' ');
-    }
-
-    private static long statusKb(long pid, String key) {
-        for (String line : Proc.read(Path.of("/proc/" + pid + "/status")).split("\n")) {
-            if (line.startsWith(key)) {
-                return Long.parseLong(line.substring(key.length()).replace("kB", "").trim());
-            }
-        }
-        return 0;
     }
 }

@@ -16,15 +16,15 @@ import org.pgfence.process.Threads;
  * window's usage is the difference between the last sample at or before its start and the first at or after its
  * end, so it may include up to one period on either side; ticks are 10 ms.
  */
-final class CpuSampler implements AutoCloseable {
-    static final Duration PERIOD = Duration.ofMillis(20);
+public final class CpuSampler implements AutoCloseable {
+    public static final Duration PERIOD = Duration.ofMillis(20);
 
     record Sample(Instant at, long agentTicks, long machineBusy, long machineTotal) {
     }
 
     /** CPU used in a window: by all agents together, and the machine's busy share of all its cores. */
-    record Usage(long agentsMillis, int agents, double machineBusyPercent) {
-        long perAgentMillis() {
+    public record Usage(long agentsMillis, int agents, double machineBusyPercent) {
+        public long perAgentMillis() {
             return agents == 0 ? 0 : agentsMillis / agents;
         }
     }
@@ -35,7 +35,7 @@ final class CpuSampler implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
 
-    CpuSampler(List<Long> agentPids, Clock clock) {
+    public CpuSampler(List<Long> agentPids, Clock clock) {
         this.pids = List.copyOf(agentPids);
         this.clock = clock;
         samples.add(sample()); // a window starting right after construction has a sample before it
@@ -65,7 +65,7 @@ final class CpuSampler implements AutoCloseable {
     }
 
     /** Usage between {@code from} and {@code to}, or empty if the samples do not cover the window. */
-    Optional<Usage> usage(Instant from, Instant to) {
+    public Optional<Usage> usage(Instant from, Instant to) {
         Sample before = null;
         Sample after = null;
         synchronized (samples) {

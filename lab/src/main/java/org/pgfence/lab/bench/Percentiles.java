@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Collection;
 
 /** Nearest-rank percentiles of a sample (with 10 values p95 and p99 are the maximum: say so when reporting). */
-record Percentiles(int count, long p50, long p95, long p99, long max) {
+public record Percentiles(int count, long p50, long p95, long p99, long max) {
 
-    static Percentiles of(Collection<Long> values) {
+    public static Percentiles of(Collection<Long> values) {
         long[] v = values.stream().mapToLong(Long::longValue).sorted().toArray();
         if (v.length == 0) {
             return new Percentiles(0, -1, -1, -1, -1);
@@ -19,7 +19,7 @@ record Percentiles(int count, long p50, long p95, long p99, long max) {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    static long median(Collection<Long> values) {
+    public static long median(Collection<Long> values) {
         return of(values).p50();
     }
 

@@ -6,15 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What the bench reads from {@code /proc}: a process's CPU ticks and the machine's. */
-final class Proc {
+public final class Proc {
     static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
-    static final long TICK_MILLIS = 1000 / TICKS_PER_SECOND;
+    public static final long TICK_MILLIS = 1000 / TICKS_PER_SECOND;
 
     private Proc() {
     }
 
     /** utime + stime of process {@code pid}; 0 if it is gone. */
-    static long cpuTicks(long pid) {
+    public static long cpuTicks(long pid) {
         return processTicks(read(Path.of("/proc/" + pid + "/stat")));
     }
 
@@ -54,6 +54,16 @@ final class Proc {
     }
 
     /** The file's text, or "" if it cannot be read (a process that just exited). */
+    /** A {@code /proc/<pid>/status} value in kB (or a count, for {@code Threads:}); 0 if the process is gone. */
+    public static long statusKb(long pid, String key) {
+        for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).replace("kB", "").trim());
+            }
+        }
+        return 0;
+    }
+
     static String read(Path p) {
         try {
             return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);

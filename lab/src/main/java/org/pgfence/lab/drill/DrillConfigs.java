@@ -119,30 +119,70 @@ public record DrillConfigs(Lab lab, String cluster, String topicPrefix, Duration
 
     Map<String, Object> agent(LabPgbouncer pgb) {
         boolean onNode = pgb.id() <= lab.nodes().size();
+        return agent(pgb.host(), pgb, pgb.databaseIni(), agentStateDir(pgb), "", onNode ? "local" : "standby",
+                Map.of("bind", pgb.address(), "port", AGENT_HTTP_PORT));
+    }
+
+    /**
+     * The config of an agent of host {@code host} that fences {@code databaseIni} behind the console of {@code console}:
+     * database names end in {@code suffix} (several hosts' files behind one pgbouncer need names of their own).
+     */
+    Map<String, Object> agent(String host, LabPgbouncer console, Path databaseIni, Path stateDir, String suffix,
+                              String roPolicy, Map<String, Object> http) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host", pgb.host());
+        m.put("host", host);
         m.put("kafka", kafka());
         List<Map<String, Object>> seeds = new ArrayList<>();
         lab.nodes().forEach(n -> seeds.add(Map.of("host", n.address(), "port", n.pgPort())));
         m.put("clusters", List.of(Map.of("name", cluster, "nodes", seeds, "connectTimeout", "1s")));
-        Map<String, String> options = Map.of("application_name", "pgbouncer_" + pgb.host());
+        Map<String, String> options = Map.of("application_name", "pgbouncer_" + host);
         List<Map<String, Object>> databases = new ArrayList<>(List.of(
-                Map.of("name", "appdb-rw", "cluster", cluster, "role", "rw", "dbname", "appdb", "options", options),
-                Map.of("name", "appdb-ro", "cluster", cluster, "role", "ro", "dbname", "appdb",
-                        "roPolicy", onNode ? "local" : "standby", "options", options)));
+                Map.of("name", "appdb-rw" + suffix, "cluster", cluster, "role", "rw", "dbname", "appdb", "options", options),
+                Map.of("name", "appdb-ro" + suffix, "cluster", cluster, "role", "ro", "dbname", "appdb",
+                        "roPolicy", roPolicy, "options", options)));
         if (transactionPool) {
-            databases.add(Map.of("name", TX_DATABASE, "cluster", cluster, "role", "rw", "dbname", "appdb", "options",
-                    Map.of("application_name", "pgbouncer_" + pgb.host(), "pool_mode", "transaction")));
+            databases.add(Map.of("name", TX_DATABASE + suffix, "cluster", cluster, "role", "rw", "dbname", "appdb",
+                    "options", Map.of("application_name", "pgbouncer_" + host, "pool_mode", "transaction")));
         }
         m.put("databases", databases);
-        m.put("pgbouncer", Map.of("admin", Map.of("host", pgb.address(), "port", pgb.port(), "user", "postgres"),
-                "databaseIni", pgb.databaseIni().toString()));
+        m.put("pgbouncer", Map.of("admin", Map.of("host", console.address(), "port", console.port(), "user", "postgres"),
+                "databaseIni", databaseIni.toString()));
         m.put("reconcileInterval", seconds(reconcile));
         m.put("heartbeatInterval", "2s");
         m.put("pauseDrainTimeout", "2s");
-        m.put("stateDir", agentStateDir(pgb).toString());
-        m.put("http", Map.of("bind", pgb.address(), "port", AGENT_HTTP_PORT));
+        m.put("stateDir", stateDir.toString());
+        m.put("http", http);
         return m;
+    }
+
+    /**
+     * Writes the config of a simulated pgbouncer host ({@code pgfence fleet}) to {@code file}: host {@code host} with
+     * its own {@code databaseIni} (database names ending in {@code suffix}) behind the console of {@code console}, its
+     * own state dir, its heartbeat every {@code heartbeat}, no HTTP endpoint; {@code clusterOptions} (e.g.
+     * {@code keepConnections}, {@code repmgr}) added to its cluster.
+     */
+    public Path writeHostAgent(Path file, String host, LabPgbouncer console, Path databaseIni, Path stateDir,
+                               String suffix, Duration heartbeat, Map<String, Object> clusterOptions) {
+        Map<String, Object> m = agent(host, console, databaseIni, stateDir, suffix, "standby",
+                Map.of("bind", "127.0.0.1", "port", 0));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cluster = new LinkedHashMap<>(((List<Map<String, Object>>) m.get("clusters")).get(0));
+        cluster.putAll(clusterOptions);
+        m.put("clusters", List.of(cluster));
+        m.put("heartbeatInterval", seconds(heartbeat));
+        write(file, m);
+        return file;
+    }
+
+    /**
+     * Rewrites {@code audit.yaml} with {@code inventory.<cluster>} = {@code hosts}: every one of them must ack every
+     * promotion, registered or not (DESIGN rule 10). Before the auditor starts: it reads its config once.
+     */
+    public void writeAuditInventory(List<String> hosts) {
+        Map<String, Object> m = audit();
+        m.put("inventory", Map.of(cluster, hosts));
+        write(auditConfig(), m);
+        chown(dir());
     }
 
     Map<String, Object> audit() {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,16 +33,26 @@ public final class EventWatch implements AutoCloseable {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final Consumer<Seen> sink;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final KafkaConsumer<String, Decoded> consumer;
     private final Thread thread;
     private final Clock clock;
 
     public EventWatch(KafkaSettings kafka, Clock clock) {
+        this(kafka, clock, List.of(kafka.topics().promotions(), kafka.topics().acks(), kafka.topics().agents()), null);
+    }
+
+    /**
+     * A watch on {@code topics} that hands every event to {@code sink} (on the watch's thread) instead of keeping it:
+     * {@link #all()} stays empty. For volumes a list copied on every add does not hold (a fleet's acks).
+     */
+    public EventWatch(KafkaSettings kafka, Clock clock, List<String> topics, Consumer<Seen> sink) {
         this.clock = clock;
+        this.sink = sink == null ? seen::add : sink;
         Properties p = kafka.consumer("pgfence-drill-watch", "pgfence-drill-watch-" + UUID.randomUUID());
         consumer = new KafkaConsumer<>(p);
-        consumer.subscribe(List.of(kafka.topics().promotions(), kafka.topics().acks(), kafka.topics().agents()));
+        consumer.subscribe(topics);
         thread = Threads.start("drill-event-watch", this::loop);
     }
 
@@ -52,7 +63,7 @@ public final class EventWatch implements AutoCloseable {
                     if (r.value() != null && r.value().event() != null) {
                         Instant at = clock.instant();
                         Instant sent = r.timestampType() == TimestampType.CREATE_TIME ? Instant.ofEpochMilli(r.timestamp()) : at;
-                        seen.add(new Seen(at, sent, r.topic(), r.value().event()));
+                        sink.accept(new Seen(at, sent, r.topic(), r.value().event()));
                     }
                 }
             }

@@ -176,7 +176,8 @@ public final class FailoverDrill {
                 && a.status().isGood() && a.epoch() != null && a.epoch().timeline() >= e.epoch().timeline()).stream().findFirst();
     }
 
-    static String rwOf(FencingAck a) {
+    /** The node the ack routes rw to, or "closed". */
+    public static String rwOf(FencingAck a) {
         return a.targets().stream().filter(t -> t.role().equals("rw") && t.node() != null).map(t -> t.node().name())
                 .findFirst().orElse("closed");
     }

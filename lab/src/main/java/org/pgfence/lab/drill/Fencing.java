@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.pgfence.cli.Main;
 import org.pgfence.events.AckStatus;
 import org.pgfence.events.FencingAck;
@@ -77,6 +78,14 @@ public final class Fencing implements AutoCloseable {
      * then outlive the stop, holding the agent's port.
      */
     public Fencing start(boolean auditor, boolean agents) {
+        return start(auditor, agents, settings -> new EventWatch(settings, clock));
+    }
+
+    /**
+     * As {@link #start(boolean, boolean)}, with the watch {@code watch} makes once the topics exist, instead of the one
+     * that keeps every event of every topic (a fleet's heartbeats would fill it); {@link #close()} closes it.
+     */
+    public Fencing start(boolean auditor, boolean agents, Function<KafkaSettings, EventWatch> watch) {
         long start = System.nanoTime();
         configs.write();
         configs.wireRepmgrd();
@@ -85,7 +94,7 @@ public final class Fencing implements AutoCloseable {
         } catch (Exception e) {
             throw new LabException(ExitCode.UNAVAILABLE, "cannot create the pgfence topics: " + e, e);
         }
-        watch = new EventWatch(kafka(), clock);
+        this.watch = watch.apply(kafka());
         spoolFlusher = new DrillSpoolFlusher(lab, configs);
         if (auditor) {
             startAuditor();

@@ -6,12 +6,14 @@ import org.pgfence.cli.CommandPlugin;
 import org.pgfence.lab.LabCommand;
 import org.pgfence.lab.bench.BenchCommand;
 import org.pgfence.lab.drill.DemoCommand;
+import org.pgfence.lab.fleet.FleetCommand;
 import org.pgfence.lab.torture.TortureCommand;
 
 /** Adds the lab's commands to {@code pgfence}. */
 public final class LabPlugin implements CommandPlugin {
     @Override
     public List<Object> commands(Map<String, String> env) {
-        return List.of(new LabCommand(env), new DemoCommand(env), new BenchCommand(env), new TortureCommand(env));
+        return List.of(new LabCommand(env), new DemoCommand(env), new BenchCommand(env), new TortureCommand(env),
+                new FleetCommand(env));
     }
 }

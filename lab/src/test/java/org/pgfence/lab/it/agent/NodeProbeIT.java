@@ -39,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  * directory and agree with IDENTIFY_SYSTEM asked directly; a user without {@code pg_monitor} must still get the
  * right timeline, through IDENTIFY_SYSTEM. Last, a primary restarted while its repmgrd is stopped, for which
  * {@code repmgr.get_local_node_id()} answers -1, must still find its own row (by its conninfo) and claim primary.
+ * And a cluster with {@code keepConnections: false} leaves no connection behind its probe, and a node with no slot
+ * left for the agent's role (its CONNECTION LIMIT) is asked again after a pause rather than reported unreachable.
  */
 @ExtendWith(LabExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 class NodeProbeIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String PLAIN_ROLE = "probe_plain";
+    private static final String LIMITED_ROLE = "probe_limited";
     private final JdbcNodeProbe probe = new JdbcNodeProbe();
     private final JdbcNodeProbe plainProbe = new JdbcNodeProbe();
     private Lab lab;
@@ -65,8 +68,10 @@ class NodeProbeIT {
                 "GRANT USAGE ON SCHEMA repmgr TO " + PLAIN_ROLE, "GRANT SELECT ON repmgr.nodes TO " + PLAIN_ROLE,
                 "GRANT EXECUTE ON FUNCTION pg_control_system() TO " + PLAIN_ROLE,
                 "GRANT EXECUTE ON FUNCTION pg_control_checkpoint() TO " + PLAIN_ROLE);
-        await().atMost(WAIT).until(() -> query(node3, "SELECT count(*) FROM pg_roles WHERE rolname = '"
-                + PLAIN_ROLE + "'").equals("1"));
+        execute(lab.node(1), "repmgr", "CREATE ROLE " + LIMITED_ROLE + " LOGIN CONNECTION LIMIT 1 IN ROLE pg_monitor",
+                "GRANT USAGE ON SCHEMA repmgr TO " + LIMITED_ROLE, "GRANT SELECT ON repmgr.nodes TO " + LIMITED_ROLE);
+        await().atMost(WAIT).until(() -> query(node3, "SELECT count(*) FROM pg_roles WHERE rolname IN ('"
+                + PLAIN_ROLE + "', '" + LIMITED_ROLE + "')").equals("2"));
     }
 
     @AfterAll
@@ -142,6 +147,49 @@ class NodeProbeIT {
         assertThat(o.claimsPrimary()).as("found by its conninfo, its own row says active primary").isTrue();
         assertThat(o.sameServer(before)).as("a restarted postmaster is another server").isFalse();
         assertThat(o.postmasterStart()).isGreaterThan(before.postmasterStart());
+    }
+
+    @Test
+    @Order(6)
+    void aClusterThatKeepsNoConnectionLeavesNoneBehindItsProbe() throws SQLException {
+        String agents = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgfence-agent'";
+        int before = Integer.parseInt(query(node3, agents));
+        ClusterConfig perProbe = new ClusterConfig("lab", List.of(new SeedNode(node3.address(), node3.pgPort())),
+                "repmgr", "repmgr", null, Duration.ofSeconds(2), false);
+        try (JdbcNodeProbe fresh = new JdbcNodeProbe()) {
+            assertThat(fresh.probe(perProbe, address(node3)).error()).isNull();
+            await().atMost(WAIT).until(() -> Integer.parseInt(query(node3, agents)) == before);
+            assertThat(fresh.probe(cluster("repmgr"), address(node3)).error()).isNull();
+            assertThat(Integer.parseInt(query(node3, agents))).as("kept: one more").isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aNodeWithNoSlotLeftForTheRoleIsAskedAgainAfterAPause() throws Exception {
+        ClusterConfig limited = new ClusterConfig("lab", List.of(new SeedNode(node3.address(), node3.pgPort())),
+                "repmgr", LIMITED_ROLE, null, Duration.ofSeconds(2), false);
+        Properties asLimited = new Properties();
+        asLimited.setProperty("user", LIMITED_ROLE);
+        try (JdbcNodeProbe fresh = new JdbcNodeProbe();
+             Connection held = DriverManager.getConnection(node3.jdbcUrl("repmgr"), asLimited)) {
+            assertThat(fresh.probe(limited, address(node3)).error()).as("the role's one slot taken all along")
+                    .contains("53300");
+            Thread release = new Thread(() -> {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+                try {
+                    held.close();
+                } catch (SQLException ignored) {
+                    // the probe's assertion tells
+                }
+            });
+            long start = System.nanoTime();
+            release.start();
+            NodeObservation o = fresh.probe(limited, address(node3));
+            assertThat(o.error()).as("asked again once the slot is free").isNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            release.join();
+        }
     }
 
     private void receiverOff(LabNode node) throws SQLException {
