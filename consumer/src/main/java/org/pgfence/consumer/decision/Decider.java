@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.pgfence.consumer.config.DatabaseConfig;
 import org.pgfence.consumer.config.RoPolicy;
+import org.pgfence.consumer.discovery.NodeObservation;
 import org.pgfence.events.Epoch;
 import org.pgfence.pgbouncer.ini.Role;
 
@@ -48,6 +49,16 @@ public final class Decider {
         return new ClusterPlan(in.cluster(), rw, entries, warnings);
     }
 
+    /**
+     * Why each node could not be probed (": 10.0.0.1:5432: cannot connect ...; ..."), so that the operator reads the
+     * cause where the agent says it fenced closed: a full node (SQLSTATE 53300) is not a node that is down.
+     */
+    private static String unreachable(List<NodeObservation> observations) {
+        String errors = observations.stream().filter(o -> !o.reachable()).map(o -> o.address() + ": " + o.error())
+                .collect(Collectors.joining("; "));
+        return errors.isEmpty() ? "" : ": " + errors;
+    }
+
     private static Candidate primary(List<Candidate> candidates, int top) {
         List<Candidate> writers = writersOnTop(candidates, top);
         return writers.size() == 1 ? writers.get(0) : null;
@@ -60,7 +71,8 @@ public final class Decider {
     private static RwDecision rw(DecisionInput in, List<Candidate> candidates, Candidate primary, int top,
                                  Epoch epoch, String system) {
         if (candidates.isEmpty() || epoch == null) {
-            return RwDecision.fenced(epoch, "no node of cluster " + in.cluster() + " is reachable");
+            return RwDecision.fenced(epoch, "no node of cluster " + in.cluster() + " is reachable"
+                    + unreachable(in.observations()));
         }
         List<String> impostors = Candidates.impostors(in.observations(), system);
         if (!impostors.isEmpty()) {

@@ -181,7 +181,8 @@ class DeciderTest {
         ClusterPlan plan = decide(list(down(1), down(2), down(3)), new Epoch(1, SYS), null, "node1");
         assertThat(plan.fencedClosed()).isTrue();
         assertThat(plan.rw().epoch()).isNull();
-        assertThat(plan.rw().reason()).contains("no node of cluster main is reachable");
+        assertThat(plan.rw().reason()).contains("no node of cluster main is reachable")
+                .contains(down(1).address() + ": 08001 Connection refused; " + down(2).address() + ": ");
         assertThat(target(plan, "appdb-ro")).isEqualTo("closed");
     }
 

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pgfence.consumer.config.ClusterConfig;
 import org.pgfence.consumer.config.SeedNode;
+import org.pgfence.consumer.decision.ClusterPlan;
+import org.pgfence.consumer.decision.Decider;
+import org.pgfence.consumer.decision.DecisionInput;
 import org.pgfence.consumer.discovery.Address;
 import org.pgfence.consumer.discovery.JdbcNodeProbe;
 import org.pgfence.consumer.discovery.NodeObservation;
@@ -173,8 +176,13 @@ class NodeProbeIT {
         asLimited.setProperty("user", LIMITED_ROLE);
         try (JdbcNodeProbe fresh = new JdbcNodeProbe();
              Connection held = DriverManager.getConnection(node3.jdbcUrl("repmgr"), asLimited)) {
-            assertThat(fresh.probe(limited, address(node3)).error()).as("the role's one slot taken all along")
-                    .contains("53300");
+            NodeObservation refused = fresh.probe(limited, address(node3));
+            assertThat(refused.error()).as("the role's one slot taken all along").contains("53300");
+            // what the agent then logs and acks: the operator must read the cause, not only "no node reachable"
+            ClusterPlan plan = new Decider().decide(new DecisionInput("lab", List.of(refused), null, null, null,
+                    List.of(), null));
+            assertThat(plan.rw().reason()).as("fenced closed").contains("no node of cluster lab is reachable")
+                    .contains(node3.address() + ":" + node3.pgPort()).contains("53300");
             Thread release = new Thread(() -> {
                 java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
                 try {
