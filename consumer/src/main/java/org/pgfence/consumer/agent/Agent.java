@@ -16,6 +16,7 @@ import org.pgfence.events.PgfenceEvent;
 import org.pgfence.events.kafka.Decoded;
 import org.pgfence.events.kafka.Topics;
 import org.pgfence.runtime.kafka.EventPublisher;
+import org.pgfence.runtime.kafka.PollLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +127,7 @@ public final class Agent implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(PollLoop.CLOSE_TIMEOUT); // a no-op once the loop, the consumer's owner, has closed it
         publisher.close();
         fencing.close();
     }
