@@ -186,18 +186,12 @@ final class FailoverRound {
         return Proc.statusKb(ProcessHandle.current().pid(), "VmRSS:") / 1024;
     }
 
-    private long since(Instant t) {
-        return Duration.between(t, clock.instant()).toMillis();
+    /** The drill's wait (50 ms polls): one way to wait for a condition in the lab. */
+    private boolean await(Duration timeout, BooleanSupplier condition) {
+        return fencing.awaitTrue(timeout, condition);
     }
 
-    private boolean await(Duration timeout, BooleanSupplier condition) {
-        Instant end = clock.instant().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (clock.instant().isAfter(end)) {
-                return false;
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-        return true;
+    private long since(Instant t) {
+        return Duration.between(t, clock.instant()).toMillis();
     }
 }
