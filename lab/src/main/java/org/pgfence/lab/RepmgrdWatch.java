@@ -9,8 +9,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -33,11 +35,13 @@ final class RepmgrdWatch {
      * marked failed is left out), and on every active node but the primary watches it as its upstream, saw it
      * within two monitoring intervals and holds no stale follow notification. A repmgrd that has exited is started
      * ({@code start}); one that holds a stale notification is restarted ({@code stop}, then {@code start}), which is
-     * what clears it ({@link RepmgrdProbe#staleFollow}).
+     * what clears it ({@link RepmgrdProbe#staleFollow}): once per node and wait, so a new repmgrd that has not yet
+     * begun monitoring (the old state still in shared memory) is given the time to, not restarted again.
      */
     static void await(List<LabNode> nodes, LabNode primary, Duration timeout, Consumer<LabNode> start,
                       Consumer<LabNode> stop) {
         Instant end = Clock.systemUTC().instant().plus(timeout);
+        Set<Integer> restarted = new HashSet<>();
         while (true) {
             List<Integer> active = activeNodeIds(primary);
             superviseRepmgrd(nodes, active, start);
@@ -48,7 +52,8 @@ final class RepmgrdWatch {
                     continue; // marked failed: nothing of it is waited for
                 }
                 Optional<RepmgrdProbe> r = RepmgrdProbe.of(n);
-                if (n.id() != primary.id() && r.map(p -> p.staleFollow(primary.id(), SEEN_WITHIN)).orElse(false)) {
+                if (n.id() != primary.id() && r.map(p -> p.staleFollow(primary.id(), SEEN_WITHIN)).orElse(false)
+                        && restarted.add(n.id())) {
                     LOG.warn("{}'s repmgrd holds a stale follow notification ({}): restarting it", n.name(), r.get());
                     stop.accept(n);
                     start.accept(n);

@@ -141,13 +141,7 @@ class LabIT {
 
         lab.awaitRepmgrdWatching(primary.id(), Duration.ofSeconds(60));
         lab.stopNode(primary.id());
-        LabNode promoted;
-        try {
-            promoted = lab.awaitSinglePrimary(primary.id(), Duration.ofSeconds(30));
-        } catch (LabException e) {
-            lab.keepLogs(Path.of("target", "lab-it-logs"));
-            throw e;
-        }
+        LabNode promoted = awaitSinglePrimaryKeepingLogs(lab, primary.id());
         assertThat(promoted).isEqualTo(standby);
         // two live nodes again, for the switchover test; the rejoin reads the new primary's record of the promotion
         lab.awaitRepmgrdWatching(standby.id(), Duration.ofSeconds(60));
@@ -165,15 +159,19 @@ class LabIT {
                 .hasValueSatisfying(r -> assertThat(n.id() == target.id() ? r.active() : r.watches(target.id(), 2))
                         .as("%s %s", n.name(), r).isTrue()));
         lab.stopNode(target.id()); // at once: the gap that lost the failover in CI (stop 12)
-        LabNode promoted;
+        LabNode promoted = awaitSinglePrimaryKeepingLogs(lab, target.id());
+        assertThat(promoted).isEqualTo(former);
+        assertThat(lab.probe(former.id())).hasValueSatisfying(p -> assertThat(p.timeline()).isEqualTo(5));
+    }
+
+    /** The one primary other than {@code excluded} within 30 s; the lab's logs kept in target/ when there is none. */
+    private static LabNode awaitSinglePrimaryKeepingLogs(Lab lab, int excluded) throws Exception {
         try {
-            promoted = lab.awaitSinglePrimary(target.id(), Duration.ofSeconds(30));
+            return lab.awaitSinglePrimary(excluded, Duration.ofSeconds(30));
         } catch (LabException e) {
             lab.keepLogs(Path.of("target", "lab-it-logs"));
             throw e;
         }
-        assertThat(promoted).isEqualTo(former);
-        assertThat(lab.probe(former.id())).hasValueSatisfying(p -> assertThat(p.timeline()).isEqualTo(5));
     }
 
     static String exec(Lab lab, Path knownHosts, String host, String command) throws Exception {

@@ -42,8 +42,9 @@ public final class PollLoop<V> implements Runnable {
      * How long closing the consumer may take. It leaves the group first (a few ms against a live broker), then closes
      * its fetch session, which waits for the fetch in flight: up to fetch.max.wait.ms, 5 s for the agent. With 5 s
      * here an agent took 5.0 s from SIGTERM to exit in 3 stops of 4 (jstack: Fetcher.maybeCloseFetchSessions), and
-     * the suite's labs 3-5 s per class to stop their processes. Offsets are committed after every record, so nothing
-     * is pending at close; the broker expires an unclosed fetch session on its own.
+     * the suite's labs 3-5 s per class to stop their processes. Every handled record's offset is committed
+     * synchronously before its round ends, so nothing is pending at close; the broker expires an unclosed fetch
+     * session on its own.
      */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
