@@ -31,7 +31,7 @@ public final class Agent implements AutoCloseable {
      * a fetch returns as soon as a record arrives (fetch.min.bytes 1), so its wait bounds only the idle round trip;
      * the group's heartbeat only keeps this host's own one-member group alive (session.timeout.ms stays 45 s).
      */
-    static final Map<String, String> IDLE_SETTINGS = Map.of("fetch.max.wait.ms", "5000", "heartbeat.interval.ms", "15000");
+    public static final Map<String, String> IDLE_SETTINGS = Map.of("fetch.max.wait.ms", "5000", "heartbeat.interval.ms", "15000");
     private final HostFencing fencing;
     private final KafkaConsumer<String, Decoded> consumer;
     private final EventPublisher publisher;

@@ -39,7 +39,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
-    private static final Duration MAX_POLL = Duration.ofMillis(500);
+    /**
+     * The longest a poll waits. The schedule bounds every wait by what is due (the heartbeat, 5 s by default, at the
+     * latest) and whatever else needs the loop wakes it (a floor read done, SIGHUP, shutdown), so this bound only
+     * matters with a longer heartbeat. It was 500 ms: an idle agent's loop woke twice a second for nothing, half of
+     * its main thread's CPU and most of its group heartbeat thread's (BENCHMARKS.md "Idle CPU").
+     */
+    static final Duration MAX_POLL = Duration.ofSeconds(5);
+    /** While the epoch floor is unknown the loop reads the topic again itself after a backoff: it polls this long at most. */
+    static final Duration UNKNOWN_FLOOR_POLL = Duration.ofMillis(500);
     private final AgentConfig config;
     private final Reconciler reconciler;
     private final EventPublisher publisher;
@@ -102,6 +110,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
                 LOG.warn("first reconcile failed, the loop's first round retries it: {}", e.toString());
             }
             floorRead = floorRebuild.readAsync();
+            floorRead.whenComplete((floors, failure) -> loop.wakeup()); // collected by the next round, not a poll later
         } else if (floorRebuild.run()) {
             schedule.allDue();
         }
@@ -172,7 +181,7 @@ public final class AgentLoop implements Runnable, PollLoop.Body<Decoded> {
         floorRebuild.runIfUnknown();
         reconcileDue(); // first: fencing must not wait behind a heartbeat Kafka is slow to take
         heartbeatIfDue();
-        return schedule.untilNext(maxPoll);
+        return schedule.untilNext(floorRebuild.floorKnown() ? maxPoll : UNKNOWN_FLOOR_POLL);
     }
 
     @Override

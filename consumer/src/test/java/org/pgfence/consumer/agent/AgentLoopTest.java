@@ -55,7 +55,14 @@ class AgentLoopTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T08:00:00Z"));
     private final Metrics metrics = new Metrics();
-    private final MockConsumer<String, Decoded> promotions = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    private final java.util.concurrent.atomic.AtomicInteger wakeups = new java.util.concurrent.atomic.AtomicInteger();
+    private final MockConsumer<String, Decoded> promotions = new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        @Override
+        public synchronized void wakeup() {
+            wakeups.incrementAndGet();
+            super.wakeup();
+        }
+    };
     private MockProducer<String, PgfenceEvent> kafka;
     private HostFencing fencing;
     private AgentLoop loop;
@@ -194,6 +201,21 @@ class AgentLoopTest {
         } finally {
             hanging.setPollException(new org.apache.kafka.common.KafkaException("test over"));
         }
+    }
+
+    /**
+     * The loop polls up to {@link AgentLoop#MAX_POLL} (5 s) when nothing is due: a floor read that ends (read or failed)
+     * wakes it, so its floors are applied and the clusters decided again at once, not a poll later.
+     */
+    @Test
+    void aFloorReadThatEndsWakesTheLoop() throws Exception {
+        MockConsumer<String, Decoded> hanging = emptyTopic();
+        hanging.updateEndOffsets(Map.of(TP, 1L)); // one record it will never get: the read waits for it
+        start(true, new ConsumerRecord<>(TOPIC, 0, 0, "main", Decoded.tombstone()), hanging);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconcileAcks() >= 1);
+        int before = wakeups.get();
+        hanging.setPollException(new org.apache.kafka.common.KafkaException("the broker went away")); // the read ends
+        await().atMost(Duration.ofSeconds(10)).until(() -> wakeups.get() > before);
     }
 
     private long reconcileAcks() {
