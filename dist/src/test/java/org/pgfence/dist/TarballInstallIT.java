@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // each test; measured at most a third of this
 class TarballInstallIT {
     private static final Duration RUN = Duration.ofMinutes(1);
-    static final List<String> LAB_COMMANDS = List.of("lab", "demo", "bench", "torture");
+    static final List<String> LAB_COMMANDS = List.of("lab", "demo", "bench", "torture", "fleet", "kafka-floor");
     static final List<String> PRODUCTION_COMMANDS = List.of("promote", "notify", "spool", "agent", "render", "apply",
             "audit");
 

@@ -29,7 +29,7 @@ import org.pgfence.process.ExitCode;
  * archive instead of loading them saves a good part of its JVM start. The archive is only valid for the exact
  * jar paths it was made with, which is why the copy must be shared and stable rather than per lab.
  */
-final class Distribution {
+public final class Distribution {
     static final String JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -Xss512k -Xmx128m";
     private static final Duration TRAINING = Duration.ofSeconds(180);
     private static final Duration KEEP = Duration.ofDays(1);
@@ -53,6 +53,22 @@ final class Distribution {
             throw new LabException(ExitCode.ENVIRONMENT, "cannot link the pgfence distribution: " + e.getMessage(), e);
         }
         Hooks.writeScript(layout.pgfenceCommand(), launcher(shared));
+    }
+
+    /**
+     * A JVM started as the lab's launcher starts an agent (the agent's options, this build's shared jars and their
+     * archive), running {@code mainClass} instead of pgfence: {@code pgfence kafka-floor}'s client.
+     */
+    public static List<String> agentJvm(String mainClass) {
+        Path shared = shared(sourceJars());
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(List.of((JAVA_OPTS + " " + AGENT_HEAP).split(" ")));
+        if (Files.exists(shared.resolve("pgfence.jsa"))) {
+            argv.add("-XX:SharedArchiveFile=" + shared.resolve("pgfence.jsa"));
+        }
+        argv.addAll(List.of("-cp", shared.resolve("lib") + "/*", mainClass));
+        return argv;
     }
 
     /** The launcher: the shared jars, and their archive when there is one. */
