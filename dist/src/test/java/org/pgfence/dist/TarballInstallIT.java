@@ -106,7 +106,7 @@ class TarballInstallIT {
         for (String line : help.lines()) {
             if (line.equals("Commands:")) {
                 inCommands = true;
-            } else if (inCommands && line.matches("^  [a-z]+( .*)?$")) {
+            } else if (inCommands && line.matches("^  [a-z][a-z-]*( .*)?$")) {
                 names.add(line.strip().split(" ")[0]);
             } else if (inCommands && !line.startsWith("   ")) {
                 inCommands = false;

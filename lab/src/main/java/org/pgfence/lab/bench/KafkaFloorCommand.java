@@ -90,7 +90,11 @@ public final class KafkaFloorCommand implements Callable<Integer> {
         cp.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(pp);
              KafkaConsumer<String, String> answers = new KafkaConsumer<>(cp)) {
-            awaitReady(client, Duration.ofSeconds(90));
+            BufferedReader output = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            awaitReady(output, Duration.ofSeconds(90));
+            Thread drain = new Thread(() -> output.lines().forEach(line -> { }), "kafka-floor-client-output");
+            drain.setDaemon(true); // the Kafka client's own log lines: never let a full pipe stop the client
+            drain.start();
             TopicPartition ackPartition = new TopicPartition(acks, 0);
             answers.assign(List.of(ackPartition));
             answers.seekToEnd(List.of(ackPartition));
@@ -139,9 +143,8 @@ public final class KafkaFloorCommand implements Callable<Integer> {
         }
     }
 
-    private static void awaitReady(Process client, Duration bound) throws IOException {
+    private static void awaitReady(BufferedReader r, Duration bound) throws IOException {
         long end = System.nanoTime() + bound.toNanos();
-        BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while (System.nanoTime() < end && (line = r.readLine()) != null) {
             if (line.equals("ready")) {
