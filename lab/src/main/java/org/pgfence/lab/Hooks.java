@@ -55,6 +55,9 @@ public final class Hooks {
                         esac
                         echo "$(date +%%s%%3N) $(date +%%T.%%3N) node%2$d follow refused (rc=$rc): node rejoin --force-rewind" >> "$log"
                         %3$s/pg_ctl -D %6$s -m fast -w -t 30 stop >> %1$s/hooks.log 2>&1
+                        # pg_rewind reads a live source's timeline from its control file: a just-promoted primary has
+                        # the new one there only after its first checkpoint (pg_rewind's documentation; fresh45)
+                        %3$s/psql -X -q -d "$upstream" -c CHECKPOINT >> %1$s/hooks.log 2>&1
                         %3$s/repmgr node rejoin -f %4$s -d "$upstream" --force-rewind --config-files=lab-node.conf --log-to-file >> %1$s/hooks.log 2>&1
                         rc=$?
                         if [ $rc -ne 0 ] && ! %3$s/pg_ctl -D %6$s status > /dev/null 2>&1; then

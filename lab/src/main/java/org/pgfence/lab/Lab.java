@@ -359,12 +359,28 @@ public final class Lab implements AutoCloseable {
         RepmgrdWatch.await(nodes(), node(primaryId), timeout, postgres::startRepmgrd, postgres::stopRepmgrd);
     }
 
-    /** {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}. */
+    /**
+     * {@code repmgr node rejoin --force-rewind} of a stopped node onto the current primary {@code primaryId}, after a
+     * CHECKPOINT there: pg_rewind takes a live source's timeline from its control file, which a just-promoted primary
+     * updates only when its first checkpoint ends; rewound before that, the node is left on the old timeline and
+     * cannot start ("requested timeline 3 does not contain minimum recovery point ... on timeline 1": fresh45,
+     * LabIT test 7). PostgreSQL's pg_rewind documentation asks for exactly this.
+     */
     public void rejoin(int id, int primaryId) {
+        checkpoint(primaryId);
         postgres.stop(node(id));
         postgres.repmgr(node(id), "node", "rejoin", "-d", node(primaryId).conninfo(), "--force-rewind",
                 "--config-files=lab-node.conf", "--log-to-file").orThrow("repmgr node rejoin " + node(id).name());
         restartRepmgrdIfRunning(node(id), primaryId);
+    }
+
+    private void checkpoint(int id) {
+        try (var c = NodeState.connect(node(id), "repmgr"); var s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (java.sql.SQLException e) {
+            throw new LabException(ExitCode.UNAVAILABLE, "CHECKPOINT on " + node(id).name() + " before a rejoin onto it: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The node's current state, or empty when it does not answer. */

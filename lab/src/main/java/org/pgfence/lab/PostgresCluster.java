@@ -181,9 +181,12 @@ final class PostgresCluster {
         if (result.ok() || !List.of(args).contains("--log-to-file")) {
             return result;
         }
-        // repmgr wrote why into the node's repmgrd log, not on its output: a failure message should say it
+        // repmgr wrote why into the node's repmgrd log, not on its output: a failure message should say it, and
+        // what PostgreSQL said when repmgr started or stopped it (fresh45: a rejoin's "unable to start server", exit 4)
         return new Exec.Result(result.argv(), result.exitCode(), result.output().strip() + "\nrepmgrd log: "
-                + RepmgrdLog.lastWarningOrNotice(node.repmgrdLog()).orElse("-"));
+                + RepmgrdLog.lastWarningOrNotice(node.repmgrdLog()).orElse("-") + "\n  "
+                + String.join("\n  ", RepmgrdLog.lastEvents(node.repmgrdLog(), 8)) + "\n" + node.name()
+                + "'s PostgreSQL log:\n  " + String.join("\n  ", RepmgrdLog.lastLines(node.log(), 12)));
     }
 
     private void writeNodeConf(LabNode node) {

@@ -140,12 +140,36 @@ class LabIT {
         assertThat(RepmgrdProbe.of(standby)).hasValueSatisfying(r -> assertThat(r.watches(primary.id(), 2)).as("%s", r).isFalse());
 
         lab.awaitRepmgrdWatching(primary.id(), Duration.ofSeconds(60));
+        // pages for the standby to replay: once promoted, its first checkpoint (spread) is still writing them when the
+        // rejoin below runs, as after a real failover under load (fresh45: the rewind then took the new primary's
+        // timeline from its control file, still the old one, and node2 could not start: "requested timeline 3 does
+        // not contain minimum recovery point ... on timeline 1")
+        writeAndAwaitReplay(primary, standby);
         lab.stopNode(primary.id());
         LabNode promoted = awaitSinglePrimaryKeepingLogs(lab, primary.id());
         assertThat(promoted).isEqualTo(standby);
         // two live nodes again, for the switchover test; the rejoin reads the new primary's record of the promotion
         lab.awaitRepmgrdWatching(standby.id(), Duration.ofSeconds(60));
         lab.rejoin(primary.id(), standby.id());
+    }
+
+    private static void writeAndAwaitReplay(LabNode primary, LabNode standby) throws Exception {
+        String lsn;
+        try (var c = NodeState.connect(primary, "repmgr"); var s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS rejoin_load AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 40000) g");
+            var r = s.executeQuery("SELECT pg_current_wal_lsn()");
+            r.next();
+            lsn = r.getString(1);
+        }
+        try (var c = NodeState.connect(standby, "repmgr"); var s = c.prepareStatement(
+                "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+            s.setString(1, lsn);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                try (var r = s.executeQuery()) {
+                    return r.next() && r.getBoolean(1);
+                }
+            });
+        }
     }
 
     @Test
