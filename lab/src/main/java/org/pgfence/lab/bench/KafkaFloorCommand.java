@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +13,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,7 +38,7 @@ import picocli.CommandLine.Spec;
  * {@link KafkaFloorClient} (the agent's Kafka settings, nothing else) in a JVM with the agent's options, lets it settle,
  * measures its idle CPU and RSS over a window, then sends it K records one at a time, each answered by an
  * {@code acks=all} publish and an offset commit as an agent answers a promotion, and measures the CPU each one cost
- * it (all its threads, from {@code /proc/<pid>/task/<tid>/schedstat}, nanoseconds) and the round trip.
+ * it ({@code /proc/<pid>/stat}, all its threads, 10 ms ticks: read the means) and the round trip.
  */
 @Command(name = "kafka-floor", mixinStandardHelpOptions = true, description = {
         "Measure what the Kafka client alone costs an agent (idle CPU and RSS, CPU per promotion) against a running",
@@ -82,7 +79,9 @@ public final class KafkaFloorCommand implements Callable<Integer> {
         }
         List<String> argv = new ArrayList<>(Distribution.agentJvm(KafkaFloorClient.class.getName()));
         argv.addAll(List.of(bootstrap, in, acks));
-        Process client = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        ProcessBuilder started = new ProcessBuilder(argv).redirectErrorStream(true);
+        started.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as every launcher exports it for an agent
+        Process client = started.start();
         long pid = client.pid();
         Properties pp = kafka.producer("kafka-floor-driver", Duration.ofSeconds(10));
         pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -109,6 +108,7 @@ public final class KafkaFloorCommand implements Callable<Integer> {
                     idleS, Proc.statusKb(pid, "VmRSS:") / 1024, Proc.statusKb(pid, "RssAnon:") / 1024,
                     Proc.statusKb(pid, "RssFile:") / 1024, Proc.statusKb(pid, "Threads:"));
             List<Long> cpu = new ArrayList<>();
+            long rawTotal = 0;
             List<Long> roundTrip = new ArrayList<>();
             for (int i = 0; i < events; i++) {
                 long c0 = cpuNanos(pid);
@@ -120,16 +120,22 @@ public final class KafkaFloorCommand implements Callable<Integer> {
                 }
                 long answered = System.nanoTime();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // its commit and what it compiles after
-                long spent = cpuNanos(pid) - c0 - (long) (idleNsPerNs * (System.nanoTime() - s0));
+                long raw = cpuNanos(pid) - c0;
+                rawTotal += raw;
+                long spent = raw - (long) (idleNsPerNs * (System.nanoTime() - s0));
                 cpu.add(spent);
                 roundTrip.add(answered - s0);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(intervalMs) - (System.nanoTime() - s0));
             }
-            Percentiles cpuP = Percentiles.of(cpu.stream().map(n -> n / 1000).toList());
             Percentiles rtP = Percentiles.of(roundTrip.stream().map(n -> n / 1000).toList());
-            out.printf("per record (%d, one every %d ms): client CPU p50 %.2f ms, max %.2f ms (first %.2f ms); send ->"
-                    + " answer seen p50 %.1f ms, max %.1f ms%n", events, intervalMs, cpuP.p50() / 1000.0,
-                    cpuP.max() / 1000.0, cpu.get(0) / 1e6, rtP.p50() / 1000.0, rtP.max() / 1000.0);
+            double mean = cpu.stream().mapToLong(Long::longValue).average().orElse(0) / 1e6;
+            double laterMean = cpu.size() < 2 ? 0 : cpu.subList(1, cpu.size()).stream().mapToLong(Long::longValue)
+                    .average().orElse(0) / 1e6;
+            out.printf("per record (%d, one every %d ms): client CPU mean %.2f ms, after the first %.2f ms (first %.2f ms;"
+                    + " 10 ms ticks, so read the means); send -> answer seen p50 %.1f ms, max %.1f ms%n", events,
+                    intervalMs, mean, laterMean, cpu.get(0) / 1e6, rtP.p50() / 1000.0, rtP.max() / 1000.0);
+            out.printf("client CPU over all records, idle not subtracted: %.2f ms (the idle rate is only as good as the"
+                    + " settling before it)%n", rawTotal / 1e6);
             out.printf("RSS after: %d MB%n", Proc.statusKb(pid, "VmRSS:") / 1024);
             return ExitCode.OK.code();
         } finally {
@@ -167,19 +173,12 @@ public final class KafkaFloorCommand implements Callable<Integer> {
         return false;
     }
 
-    /** CPU time of every thread of {@code pid}, in ns ({@code /proc/<pid>/task/<tid>/schedstat}, first field). */
+    /**
+     * CPU time of process {@code pid} in ns: utime + stime of {@code /proc/<pid>/stat}, which keeps the time of threads
+     * that have ended (10 ms ticks). Summing the live threads' schedstat instead lost the time of the JIT's compiler
+     * threads, which come and go, and gave negative spans (fresh46).
+     */
     static long cpuNanos(long pid) {
-        long sum = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path t : tasks.toList()) {
-                String s = Proc.read(t.resolve("schedstat")).trim();
-                if (!s.isEmpty()) {
-                    sum += Long.parseLong(s.split(" ")[0]);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/" + pid + "/task: " + e.getMessage(), e);
-        }
-        return sum;
+        return Proc.cpuTicks(pid) * Proc.TICK_MILLIS * 1_000_000;
     }
 }

@@ -31,11 +31,12 @@ class KafkaFloorIT {
         assertThat(rc).as("pgfence kafka-floor: %s", err).isZero();
         assertThat(text).contains("-Xmn2m").contains("-XX:-UsePerfData") // started with the agent's options
                 .containsPattern("idle: \\d+\\.\\d{3} % of a core over 1 s; RSS \\d+ MB");
-        // the first record is the cold one, tens of ms; later ones can sit within the idle rate subtracted, unsettled here
-        Matcher perRecord = Pattern.compile("per record \\(3, one every 500 ms\\): client CPU p50 -?\\d+\\.\\d+ ms, max"
-                + " \\d+\\.\\d+ ms \\(first (\\d+\\.\\d+) ms\\)").matcher(text);
-        assertThat(perRecord.find()).as(text).isTrue();
-        assertThat(Double.parseDouble(perRecord.group(1))).as("CPU of the first answered record").isPositive();
+        // unsettled here (--settle-s 0), the idle rate subtracted per record is noise (fresh46: first -85 ms): the raw
+        // total is what must show the client worked
+        assertThat(text).containsPattern("per record \\(3, one every 500 ms\\): client CPU mean -?\\d+\\.\\d+ ms");
+        Matcher raw = Pattern.compile("client CPU over all records, idle not subtracted: (\\d+\\.\\d+) ms").matcher(text);
+        assertThat(raw.find()).as(text).isTrue();
+        assertThat(Double.parseDouble(raw.group(1))).as("the client's CPU while answering 3 records").isPositive();
         assertThat(KafkaFloorCommand.cpuNanos(ProcessHandle.current().pid())).isPositive();
     }
 
