@@ -62,7 +62,7 @@ public final class Distribution {
     public static List<String> agentJvm(String mainClass) {
         Path shared = shared(sourceJars());
         List<String> argv = new ArrayList<>();
-        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.add(java());
         argv.addAll(List.of((JAVA_OPTS + " " + AGENT_HEAP).split(" ")));
         if (Files.exists(shared.resolve("pgfence.jsa"))) {
             argv.add("-XX:SharedArchiveFile=" + shared.resolve("pgfence.jsa"));
@@ -71,9 +71,14 @@ public final class Distribution {
         return argv;
     }
 
+    /** The java of this JVM: the one the archive is made with and valid for. */
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /** The launcher: the shared jars, and their archive when there is one. */
     static String launcher(Path shared) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = java();
         return """
                 #!/bin/sh
                 # the same JVM options as bin/pgfence: agents small (they run for months, one per pgbouncer host)
@@ -127,7 +132,7 @@ public final class Distribution {
         Path archive = shared.resolve("pgfence.jsa");
         Path staging = shared.resolve("pgfence.jsa.tmp-" + UUID.randomUUID());
         List<String> argv = new ArrayList<>();
-        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.add(java());
         argv.addAll(List.of(JAVA_OPTS.split(" ")));
         argv.addAll(List.of("-XX:ArchiveClassesAtExit=" + staging, "-cp", shared.resolve("lib") + "/*",
                 "org.pgfence.cli.CdsTraining"));
