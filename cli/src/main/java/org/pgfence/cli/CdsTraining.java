@@ -46,6 +46,7 @@ public final class CdsTraining {
             // one initialises Errors, which loads all ~120 exception classes of kafka-clients (measured: the biggest
             // share of what a successful notify loaded from jars with the archive in use).
             org.apache.kafka.common.protocol.Errors.forCode((short) 0);
+            KafkaAnswerPath.load(); // and the rest of what a broker's answers load
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -32,7 +32,7 @@ final class PromoteWarmup {
         try {
             ClassLoader loader = PromoteWarmup.class.getClassLoader();
             Class.forName("org.postgresql.Driver", true, loader);
-            EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, new UUID(0, 1), "warmup",
+            EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), "warmup",
                     Instant.EPOCH, "warmup", Trigger.MANUAL, null, new NodeRef(1, "warmup", "localhost", 5432),
                     null, new Epoch(1, "0")));
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
