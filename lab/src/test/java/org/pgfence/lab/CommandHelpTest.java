@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.pgfence.cli.Cli;
 import org.pgfence.cli.Main;
 import org.pgfence.process.ExitCode;
 import picocli.CommandLine;
@@ -25,7 +26,7 @@ class CommandHelpTest {
     /** Every command path below {@code pgfence}, e.g. ["lab", "up"]. */
     static Stream<List<String>> commands() {
         List<List<String>> paths = new ArrayList<>();
-        collect(Main.commandLine(Map.of()), List.of(), paths);
+        collect(Cli.commandLine(Map.of()), List.of(), paths);
         return paths.stream();
     }
 
