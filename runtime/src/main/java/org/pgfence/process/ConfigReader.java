@@ -1,7 +1,8 @@
 package org.pgfence.process;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +30,12 @@ import java.util.regex.Pattern;
  * e.g. {@code PGFENCE_KAFKA_BOOTSTRAPSERVERS}) overrides a scalar key.
  */
 public final class ConfigReader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * Jackson's YAML parser, read as a stream: a mapper (databind) would give the same tree, but building one cost
+     * ~50 ms of a short-lived command's start (its date format pulls in the JDK's locale data), which repmgrd's
+     * promote_command pays before the promotion (BENCHMARKS.md, "Promote overhead").
+     */
+    private static final YAMLFactory YAML = new YAMLFactory();
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private final Shared shared;
@@ -66,15 +72,53 @@ public final class ConfigReader {
             throw new ConfigException(source, List.of("cannot read config file " + source
                     + (Files.exists(file) ? ": not a readable file" : ": no such file")));
         }
-        try {
-            Object parsed = YAML.readValue(file.toFile(), Object.class);
-            return fromTree(source, parsed, env);
+        try (JsonParser parser = YAML.createParser(file.toFile())) {
+            if (parser.nextToken() == null) {
+                throw new ConfigException(source, List.of("not valid YAML: the file is empty"));
+            }
+            return fromTree(source, tree(parser), env);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())));
         } catch (IOException e) {
             throw new ConfigException(source, List.of("cannot read config file " + source + ": " + e.getMessage()));
         }
+    }
+
+    /**
+     * The value at the parser's current token, as Jackson's untyped deserializer builds it: mappings as
+     * {@link LinkedHashMap} (a repeated key: the last wins), sequences as lists, YAML 1.1 scalars typed by the parser.
+     */
+    private static Object tree(JsonParser p) throws IOException {
+        return switch (p.currentToken()) {
+            case START_OBJECT -> mapping(p);
+            case START_ARRAY -> sequence(p);
+            case VALUE_NUMBER_INT -> p.getNumberValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            case VALUE_EMBEDDED_OBJECT -> p.getEmbeddedObject();
+            default -> p.getText();
+        };
+    }
+
+    private static Map<String, Object> mapping(JsonParser p) throws IOException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            map.put(key, tree(p));
+        }
+        return map;
+    }
+
+    private static List<Object> sequence(JsonParser p) throws IOException {
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            list.add(tree(p));
+        }
+        return list;
     }
 
     /** A reader over an in-memory tree, as tests and generated configs use. */

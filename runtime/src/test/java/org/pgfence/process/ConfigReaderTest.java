@@ -80,6 +80,49 @@ class ConfigReaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("top level");
     }
 
+    /** YAML 1.1 scalars read as they always were (Jackson's YAML parser): what an operator's file means must not move. */
+    @Test
+    void scalarsKeepTheirYamlMeaning(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, """
+                a: 1
+                a: 3
+                list: [x, 2.5, true, null, ~, "7"]
+                s:
+                  yes: yes
+                  exp: 1e3
+                  hex: 0x1F
+                  octal: 012
+                  under: 1_000
+                  quoted: "012"
+                  empty:
+                  dur: 30s
+                  text: 'it''s'
+                """);
+        ConfigReader r = ConfigReader.load(file, Map.of());
+        assertThat(r.string("a", null)).as("a repeated key: the last one wins").isEqualTo("3");
+        assertThat(r.stringList("list")).containsExactly("x", "2.5", "true", "null", "null", "7");
+        ConfigReader s = r.section("s");
+        assertThat(s.string("yes", null)).isEqualTo("true");
+        assertThat(s.bool("yes", false)).isTrue();
+        assertThat(s.string("exp", null)).isEqualTo("1000.0");
+        assertThat(s.integer("hex", 0, 0, 100)).isEqualTo(31);
+        assertThat(s.integer("octal", 0, 0, 100)).isEqualTo(10);
+        assertThat(s.integer("under", 0, 0, 10_000)).isEqualTo(1000);
+        assertThat(s.string("quoted", null)).isEqualTo("012");
+        assertThat(s.string("empty", "default")).isEqualTo("default");
+        assertThat(s.duration("dur", null, Duration.ZERO)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.string("text", null)).isEqualTo("it's");
+        r.finish();
+    }
+
+    @Test
+    void anEmptyFileIsRefusedAsNotValidYaml(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        assertThatThrownBy(() -> ConfigReader.load(empty, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("empty.yaml").hasMessageContaining("not valid YAML");
+    }
+
     @Test
     void listItemsAreNamedByIndex() throws Exception {
         ConfigReader r = ConfigReader.of("t", Map.of("nodes", List.of(Map.of("port", "x"), "flat")), Map.of());
