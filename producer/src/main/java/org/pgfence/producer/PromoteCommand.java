@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pgfence promote}: repmgr's promote_command. Flushes the spool, runs the promotion, and on
- * success announces it. Exits with the promotion's own code: a failed promotion publishes nothing,
+ * {@code pgfence promote}: repmgr's promote_command. Starts the promotion as soon as its config is read (DESIGN
+ * rule 8; with {@code promote.pause}, once the intent is published or its deadline passed), flushes the spool while
+ * it runs, and on success announces it. Exits with the promotion's own code: a failed promotion publishes nothing,
  * and nothing after a successful one (database or Kafka trouble) can make it look failed. Nothing before it can
  * prevent it either: a config that does not load, or a runtime that cannot be built, is logged, and the promotion
  * runs all the same ({@link PromoterConfig#fallbackPromoteCommand}); it is never killed.
@@ -29,7 +30,11 @@ import picocli.CommandLine.Option;
                 "Exits with the promotion's exit code (127 if it could not start). A broken config or environment",
                 "is logged and the promotion still runs; a slow promotion is waited for, never killed."})
 public final class PromoteCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(PromoteCommand.class);
+    /** Initialised on first use: promote starts the promotion before it starts its logging. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(PromoteCommand.class);
+    }
+
     /** promote.timeout's default: when a promotion without a readable config is reported as slow. */
     private static final Duration FALLBACK_WARN_AFTER = Duration.ofSeconds(60);
     private final Map<String, String> env;
@@ -60,46 +65,64 @@ public final class PromoteCommand implements Callable<Integer> {
         try {
             c = PromoterConfig.load(config, env);
         } catch (ConfigException e) {
-            List<String> argv = PromoterConfig.fallbackPromoteCommand(config, env);
-            LOG.error("promote: {}; running the promotion anyway as {}, and announcing nothing (the agents' timer "
-                    + "reconcile still converges; fix the file, then run pgfence notify)", e.getMessage(), argv);
-            return runner.run(argv, FALLBACK_WARN_AFTER);
+            return promoteWithout(e);
         }
+        // Nothing of pgfence's own comes first (its logging, its runtime, the spool's flush all happen while the
+        // promotion runs), but the intent of promote.pause, which must reach the agents before the promotion does.
+        PromotionRunner.Started early = c.promotePause().isZero() ? runner.start(c.promoteCommand()) : null;
         ProducerRuntime rt;
         try {
             rt = new ProducerRuntime(c, clock);
         } catch (RuntimeException e) {
-            LOG.error("promote: cannot set up ({}); running the promotion anyway, announcing nothing", e.toString());
-            return runner.run(c.promoteCommand(), c.promoteTimeout());
+            Log.LOG.error("promote: cannot set up ({}); running the promotion anyway, announcing nothing",
+                    e.toString());
+            return runner.await(early != null ? early : runner.start(c.promoteCommand()), c.promoteTimeout());
         }
         try (rt; PromotionPause pause = PromotionPause.start(c, clock)) {
-            LOG.info("promote: effective config {}", c.masked());
+            Log.LOG.info("promote: effective config {}", c.masked());
             Deadline beforePromotion = rt.overall();
             prepare(rt, c, beforePromotion);
-            pause.awaitPublished(beforePromotion);
-            int rc = runner.run(c.promoteCommand(), c.promoteTimeout());
+            PromotionRunner.Started promotion = early;
+            if (promotion == null) {
+                pause.awaitPublished(beforePromotion);
+                promotion = runner.start(c.promoteCommand());
+            }
+            int rc = runner.await(promotion, c.promoteTimeout());
             if (rc != 0) {
                 pause.release(); // every agent that paused resumes where it verifies a primary
-                LOG.error("Promotion failed with exit code {}; nothing published", rc);
+                Log.LOG.error("Promotion failed with exit code {}; nothing published", rc);
                 return rc;
             }
-            // the announcement's own budget starts now: a slow promotion must not leave it none
-            announce(rt, clock.instant(), rt.overall(c.verifyTimeout())); // its timeline ends every agent's pause
+            // the announcement's own budget starts now: a slow promotion must not leave it none; its timeline ends
+            // every agent's pause
+            announce(rt, promotion.returnedAt(clock), rt.overall(c.verifyTimeout()));
             return 0;
         }
     }
 
-    /** What is done before the promotion, within its own deadline; any failure is logged, never in the way. */
+    /** A config that does not load: the promotion it still names runs all the same, and nothing is announced. */
+    private int promoteWithout(ConfigException e) {
+        List<String> argv = PromoterConfig.fallbackPromoteCommand(config, env);
+        Log.LOG.error("promote: {}; running the promotion anyway as {}, and announcing nothing (the agents' timer "
+                + "reconcile still converges; fix the file, then run pgfence notify)", e.getMessage(), argv);
+        return runner.run(argv, FALLBACK_WARN_AFTER);
+    }
+
+    /**
+     * What is done while the promotion runs (before it, with promote.pause), the flush within its own deadline;
+     * any failure is logged, never in the way. The warm-ups start first: a flush that waits out a Kafka that is
+     * down must not leave them cold.
+     */
     private static void prepare(ProducerRuntime rt, PromoterConfig c, Deadline beforePromotion) {
         try {
-            rt.publishing.flush(beforePromotion);
             PromoteWarmup.start();
             rt.localNode.connectEarly(rt.overall(c.promoteTimeout(), c.verifyTimeout()));
+            rt.publishing.flush(beforePromotion);
             if (c.publishPrepare()) {
                 rt.publishing.prepare();
             }
         } catch (RuntimeException e) {
-            LOG.error("promote: preparing failed ({}); the promotion runs all the same", e.toString());
+            Log.LOG.error("promote: preparing failed ({}); the promotion runs all the same", e.toString());
         }
     }
 
@@ -107,9 +130,9 @@ public final class PromoteCommand implements Callable<Integer> {
         try {
             Announcer.Outcome outcome = rt.announcer.announce(
                     new Announcement(Trigger.REPMGRD_FAILOVER, null, promotedAt, OptionalInt.empty()), overall);
-            LOG.info("Promotion succeeded; announcement {}", outcome);
+            Log.LOG.info("Promotion succeeded; announcement {}", outcome);
         } catch (RuntimeException e) {
-            LOG.error("Promotion succeeded but announcing it failed unexpectedly", e);
+            Log.LOG.error("Promotion succeeded but announcing it failed unexpectedly", e);
         }
     }
 }

@@ -93,6 +93,23 @@ class PromoteCommandTest {
         assertThat(new Spool(f.spool).pending()).hasSize(1);
     }
 
+    /**
+     * DESIGN rule 8: without promote.pause, the promotion is the first thing promote starts. An older event in the
+     * spool is flushed while the promotion runs, so Kafka being down (the flush waits out publish.deadline, 1 s here)
+     * does not delay the promotion; the event stays spooled, behind nothing newer.
+     */
+    @Test
+    void aSpooledEventKafkaDoesNotTakeDoesNotDelayThePromotion() throws Exception {
+        Path started = dir.resolve("started");
+        CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "date +%s%3N > " + started));
+        new Spool(f.spool).write(Events.promoted(Instant.parse("2026-11-25T20:00:00Z"), 2));
+        long launched = System.currentTimeMillis();
+        assertThat(f.run(new PromoteCommand(Map.of()), "--config", f.config.toString())).isZero();
+        long delay = Long.parseLong(Files.readString(started).trim()) - launched;
+        assertThat(delay).as("ms from promote's start to the promotion's").isLessThan(700);
+        assertThat(new Spool(f.spool).pending()).hasSize(1);
+    }
+
     @Test
     void anInvalidConfigStillRunsThePromotionItNamesAndReturnsItsExitCode() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "touch " + dir.resolve("ran") + "; exit 4"));

@@ -3,8 +3,11 @@ package org.pgfence.producer.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +26,21 @@ class PromotionRunnerTest {
         assertThat(runner.run(List.of("/bin/sh", "-c", "sleep 1.5; touch " + done + "; exit 5"),
                 Duration.ofMillis(200))).isEqualTo(5);
         assertThat(done).as("it ran to its end").exists();
+    }
+
+    /**
+     * promote may be busy (a spool flush waiting out a Kafka that is down) when the promotion returns; the event's
+     * occurredAt is when the command returned, not when promote got round to it.
+     */
+    @Test
+    void aReturnIsDatedWhenTheCommandEndedNotWhenItWasAwaited() throws Exception {
+        PromotionRunner.Started started = runner.start(List.of("/bin/true"));
+        started.ended().get(10, TimeUnit.SECONDS);
+        Instant exited = Instant.now();
+        Thread.sleep(300); // promote busy with something else meanwhile: the scenario itself, not a wait
+        assertThat(runner.await(started, Duration.ofSeconds(5))).isZero();
+        Instant returned = started.returnedAt(Clock.systemUTC());
+        assertThat(returned).isBefore(exited.plusMillis(150)).isAfter(exited.minusSeconds(5));
     }
 
     @Test
