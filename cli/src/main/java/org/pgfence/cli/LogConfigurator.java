@@ -40,8 +40,16 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
             "org.postgresql", Level.WARN,
             "com.jcraft.jsch", Level.WARN);
 
+    /**
+     * pgjdbc logs through java.util.logging; its one warning ("Unsupported Server Version: 1.18.0/bouncer" on every
+     * pgjdbc connection to pgbouncer's admin console, as the lab's tests make) is noise on an operator's console.
+     * Held here: java.util.logging keeps only weak references to its loggers, and a collected one forgets its level.
+     */
+    private static java.util.logging.Logger pgjdbc;
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        quietPgjdbc();
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
@@ -60,6 +68,11 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         context.getLogger("org.pgfence").setLevel(pgfenceLevel(System.getProperty("PGFENCE_LOG_LEVEL",
                 System.getenv("PGFENCE_LOG_LEVEL"))));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    private static synchronized void quietPgjdbc() {
+        pgjdbc = java.util.logging.Logger.getLogger("org.postgresql");
+        pgjdbc.setLevel(java.util.logging.Level.SEVERE);
     }
 
     /** The pattern above, or logback's JsonEncoder when {@code format} is {@code json} (any case). */

@@ -16,12 +16,6 @@ import org.slf4j.LoggerFactory;
  * promote load picocli from its jar (compiled for Java 5, it cannot be archived: ~18 ms, BENCHMARKS.md).
  */
 public final class Main {
-    static {
-        // pgjdbc logs through java.util.logging; its one warning ("Unsupported Server Version: 1.18.0/bouncer"
-        // on every pgbouncer admin connection) is harmless noise on an operator's console.
-        java.util.logging.Logger.getLogger("org.postgresql").setLevel(java.util.logging.Level.SEVERE);
-    }
-
     private Main() {
     }
 

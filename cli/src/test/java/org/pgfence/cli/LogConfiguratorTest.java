@@ -29,6 +29,14 @@ class LogConfiguratorTest {
     }
 
     @Test
+    void pgjdbcsJavaUtilLoggingKeepsOnlySevere() {
+        configured();
+        System.gc(); // java.util.logging holds its loggers weakly: the level must outlive a collection
+        assertThat(java.util.logging.Logger.getLogger("org.postgresql").getLevel())
+                .isEqualTo(java.util.logging.Level.SEVERE);
+    }
+
+    @Test
     void noLoggerOfTheBrokerOrOfTestcontainersIsConfiguredByProductionCode() {
         assertThat(LogConfigurator.LEVELS.keySet()).noneMatch(name -> name.equals("kafka") || name.startsWith("kafka.")
                 || name.startsWith("org.apache.kafka.controller") || name.startsWith("org.apache.kafka.server")
