@@ -65,7 +65,7 @@ public final class CdsTraining {
         Path config = dir.resolve("producer.yaml");
         Files.writeString(config, """
                 cluster: training
-                host: training
+                # no host: its default (this machine's name) is what etc/promote.yaml runs, so its class is trained
                 kafka:
                   bootstrapServers: 127.0.0.1:1
                 repmgr:
