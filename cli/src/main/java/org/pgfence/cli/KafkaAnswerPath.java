@@ -45,7 +45,8 @@ final class KafkaAnswerPath {
                     continue;
                 }
                 try {
-                    Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'), false, loader);
+                    String binary = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                    Class.forName(binary, false, loader);
                     loaded++;
                 } catch (ClassNotFoundException | LinkageError e) {
                     // a class needing an optional library (a compression codec); the archive does without it
