@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
  * rule 8; with {@code promote.pause}, once the intent is published or its deadline passed), flushes the spool while
  * it runs, and on success announces it. Exits with the promotion's own code: a failed promotion publishes nothing,
  * and nothing after a successful one (database or Kafka trouble) can make it look failed. Nothing before it can
- * prevent it either: a config that does not load, or a runtime that cannot be built, is logged, and the promotion
- * runs all the same ({@link PromoterConfig#fallbackPromoteCommand}); it is never killed.
+ * prevent it either: a config that does not load, a runtime that cannot be built or any other error of pgfence's own
+ * is logged, and the promotion runs all the same ({@link PromoterConfig#fallbackPromoteCommand}) or is waited for;
+ * it is never killed.
  */
 @Command(name = "promote", mixinStandardHelpOptions = true,
         description = {"repmgr promote_command: promote this standby, then publish master-promoted.",
@@ -40,6 +41,8 @@ public final class PromoteCommand implements Callable<Integer> {
     private final Map<String, String> env;
     private final Clock clock;
     private final PromotionRunner runner = new PromotionRunner();
+    /** This run's promotion once started: whatever fails in pgfence's own code after that, its exit code stands. */
+    private PromotionRunner.Started promotion;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "producer YAML config")
     Path config;
@@ -69,20 +72,27 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         // Nothing of pgfence's own comes first (its logging, its runtime, the spool's flush all happen while the
         // promotion runs), but the intent of promote.pause, which must reach the agents before the promotion does.
-        PromotionRunner.Started early = c.promotePause().isZero() ? runner.start(c.promoteCommand()) : null;
-        ProducerRuntime rt;
-        try {
-            rt = new ProducerRuntime(c, clock);
-        } catch (RuntimeException e) {
-            Log.LOG.error("promote: cannot set up ({}); running the promotion anyway, announcing nothing",
-                    e.toString());
-            return runner.await(early != null ? early : runner.start(c.promoteCommand()), c.promoteTimeout());
+        if (c.promotePause().isZero()) {
+            promotion = runner.start(c.promoteCommand());
         }
-        try (rt; PromotionPause pause = PromotionPause.start(c, clock)) {
+        try {
+            return promoteAndAnnounce(c);
+        } catch (RuntimeException e) {
+            Log.LOG.error("promote: failed unexpectedly ({}); the promotion runs all the same, announcing nothing",
+                    e.toString(), e);
+            if (promotion == null) {
+                promotion = runner.start(c.promoteCommand());
+            }
+            return runner.await(promotion, c.promoteTimeout());
+        }
+    }
+
+    private int promoteAndAnnounce(PromoterConfig c) {
+        try (ProducerRuntime rt = new ProducerRuntime(c, clock);
+             PromotionPause pause = PromotionPause.start(c, clock)) {
             Log.LOG.info("promote: effective config {}", c.masked());
             Deadline beforePromotion = rt.overall();
             prepare(rt, c, beforePromotion);
-            PromotionRunner.Started promotion = early;
             if (promotion == null) {
                 pause.awaitPublished(beforePromotion);
                 promotion = runner.start(c.promoteCommand());

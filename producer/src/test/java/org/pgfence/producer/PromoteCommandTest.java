@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,45 @@ class PromoteCommandTest {
         long delay = Long.parseLong(Files.readString(started).trim()) - launched;
         assertThat(delay).as("ms from promote's start to the promotion's").isLessThan(700);
         assertThat(new Spool(f.spool).pending()).hasSize(1);
+    }
+
+    /** A clock that fails: an unexpected error inside promote's own code, after its config loaded. */
+    private static final Clock BROKEN = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            throw new IllegalStateException("clock broken");
+        }
+    };
+
+    /** DESIGN rule 8: nothing of promote's own decides the outcome; the promotion's exit code stands. */
+    @Test
+    void anUnexpectedErrorAfterThePromotionStartedIsWaitedOutAndItsExitCodeStands() throws Exception {
+        Path ran = dir.resolve("ran");
+        CommandFixture f = new CommandFixture(dir,
+                List.of("/bin/sh", "-c", "sleep 0.2; touch " + ran + "; exit 7"));
+        assertThat(f.run(new PromoteCommand(Map.of(), BROKEN), "--config", f.config.toString())).isEqualTo(7);
+        assertThat(ran).as("the promotion ran to its end").exists();
+    }
+
+    /** The same before the promotion started (promote.pause: the intent first): the promotion still runs. */
+    @Test
+    void anUnexpectedErrorBeforeThePromotionStillRunsIt() throws Exception {
+        Path ran = dir.resolve("ran");
+        CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "touch " + ran + "; exit 7"));
+        Files.writeString(f.config, Files.readString(f.config)
+                .replace("  timeout: 10s", "  timeout: 10s\n  pause: 20s"));
+        assertThat(f.run(new PromoteCommand(Map.of(), BROKEN), "--config", f.config.toString())).isEqualTo(7);
+        assertThat(ran).as("the promotion ran").exists();
     }
 
     @Test
