@@ -7,12 +7,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pgfence.events.testing.MutableClock;
 import org.pgfence.producer.spool.Spool;
 
 class PromoteCommandTest {
@@ -114,22 +113,11 @@ class PromoteCommandTest {
     }
 
     /** A clock that fails: an unexpected error inside promote's own code, after its config loaded. */
-    private static final Clock BROKEN = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            throw new IllegalStateException("clock broken");
-        }
-    };
+    private static Clock broken() {
+        MutableClock clock = new MutableClock(Instant.EPOCH);
+        clock.failWith(new IllegalStateException("clock broken"));
+        return clock;
+    }
 
     /** DESIGN rule 8: nothing of promote's own decides the outcome; the promotion's exit code stands. */
     @Test
@@ -137,7 +125,7 @@ class PromoteCommandTest {
         Path ran = dir.resolve("ran");
         CommandFixture f = new CommandFixture(dir,
                 List.of("/bin/sh", "-c", "sleep 0.2; touch " + ran + "; exit 7"));
-        assertThat(f.run(new PromoteCommand(Map.of(), BROKEN), "--config", f.config.toString())).isEqualTo(7);
+        assertThat(f.run(new PromoteCommand(Map.of(), broken()), "--config", f.config.toString())).isEqualTo(7);
         assertThat(ran).as("the promotion ran to its end").exists();
     }
 
@@ -148,7 +136,7 @@ class PromoteCommandTest {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "touch " + ran + "; exit 7"));
         Files.writeString(f.config, Files.readString(f.config)
                 .replace("  timeout: 10s", "  timeout: 10s\n  pause: 20s"));
-        assertThat(f.run(new PromoteCommand(Map.of(), BROKEN), "--config", f.config.toString())).isEqualTo(7);
+        assertThat(f.run(new PromoteCommand(Map.of(), broken()), "--config", f.config.toString())).isEqualTo(7);
         assertThat(ran).as("the promotion ran").exists();
     }
 

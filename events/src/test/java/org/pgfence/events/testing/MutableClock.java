@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 /** A clock tests move by hand (shared with the other modules through the events test-jar). */
 public final class MutableClock extends Clock {
     private Instant now;
+    private RuntimeException failure;
 
     public MutableClock(Instant start) {
         this.now = start;
@@ -16,6 +17,11 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    /** From now on reading the clock throws {@code e}: an unexpected error inside the code under test. */
+    public void failWith(RuntimeException e) {
+        failure = e;
     }
 
     @Override
@@ -30,6 +36,9 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
+        if (failure != null) {
+            throw failure;
+        }
         return now;
     }
 }
