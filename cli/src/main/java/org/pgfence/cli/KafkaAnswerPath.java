@@ -38,22 +38,26 @@ final class KafkaAnswerPath {
     static int load() throws IOException {
         ClassLoader loader = KafkaAnswerPath.class.getClassLoader();
         int loaded = 0;
-        try (JarFile jar = new JarFile(jar().toFile())) {
-            for (JarEntry entry : Collections.list(jar.entries())) {
-                String name = entry.getName();
-                if (!name.endsWith(".class") || !wanted(name)) {
-                    continue;
-                }
-                try {
-                    String binary = name.substring(0, name.length() - ".class".length()).replace('/', '.');
-                    Class.forName(binary, false, loader);
-                    loaded++;
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // a class needing an optional library (a compression codec); the archive does without it
-                }
+        for (String name : classEntries()) {
+            if (!wanted(name)) {
+                continue;
+            }
+            try {
+                Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'), false, loader);
+                loaded++;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // a class needing an optional library (a compression codec); the archive does without it
             }
         }
         return loaded;
+    }
+
+    /** The class files of the kafka-clients jar on the class path, as jar entry names. */
+    static List<String> classEntries() throws IOException {
+        try (JarFile jar = new JarFile(jar().toFile())) {
+            return Collections.list(jar.entries()).stream().map(JarEntry::getName).filter(n -> n.endsWith(".class"))
+                    .toList();
+        }
     }
 
     static boolean wanted(String entry) {

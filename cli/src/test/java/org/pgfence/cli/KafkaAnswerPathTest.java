@@ -3,27 +3,14 @@ package org.pgfence.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Collections;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 class KafkaAnswerPathTest {
 
-    private static List<String> entries() throws Exception {
-        Path jar = Path.of(KafkaProducer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (JarFile f = new JarFile(jar.toFile())) {
-            return Collections.list(f.entries()).stream().map(JarEntry::getName).filter(n -> n.endsWith(".class"))
-                    .toList();
-        }
-    }
-
     @Test
     void everyPackageAndApiStillExistsInTheKafkaClientsOnTheClassPath() throws Exception {
-        List<String> entries = entries();
+        List<String> entries = KafkaAnswerPath.classEntries();
         for (String pkg : KafkaAnswerPath.PACKAGES) {
             assertThat(entries).as("a kafka-clients upgrade moved " + pkg + ": update KafkaAnswerPath")
                     .anyMatch(e -> e.startsWith(pkg) && e.indexOf('/', pkg.length()) < 0);

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads and initialises, on a daemon thread, the classes the announcement will need (pgjdbc, the event
- * JSON mapper both ways, the event id's SecureRandom; the Kafka producer is prepared by {@link Publishing#prepare()}) while the promotion
- * command runs: {@code repmgr standby promote} takes at least a second, so this takes class loading
- * off the failover path.
+ * JSON mapper both ways, the event id's SecureRandom; the Kafka producer is prepared by
+ * {@link Publishing#prepare()}) while the promotion command runs: {@code repmgr standby promote} takes at
+ * least a second, so this takes class loading off the failover path.
  * It opens no connection and creates no client; a failure here only costs the warm-up.
  */
 final class PromoteWarmup {
@@ -33,8 +33,8 @@ final class PromoteWarmup {
             ClassLoader loader = PromoteWarmup.class.getClassLoader();
             Class.forName("org.postgresql.Driver", true, loader);
             byte[] spooled = EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(),
-                    "warmup", Instant.EPOCH, "warmup", Trigger.MANUAL, null, new NodeRef(1, "warmup", "localhost", 5432),
-                    null, new Epoch(1, "0")));
+                    "warmup", Instant.EPOCH, "warmup", Trigger.MANUAL, null,
+                    new NodeRef(1, "warmup", "localhost", 5432), null, new Epoch(1, "0")));
             EventJson.fromBytes(spooled, MasterPromoted.class); // the flush reads the spooled event back
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             LOG.debug("Warm-up incomplete: {}", e.toString());
