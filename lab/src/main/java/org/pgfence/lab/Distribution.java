@@ -39,6 +39,11 @@ public final class Distribution {
      */
     static final String AGENT_HEAP = "-Xms8m -Xmx64m -Xmn2m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
             + " -XX:ReservedCodeCacheSize=24m -XX:-UsePerfData";
+    /**
+     * The failover path's commands map the class-data archives at the address they were made for instead of relocating
+     * them, as bin/pgfence runs them: relocation is about 40 ms of a promote's JVM start (BENCHMARKS.md "Session 18").
+     */
+    static final String FAILOVER_PATH = "-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0";
 
     private Distribution() {
     }
@@ -84,6 +89,7 @@ public final class Distribution {
                 # the same JVM options as bin/pgfence: agents small (they run for months, one per pgbouncer host)
                 case "$1" in
                   agent) opts="%4$s %5$s" ;;
+                  promote|notify|spool|switchover) opts="%4$s %6$s" ;;
                   *) opts="%4$s" ;;
                 esac
                 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
@@ -92,7 +98,7 @@ public final class Distribution {
                 exec %1$s ${PGFENCE_JAVA_OPTS:-$opts} ${PGFENCE_JAVA_EXTRA_OPTS:-} $cds \\
                   -Dpgfence.dist=%2$s -cp '%2$s/*' org.pgfence.cli.Main "$@"
                 """.formatted(java, shared.resolve("lib"), shared.resolve("pgfence.jsa"), JAVA_OPTS,
-                AGENT_HEAP);
+                AGENT_HEAP, FAILOVER_PATH);
     }
 
     /** The shared copy of {@code jars} (made on first use, with its archive), readable by postgres. */
