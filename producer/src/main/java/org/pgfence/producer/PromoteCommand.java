@@ -125,7 +125,7 @@ public final class PromoteCommand implements Callable<Integer> {
      */
     private static void prepare(ProducerRuntime rt, PromoterConfig c, Deadline beforePromotion) {
         try {
-            PromoteWarmup.start();
+            PromoteWarmup.start(c);
             rt.localNode.connectEarly(rt.overall(c.promoteTimeout(), c.verifyTimeout()));
             rt.publishing.flush(beforePromotion);
             if (c.publishPrepare()) {

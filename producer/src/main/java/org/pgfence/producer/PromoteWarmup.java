@@ -1,22 +1,30 @@
 package org.pgfence.producer;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.EventJson;
 import org.pgfence.events.MasterPromoted;
-import org.pgfence.events.NodeRef;
 import org.pgfence.events.Trigger;
 import org.pgfence.process.Threads;
+import org.pgfence.producer.postgres.LocalPrimary;
+import org.pgfence.producer.postgres.NodeRow;
+import org.pgfence.producer.postgres.PrimaryVerifier;
+import org.pgfence.producer.postgres.VerificationException;
+import org.pgfence.runtime.Deadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads and initialises, on a daemon thread, the classes the announcement will need (pgjdbc, the event
- * JSON mapper both ways, the event id's SecureRandom; the Kafka producer is prepared by
- * {@link Publishing#prepare()}) while the promotion command runs: {@code repmgr standby promote} takes at
- * least a second, so this takes class loading off the failover path.
- * It opens no connection and creates no client; a failure here only costs the warm-up.
+ * Rehearses, on a daemon thread, what the announcement will run once the promotion returns (the driver's classes, the
+ * verifier's retry around an answer that is already a primary, the event built from this node's own config and the
+ * event JSON both ways; the Kafka producer is prepared by {@link Publishing#prepare()}) while the promotion command
+ * runs: {@code repmgr standby promote} takes at least a second, so first uses leave the failover path.
+ * It opens no connection, creates no client and writes nothing; a failure here only costs the warm-up.
  */
 final class PromoteWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(PromoteWarmup.class);
@@ -24,19 +32,23 @@ final class PromoteWarmup {
     private PromoteWarmup() {
     }
 
-    static void start() {
-        Threads.background("pgfence-warmup", PromoteWarmup::run);
+    static void start(PromoterConfig config) {
+        Threads.background("pgfence-warmup", () -> run(config));
     }
 
-    private static void run() {
+    private static void run(PromoterConfig config) {
         try {
-            ClassLoader loader = PromoteWarmup.class.getClassLoader();
-            Class.forName("org.postgresql.Driver", true, loader);
-            byte[] spooled = EventJson.toBytes(new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(),
-                    "warmup", Instant.EPOCH, "warmup", Trigger.MANUAL, null,
-                    new NodeRef(1, "warmup", "localhost", 5432), null, new Epoch(1, "0")));
-            EventJson.fromBytes(spooled, MasterPromoted.class); // the flush reads the spooled event back
-        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            Class.forName("org.postgresql.Driver", true, PromoteWarmup.class.getClassLoader());
+            int self = config.repmgr().nodeId();
+            List<NodeRow> rows = List.of(new NodeRow(self, "warmup", "primary", true, "host=localhost port=5432"),
+                    new NodeRow(self + 1, "warmup-former", "primary", false, "host=localhost port=5433"));
+            LocalPrimary primary = new PrimaryVerifier(deadline -> Optional.of(new LocalPrimary(new Epoch(1, "0"), rows)))
+                    .verify(Deadline.after(Clock.systemUTC(), Duration.ofSeconds(1)));
+            MasterPromoted event = new EventBuilder(config).build(
+                    new Announcement(Trigger.REPMGRD_FAILOVER, null, Instant.EPOCH, OptionalInt.empty()), primary,
+                    Instant.EPOCH);
+            EventJson.fromBytes(EventJson.toBytes(event), MasterPromoted.class); // spooled, then read by the flush
+        } catch (ClassNotFoundException | LinkageError | RuntimeException | VerificationException e) {
             LOG.debug("Warm-up incomplete: {}", e.toString());
         }
     }

@@ -60,15 +60,24 @@ public final class KafkaPublishers implements Publishers {
         if (producer == failed) {
             producer = null;
         }
-        failed.close(Duration.ZERO);
+        closeBehind(failed);
     }
 
     /** Every record sent through this producer was acked or is still spooled: nothing to wait for. */
     @Override
     public synchronized void close() {
         if (producer != null) {
-            producer.close(Duration.ZERO);
+            closeBehind(producer);
             producer = null;
         }
+    }
+
+    /**
+     * Closes on a daemon thread: nothing sent depends on it (every record was acked or stays spooled), and a command
+     * that exits right after does not wait for it (joining the network thread and removing the client's metrics took
+     * 10-17 ms of promote's exit; BENCHMARKS.md "Session 18"). A process that lives on closes it all the same.
+     */
+    private static void closeBehind(KafkaProducer<String, PgfenceEvent> p) {
+        Threads.start("pgfence-kafka-close", () -> p.close(Duration.ZERO));
     }
 }

@@ -33,7 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class LocalNode implements LocalProbe, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalNode.class);
     static final String IN_RECOVERY = "SELECT pg_is_in_recovery()";
-    static final String EPOCH = "SELECT " + EpochSql.PRIMARY_TIMELINE + ", " + EpochSql.SYSTEM_IDENTIFIER;
+    /**
+     * Whether the node is out of recovery and, if so, its epoch, in one round trip: the timeline is only read once
+     * recovery is over (a standby has no WAL insert position); promotion is one-way, so a first
+     * {@code pg_is_in_recovery()} that says false cannot be followed by a second that says true.
+     */
+    static final String PROBE = "SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() THEN NULL ELSE "
+            + EpochSql.PRIMARY_TIMELINE + " END, " + EpochSql.SYSTEM_IDENTIFIER;
     static final String NODES = "SELECT node_id, node_name, type, active, conninfo FROM repmgr.nodes ORDER BY node_id";
     private static final int DEFAULT_CONNECT_TIMEOUT_S = 10;
 
@@ -57,7 +63,7 @@ public final class LocalNode implements LocalProbe, AutoCloseable {
                 Connection c = connect(deadline);
                 try (Statement st = c.createStatement()) {
                     st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
-                    bool(st, IN_RECOVERY);
+                    primary(st); // the probe's own queries, once, while the node is still a standby
                 }
                 if (!early.complete(c)) {
                     c.close();
@@ -75,16 +81,20 @@ public final class LocalNode implements LocalProbe, AutoCloseable {
         Connection ready = takeEarly();
         try (Connection c = ready != null ? ready : connect(deadline); Statement st = c.createStatement()) {
             st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
-            if (bool(st, IN_RECOVERY)) {
+            return primary(st);
+        }
+    }
+
+    private static Optional<LocalPrimary> primary(Statement st) throws SQLException {
+        Epoch epoch;
+        try (ResultSet rs = st.executeQuery(PROBE)) {
+            rs.next();
+            if (rs.getBoolean(1)) {
                 return Optional.empty();
             }
-            Epoch epoch;
-            try (ResultSet rs = st.executeQuery(EPOCH)) {
-                rs.next();
-                epoch = new Epoch(rs.getInt(1), rs.getString(2));
-            }
-            return Optional.of(new LocalPrimary(epoch, nodes(st)));
+            epoch = new Epoch(rs.getInt(2), rs.getString(3));
         }
+        return Optional.of(new LocalPrimary(epoch, nodes(st)));
     }
 
     /**

@@ -43,7 +43,7 @@ class LocalNodeTest {
 
     @Test
     void epochQueryUsesTheCurrentWalFileNeverTheCheckpoint() {
-        assertThat(LocalNode.EPOCH).contains("pg_walfile_name(pg_current_wal_lsn())")
+        assertThat(LocalNode.PROBE).contains("pg_walfile_name(pg_current_wal_lsn())")
                 .contains("pg_control_system()").doesNotContain("pg_control_checkpoint");
     }
 
