@@ -125,7 +125,7 @@ public final class PromoteCommand implements Callable<Integer> {
      */
     private static void prepare(ProducerRuntime rt, PromoterConfig c, Deadline beforePromotion) {
         try {
-            PromoteWarmup.start(c);
+            PromoteWarmup.start(c, c.publishPrepare());
             rt.localNode.connectEarly(rt.overall(c.promoteTimeout(), c.verifyTimeout()));
             rt.publishing.flush(beforePromotion);
             if (c.publishPrepare()) {

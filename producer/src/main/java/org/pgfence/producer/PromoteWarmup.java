@@ -11,6 +11,7 @@ import org.pgfence.events.EventJson;
 import org.pgfence.events.MasterPromoted;
 import org.pgfence.events.Trigger;
 import org.pgfence.process.Threads;
+import org.pgfence.producer.kafka.KafkaPublishers;
 import org.pgfence.producer.postgres.LocalPrimary;
 import org.pgfence.producer.postgres.NodeRow;
 import org.pgfence.producer.postgres.PrimaryVerifier;
@@ -21,19 +22,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rehearses, on a daemon thread, what the announcement will run once the promotion returns (the driver's classes, the
- * verifier's retry around an answer that is already a primary, the event built from this node's own config and the
- * event JSON both ways; the Kafka producer is prepared by {@link Publishing#prepare()}) while the promotion command
- * runs: {@code repmgr standby promote} takes at least a second, so first uses leave the failover path.
- * It opens no connection, creates no client and writes nothing; a failure here only costs the warm-up.
+ * verifier's retry around an answer that is already a primary, the event built from this node's own config, the
+ * event JSON both ways and, for promote, a record sent to a stand-in broker; the real Kafka producer is prepared by
+ * {@link Publishing#prepare()}) while the promotion command runs: {@code repmgr standby promote} takes at least a second, so first uses leave the failover path.
+ * It opens no connection beyond loopback, and writes nothing; a failure here only costs the warm-up.
  */
 final class PromoteWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(PromoteWarmup.class);
+    /** How long the Kafka rehearsal may take: it runs on a daemon thread, beside a promotion of a second or more. */
+    private static final Duration KAFKA_REHEARSAL = Duration.ofSeconds(5);
 
     private PromoteWarmup() {
     }
 
-    static void start(PromoterConfig config) {
-        Threads.background("pgfence-warmup", () -> run(config));
+    /** The warm-up; with {@code kafka}, then one record through a producer to a stand-in broker (promote only). */
+    static void start(PromoterConfig config, boolean kafka) {
+        Threads.background("pgfence-warmup", () -> {
+            run(config);
+            if (kafka) {
+                KafkaPublishers.rehearse(config.kafka(), KAFKA_REHEARSAL);
+            }
+        });
     }
 
     private static void run(PromoterConfig config) {

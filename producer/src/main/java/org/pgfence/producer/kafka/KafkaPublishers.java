@@ -1,8 +1,21 @@
 package org.pgfence.producer.kafka;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.events.NodeRef;
 import org.pgfence.events.PgfenceEvent;
+import org.pgfence.events.Trigger;
+import org.pgfence.events.kafka.Topics;
 import org.pgfence.process.Threads;
 import org.pgfence.runtime.Deadline;
 import org.pgfence.runtime.kafka.KafkaSettings;
@@ -20,6 +33,9 @@ public final class KafkaPublishers implements Publishers {
     private final KafkaSettings settings;
     private final String clientId;
     private final Duration budget;
+    private static final MasterPromoted REHEARSAL = new MasterPromoted(MasterPromoted.SCHEMA_VERSION,
+            new UUID(0, 0), "rehearsal", Instant.EPOCH, "rehearsal", Trigger.MANUAL, null,
+            new NodeRef(1, "rehearsal", "localhost", 5432), null, new Epoch(1, "0"));
     private KafkaProducer<String, PgfenceEvent> producer;
 
     public KafkaPublishers(KafkaSettings settings, String clientId, Duration budget) {
@@ -45,6 +61,28 @@ public final class KafkaPublishers implements Publishers {
         } catch (RuntimeException e) {
             LOG.debug("Kafka not ready ahead of need: {}", e.toString());
         }
+    }
+
+    /**
+     * Sends one record through a producer of pgfence's own settings to a {@link StandInBroker} on loopback and waits
+     * for its ack: the Kafka client's first record in this JVM (class initialisation, linking, the first pass through
+     * the accumulator, sender and response handling) is then this one, not the announcement. The real broker sees
+     * nothing of it. Blocks up to {@code budget}; any failure only costs the rehearsal. True if the record was acked.
+     */
+    public static boolean rehearse(KafkaSettings settings, Duration budget) {
+        try (StandInBroker broker = new StandInBroker();
+             KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(new KafkaSettings(broker.bootstrap(),
+                     settings.topics(), Map.of()).producer("pgfence-rehearsal", budget))) {
+            producer.send(new ProducerRecord<>(settings.topics().promotions(), Topics.promotionKey("rehearsal"),
+                    REHEARSAL)).get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            producer.close(Duration.ZERO);
+            return true;
+        } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.debug("Kafka rehearsal incomplete: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** The shared producer; a new one blocks at most {@code maxBlock} per call. */

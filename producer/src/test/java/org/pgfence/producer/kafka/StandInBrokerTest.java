@@ -1,0 +1,56 @@
+package org.pgfence.producer.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.pgfence.events.Epoch;
+import org.pgfence.events.MasterPromoted;
+import org.pgfence.events.NodeRef;
+import org.pgfence.events.PgfenceEvent;
+import org.pgfence.events.Trigger;
+import org.pgfence.events.kafka.Topics;
+import org.pgfence.runtime.kafka.KafkaSettings;
+
+class StandInBrokerTest {
+
+    /** If a kafka-clients upgrade asks the stand-in something it does not answer, training stops covering the path. */
+    @Test
+    @Timeout(30)
+    void pgfencesOwnProducerGetsItsRecordsAckedInOrder() throws Exception {
+        try (StandInBroker broker = new StandInBroker()) {
+            KafkaSettings settings = new KafkaSettings(broker.bootstrap(), new Topics("training"), Map.of());
+            try (KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(
+                    settings.producer("training", Duration.ofSeconds(10)))) {
+                for (long expected = 0; expected < 2; expected++) {
+                    MasterPromoted event = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), "training",
+                            Instant.now(), "training", Trigger.MANUAL, null, new NodeRef(1, "node1", "127.0.0.1", 1), null,
+                            new Epoch(1, "1"));
+                    RecordMetadata acked = producer.send(new ProducerRecord<>(settings.topics().promotions(),
+                            Topics.promotionKey("training"), event)).get(10, TimeUnit.SECONDS);
+                    assertThat(acked.topic()).isEqualTo("training.promotions");
+                    assertThat(acked.offset()).isEqualTo(expected);
+                }
+            }
+            assertThat(broker.records()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aRehearsalIsAckedByItsOwnStandInAndSendsNothingToTheConfiguredBroker() throws Exception {
+        try (StandInBroker configured = new StandInBroker()) {
+            KafkaSettings settings = new KafkaSettings(configured.bootstrap(), new Topics("training"), Map.of());
+            assertThat(KafkaPublishers.rehearse(settings, Duration.ofSeconds(10))).isTrue();
+            assertThat(configured.records()).isZero();
+        }
+    }
+}
