@@ -42,8 +42,10 @@ public final class Distribution {
     /**
      * The failover path's commands map the class-data archives at the address they were made for instead of relocating
      * them, as bin/pgfence runs them: relocation is about 40 ms of a promote's JVM start (BENCHMARKS.md "Session 18").
+     * A JDK that drops the diagnostic flag must still start the JVM, or the promotion would not run.
      */
-    static final String FAILOVER_PATH = "-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0";
+    static final String FAILOVER_PATH = "-XX:+IgnoreUnrecognizedVMOptions -XX:+UnlockDiagnosticVMOptions"
+            + " -XX:ArchiveRelocationMode=0";
 
     private Distribution() {
     }

@@ -70,13 +70,16 @@ public final class KafkaPublishers implements Publishers {
      * nothing of it. Blocks up to {@code budget}; any failure only costs the rehearsal. True if the record was acked.
      */
     public static boolean rehearse(KafkaSettings settings, Duration budget) {
-        try (StandInBroker broker = new StandInBroker();
-             KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(new KafkaSettings(broker.bootstrap(),
-                     settings.topics(), Map.of()).producer("pgfence-rehearsal", budget))) {
-            producer.send(new ProducerRecord<>(settings.topics().promotions(), Topics.promotionKey("rehearsal"),
-                    REHEARSAL)).get(budget.toMillis(), TimeUnit.MILLISECONDS);
-            producer.close(Duration.ZERO);
-            return true;
+        try (StandInBroker broker = new StandInBroker()) {
+            KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(new KafkaSettings(broker.bootstrap(),
+                    settings.topics(), Map.of()).producer("pgfence-rehearsal", budget));
+            try {
+                producer.send(new ProducerRecord<>(settings.topics().promotions(), Topics.promotionKey("rehearsal"),
+                        REHEARSAL)).get(budget.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } finally {
+                producer.close(Duration.ZERO);
+            }
         } catch (IOException | ExecutionException | TimeoutException | RuntimeException e) {
             LOG.debug("Kafka rehearsal incomplete: {}", e.toString());
         } catch (InterruptedException e) {

@@ -121,7 +121,7 @@ public final class StandInBroker implements AutoCloseable {
                                 .setIsrNodes(List.of(NODE)))));
             }
         }
-        return new MetadataResponseData().setBrokers(brokers).setClusterId("pgfence-training").setControllerId(NODE)
+        return new MetadataResponseData().setBrokers(brokers).setClusterId("pgfence-stand-in").setControllerId(NODE)
                 .setTopics(topics);
     }
 
