@@ -122,7 +122,7 @@ public final class NotifyCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Deadline overall = rt.overall(rt.config.verifyTimeout());
-        PromoteWarmup.start(rt.config, false); // the event mapper's first use (~0.1 s) also happens while the node is verified
+        PromoteWarmup.start(rt.config, false); // the event mapper's first use happens while the node is verified
         if (rt.config.publishPrepare()) {
             rt.publishing.prepare(); // the Kafka producer connects while the node is verified, not after
         }

@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaPublishers implements Publishers {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublishers.class);
-    private final KafkaSettings settings;
-    private final String clientId;
-    private final Duration budget;
+    /** What {@link #rehearse} sends: never to the configured broker. */
     private static final MasterPromoted REHEARSAL = new MasterPromoted(MasterPromoted.SCHEMA_VERSION,
             new UUID(0, 0), "rehearsal", Instant.EPOCH, "rehearsal", Trigger.MANUAL, null,
             new NodeRef(1, "rehearsal", "localhost", 5432), null, new Epoch(1, "0"));
+    private final KafkaSettings settings;
+    private final String clientId;
+    private final Duration budget;
     private KafkaProducer<String, PgfenceEvent> producer;
 
     public KafkaPublishers(KafkaSettings settings, String clientId, Duration budget) {

@@ -35,6 +35,8 @@ import org.pgfence.process.Threads;
  */
 public final class StandInBroker implements AutoCloseable {
     private static final int NODE = 0;
+    /** Larger than any request a producer sends it (one small record); anything larger is not a producer's. */
+    private static final int MAX_REQUEST = 1 << 20;
     private static final List<ApiKeys> ANSWERED = List.of(ApiKeys.API_VERSIONS, ApiKeys.METADATA,
             ApiKeys.INIT_PRODUCER_ID, ApiKeys.PRODUCE);
     private final ServerSocket server;
@@ -43,7 +45,7 @@ public final class StandInBroker implements AutoCloseable {
 
     public StandInBroker() throws IOException {
         server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-        Threads.start("pgfence-training-broker", this::accept);
+        Threads.start("pgfence-stand-in", this::accept);
     }
 
     /** How many records it acked. */
@@ -63,7 +65,7 @@ public final class StandInBroker implements AutoCloseable {
                 synchronized (clients) {
                     clients.add(s);
                 }
-                Threads.start("pgfence-training-broker-conn", () -> serve(s));
+                Threads.start("pgfence-stand-in-conn", () -> serve(s));
             } catch (IOException e) {
                 return; // closed
             }
@@ -74,7 +76,11 @@ public final class StandInBroker implements AutoCloseable {
         try (s; DataInputStream in = new DataInputStream(s.getInputStream());
              DataOutputStream out = new DataOutputStream(s.getOutputStream())) {
             while (true) {
-                byte[] request = new byte[in.readInt()];
+                int size = in.readInt();
+                if (size < 0 || size > MAX_REQUEST) {
+                    return;
+                }
+                byte[] request = new byte[size];
                 in.readFully(request);
                 ByteBuffer buf = ByteBuffer.wrap(request);
                 RequestHeader header = RequestHeader.parse(buf);

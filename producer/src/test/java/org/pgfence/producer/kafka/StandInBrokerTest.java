@@ -31,9 +31,9 @@ class StandInBrokerTest {
             try (KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(
                     settings.producer("training", Duration.ofSeconds(10)))) {
                 for (long expected = 0; expected < 2; expected++) {
-                    MasterPromoted event = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), "training",
-                            Instant.now(), "training", Trigger.MANUAL, null, new NodeRef(1, "node1", "127.0.0.1", 1), null,
-                            new Epoch(1, "1"));
+                    MasterPromoted event = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(),
+                            "training", Instant.now(), "training", Trigger.MANUAL, null,
+                            new NodeRef(1, "node1", "127.0.0.1", 1), null, new Epoch(1, "1"));
                     RecordMetadata acked = producer.send(new ProducerRecord<>(settings.topics().promotions(),
                             Topics.promotionKey("training"), event)).get(10, TimeUnit.SECONDS);
                     assertThat(acked.topic()).isEqualTo("training.promotions");
