@@ -122,7 +122,7 @@ class AgentFailClosedIT {
     @Test
     @Order(3)
     void rwReopensOnNode2AsSoonAsItsMetadataVerifiesItWhileNode1StaysWritable() throws Exception {
-        setNode2Primary(true);
+        AgentStage.setNode2Primary(node2, true);
         for (LabPgbouncer pgb : lab.pgbouncers()) {
             FencingAck reopened = await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(50))
                     .until(() -> stage.acks(pgb, a -> a.status() == AckStatus.APPLIED && "node2".equals(rw(a)))
@@ -142,33 +142,9 @@ class AgentFailClosedIT {
     @Test
     @Order(4)
     void applyLatencyOverRealApplies() throws Exception {
-        List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < LATENCY_EVENTS; i++) {
-            boolean primary = i % 2 == 1;
-            setNode2Primary(primary);
-            MasterPromoted event = stage.announce(node2);
-            for (LabPgbouncer pgb : lab.pgbouncers()) {
-                FencingAck ack = stage.ackFor(pgb, event);
-                assertThat(ack.status()).isIn(AckStatus.APPLIED, AckStatus.FENCED_CLOSED, AckStatus.UNCHANGED);
-                assertThat(rw(ack)).isEqualTo(primary ? "node2" : "disabled");
-                if (ack.status() != AckStatus.UNCHANGED) {
-                    samples.add(new Sample(ack, stage.watch.seenAt(ack)));
-                }
-            }
-        }
-        setNode2Primary(true);
+        List<Latency.Apply> samples = stage.toggleNode2(node2, LATENCY_EVENTS, lab.pgbouncers());
         assertThat(samples).as("real applies").hasSizeGreaterThanOrEqualTo(20);
-        Latency.print("agent apply (event received -> ack built)", samples.stream()
-                .map(s -> Duration.between(s.ack().timings().receivedAt(), s.ack().timings().completedAt())).toList());
-        Latency.print("agent apply (event received -> ack seen on the acks topic)", samples.stream()
-                .map(s -> Duration.between(s.ack().timings().receivedAt(), s.seen())).toList());
-        Latency.print("  of which apply (write+RELOAD+verify+KILL/RESUME)", samples.stream()
-                .map(s -> Duration.ofMillis(s.ack().timings().applyMillis())).toList());
-        Latency.print("  of which discovery", samples.stream()
-                .map(s -> Duration.ofMillis(s.ack().timings().discoverMillis())).toList());
-        System.out.printf("samples: %d (%d APPLIED, %d FENCED_CLOSED)%n", samples.size(),
-                samples.stream().filter(s -> s.ack().status() == AckStatus.APPLIED).count(),
-                samples.stream().filter(s -> s.ack().status() == AckStatus.FENCED_CLOSED).count());
+        Latency.printApplies(samples);
     }
 
     @Test
@@ -218,21 +194,11 @@ class AgentFailClosedIT {
         }
     }
 
-    private void setNode2Primary(boolean primary) throws SQLException {
-        AgentStage.sql(node2, "repmgr", primary
-                ? "UPDATE repmgr.nodes SET active = (node_id <> 1), type = CASE WHEN node_id = 2 THEN 'primary' ELSE type END,"
-                        + " upstream_node_id = CASE WHEN node_id = 2 THEN NULL ELSE upstream_node_id END"
-                : "UPDATE repmgr.nodes SET type = 'standby', upstream_node_id = 1 WHERE node_id = 2");
-    }
-
     private static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (SQLException ignored) {
             // already cut
         }
-    }
-
-    private record Sample(FencingAck ack, java.time.Instant seen) {
     }
 }

@@ -1,5 +1,6 @@
 package org.pgfence.lab.it.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.pgfence.events.AckStatus;
 import org.pgfence.events.DatabaseTarget;
 import org.pgfence.events.Epoch;
 import org.pgfence.events.FencingAck;
@@ -240,6 +243,41 @@ final class AgentStage implements AutoCloseable {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /**
+     * node2 as its own repmgr.nodes says: the active primary (node1's row inactive) or node1's standby. With node2
+     * promoted by hand beside a writable node1, that is what decides whether an agent may route rw to node2.
+     */
+    static void setNode2Primary(LabNode node2, boolean primary) throws SQLException {
+        sql(node2, "repmgr", primary
+                ? "UPDATE repmgr.nodes SET active = (node_id <> 1), type = CASE WHEN node_id = 2 THEN 'primary' ELSE type END,"
+                        + " upstream_node_id = CASE WHEN node_id = 2 THEN NULL ELSE upstream_node_id END"
+                : "UPDATE repmgr.nodes SET type = 'standby', upstream_node_id = 1 WHERE node_id = 2");
+    }
+
+    /**
+     * {@code events} announcements of node2 (promoted by hand, node1 still writable), each after node2's metadata was
+     * toggled between primary and standby, so every one makes each agent of {@code hosts} write and verify: rw to
+     * node2 (APPLIED) or closed (FENCED_CLOSED). The real applies' samples; node2 is left primary.
+     */
+    List<Latency.Apply> toggleNode2(LabNode node2, int events, List<LabPgbouncer> hosts) throws SQLException {
+        List<Latency.Apply> samples = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            boolean primary = i % 2 == 1;
+            setNode2Primary(node2, primary);
+            MasterPromoted event = announce(node2);
+            for (LabPgbouncer pgb : hosts) {
+                FencingAck ack = ackFor(pgb, event);
+                assertThat(ack.status()).isIn(AckStatus.APPLIED, AckStatus.FENCED_CLOSED, AckStatus.UNCHANGED);
+                assertThat(rw(ack)).isEqualTo(primary ? "node2" : "disabled");
+                if (ack.status() != AckStatus.UNCHANGED) {
+                    samples.add(new Latency.Apply(ack, watch.seenAt(ack)));
+                }
+            }
+        }
+        setNode2Primary(node2, true);
+        return samples;
     }
 
     static void sql(LabNode node, String database, String statement) throws SQLException {
