@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.pgfence.process.ExitCode;
 
@@ -106,17 +107,20 @@ public final class PgfenceProcesses implements AutoCloseable {
         awaitGone(tree, Duration.ofSeconds(5));
     }
 
+    /** The JVM of {@code name} (under runuser; the launcher execs java), if it runs. */
+    public synchronized Optional<ProcessHandle> jvm(String name) {
+        Process p = running.get(name);
+        return p == null ? Optional.empty() : p.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+    }
+
     /**
      * SIGHUP to the JVM of {@code name} (under runuser; the launcher execs java): for an agent, "reconcile now", as
      * {@code systemctl reload pgfence-agent} sends it. Throws when there is no such JVM or kill fails.
      */
     public synchronized void hangup(String name) {
-        Process p = running.get(name);
-        ProcessHandle jvm = p == null ? null : p.descendants()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst().orElse(null);
-        if (jvm == null) {
-            throw new LabException(ExitCode.CHECK_FAILED, "no running JVM of pgfence " + name + " to send SIGHUP to");
-        }
+        ProcessHandle jvm = jvm(name).orElseThrow(() -> new LabException(ExitCode.CHECK_FAILED,
+                "no running JVM of pgfence " + name + " to send SIGHUP to"));
         try {
             Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(jvm.pid())).redirectErrorStream(true).start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /** What the bench reads from {@code /proc}: a process's CPU ticks and the machine's. */
 public final class Proc {
@@ -53,7 +56,6 @@ public final class Proc {
         return machineTicks(read(Path.of("/proc/stat")));
     }
 
-    /** The file's text, or "" if it cannot be read (a process that just exited). */
     /** A {@code /proc/<pid>/status} value in kB (or a count, for {@code Threads:}); 0 if the process is gone. */
     public static long statusKb(long pid, String key) {
         for (String line : read(Path.of("/proc/" + pid + "/status")).split("\n")) {
@@ -64,6 +66,29 @@ public final class Proc {
         return 0;
     }
 
+    /**
+     * utime + stime of each live thread of process {@code pid}, summed by thread name with its digits left out (the
+     * JIT's "C1 CompilerThre0" and "C1 CompilerThre1" are one entry). A thread that ended is in no entry: compare
+     * the sum with {@link #cpuTicks}.
+     */
+    public static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> byName = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = read(task.resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                if (open >= 0 && close > open) {
+                    byName.merge(stat.substring(open + 1, close).replaceAll("\\d+", ""), processTicks(stat), Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            return byName; // the process is gone
+        }
+        return byName;
+    }
+
+    /** The file's text, or "" if it cannot be read (a process that just exited). */
     static String read(Path p) {
         try {
             return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);

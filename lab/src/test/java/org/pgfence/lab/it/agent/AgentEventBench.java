@@ -6,6 +6,7 @@ import static org.pgfence.lab.it.agent.AgentStage.rw;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import org.pgfence.lab.Lab;
 import org.pgfence.lab.LabExtension;
 import org.pgfence.lab.LabNode;
 import org.pgfence.lab.LabPgbouncer;
+import org.pgfence.lab.bench.Proc;
+import org.pgfence.lab.drill.Fencing;
 
 /**
  * One agent alone on the lab, from a {@code master-promoted} received to its verified ack (#20: p50 <= 15 ms on a
@@ -29,6 +32,7 @@ import org.pgfence.lab.LabPgbouncer;
  */
 @ExtendWith(LabExtension.class)
 class AgentEventBench {
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -42,9 +46,29 @@ class AgentEventBench {
             lab.nodes().forEach(n -> lab.stopRepmgrd(n.id()));
             AgentStage.sql(node2, "postgres", "SELECT pg_promote()");
             await().atMost(Duration.ofSeconds(30)).until(() -> !lab.probe(2).orElseThrow().inRecovery());
+            long pid = stage.fencing.processes().jvm(Fencing.agentName(pgb)).orElseThrow().pid();
+            // the agent's background (a heartbeat every 2 s, the timer's reconcile) over a window of its own, to take
+            // out of what the events cost
+            long idleTicks = Proc.cpuTicks(pid);
+            long idleStart = System.nanoTime();
+            Thread.sleep(IDLE_WINDOW.toMillis());
+            double idleTicksPerNano = (double) (Proc.cpuTicks(pid) - idleTicks) / (System.nanoTime() - idleStart);
+            Map<String, Long> threadsBefore = Proc.threadTicks(pid);
+            long ticks = Proc.cpuTicks(pid);
+            long start = System.nanoTime();
             List<Latency.Apply> samples = stage.toggleNode2(node2, events, List.of(pgb));
+            double eventTicks = Proc.cpuTicks(pid) - ticks - idleTicksPerNano * (System.nanoTime() - start);
+            Map<String, Long> threadsAfter = Proc.threadTicks(pid);
             assertThat(samples).as("real applies").hasSizeGreaterThanOrEqualTo(events * 3 / 4);
             Latency.printApplies(samples);
+            System.out.printf("agent CPU per event (utime+stime, its background taken out): %.1f ms over %d events;"
+                    + " background %.2f %% of a core%n", eventTicks * Proc.TICK_MILLIS / events, events,
+                    idleTicksPerNano * Proc.TICK_MILLIS * 1e6 * 100); // CPU ms per wall ms, in percent
+            threadsAfter.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  thread %-28s %6d ms in all (background included)%n", e.getKey(),
+                            e.getValue() * Proc.TICK_MILLIS));
         }
     }
 }
