@@ -63,7 +63,9 @@ public final class LocalNode implements LocalProbe, AutoCloseable {
                 Connection c = connect(deadline);
                 try (Statement st = c.createStatement()) {
                     st.setQueryTimeout(seconds(deadline, DEFAULT_CONNECT_TIMEOUT_S));
-                    primary(st); // the probe's own queries, once, while the node is still a standby
+                    if (primary(st).isEmpty()) { // the probe's own queries, once, while the node is a standby
+                        nodes(st);
+                    }
                 }
                 if (!early.complete(c)) {
                     c.close();
