@@ -62,6 +62,7 @@ public final class StandInBroker implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                s.setTcpNoDelay(true);
                 synchronized (clients) {
                     clients.add(s);
                 }
@@ -88,9 +89,9 @@ public final class StandInBroker implements AutoCloseable {
                 ResponseHeader rh = header.toResponseHeader();
                 ByteBuffer h = MessageUtil.toByteBufferAccessor(rh.data(), rh.headerVersion()).buffer();
                 ByteBuffer b = MessageUtil.toByteBufferAccessor(body, header.apiVersion()).buffer();
-                out.writeInt(h.remaining() + b.remaining());
-                out.write(h.array(), h.arrayOffset() + h.position(), h.remaining());
-                out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                ByteBuffer response = ByteBuffer.allocate(4 + h.remaining() + b.remaining());
+                response.putInt(h.remaining() + b.remaining()).put(h).put(b);
+                out.write(response.array()); // in one piece: the rest of a split answer waits for a delayed ACK
                 out.flush();
             }
         } catch (IOException | RuntimeException e) {
