@@ -21,15 +21,25 @@ public final class Proc {
         return processTicks(read(Path.of("/proc/" + pid + "/stat")));
     }
 
+    /** {utime, stime} of process {@code pid}; zeros if it is gone. */
+    public static long[] userSystemTicks(long pid) {
+        return userSystemTicks(read(Path.of("/proc/" + pid + "/stat")));
+    }
+
     /** utime + stime from a {@code /proc/<pid>/stat} line (the command name may hold spaces); 0 if empty. */
     static long processTicks(String stat) {
+        long[] us = userSystemTicks(stat);
+        return us[0] + us[1];
+    }
+
+    static long[] userSystemTicks(String stat) {
         int close = stat.lastIndexOf(')');
         if (close < 0) {
-            return 0;
+            return new long[] {0, 0};
         }
         String[] f = stat.substring(close + 2).split(" ");
         // after "pid (comm) ": state is f[0]; utime and stime are fields 14 and 15 of stat, f[11] and f[12]
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     /** {busy, total} ticks of all cores, from the {@code cpu} line of {@code /proc/stat}. */
