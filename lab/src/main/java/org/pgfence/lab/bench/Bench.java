@@ -62,7 +62,7 @@ final class Bench {
                     out.printf("   warm-up: %d reconciles per agent (SIGHUP) in %d ms%n", warmup, took.toMillis());
                 }
                 List<PromotionSample> samples;
-                try (CpuSampler cpu = new CpuSampler(AgentCost.pids(agentConfigs), clock)) {
+                try (CpuSampler cpu = new CpuSampler(AgentCost.pids(agentConfigs), clock, true)) {
                     samples = promote(lab, fencing, watch, cpu, promotions);
                 }
                 List<Long> announce = announceDelays(watch);
@@ -130,6 +130,9 @@ final class Bench {
                     s.applied(), s.verified() ? ", pgbouncer verified" : ", NOT verified in SHOW DATABASES",
                     s.cpu() == null ? "" : String.format("; agents' CPU %d ms (%d per agent), machine %.0f%% busy",
                             s.cpu().agentsMillis(), s.cpu().perAgentMillis(), s.cpu().machineBusyPercent()));
+            if (s.cpu() != null && !s.cpu().byGroupMillis().isEmpty()) {
+                out.printf("                 the window's CPU by process (ms): %s%n", s.cpu().byGroupMillis());
+            }
         }
         return samples;
     }

@@ -39,6 +39,9 @@ final class BenchReport {
             }
             out.printf("  %4d %14d / %5d ms %17d ms %17d%%%n", c.hosts(), cpu.p50(), cpu.max(),
                     cpu.p50() / c.hosts(), c.machineBusy().p50());
+            if (!c.cpuByGroupP50().isEmpty()) {
+                out.printf("  %4s by process, ms (median of each over the promotions): %s%n", "", c.cpuByGroupP50());
+            }
         }
         out.println();
         out.println("classic recipe (SKIP_PROMOTE=1, serial loop over the same hosts), ms");

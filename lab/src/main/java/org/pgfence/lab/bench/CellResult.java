@@ -51,6 +51,17 @@ record CellResult(int hosts, List<PromotionSample> samples, List<Long> announceM
         return Percentiles.of(cpu().stream().map(u -> Math.round(u.machineBusyPercent())).toList());
     }
 
+    /** Each process group's CPU in the same windows ({@link ProcessGroups}), median per promotion; empty if not sampled. */
+    java.util.Map<String, Long> cpuByGroupP50() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        List<CpuSampler.Usage> used = cpu().stream().filter(u -> !u.byGroupMillis().isEmpty()).toList();
+        if (!used.isEmpty()) {
+            used.get(0).byGroupMillis().keySet().forEach(g -> out.put(g,
+                    Percentiles.median(used.stream().map(u -> u.byGroupMillis().getOrDefault(g, 0L)).toList())));
+        }
+        return out;
+    }
+
     private List<CpuSampler.Usage> cpu() {
         return complete().stream().map(PromotionSample::cpu).filter(java.util.Objects::nonNull).toList();
     }

@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.pgfence.process.Threads;
@@ -19,11 +22,20 @@ import org.pgfence.process.Threads;
 public final class CpuSampler implements AutoCloseable {
     public static final Duration PERIOD = Duration.ofMillis(20);
 
-    record Sample(Instant at, long agentTicks, long machineBusy, long machineTotal) {
+    record Sample(Instant at, long agentTicks, long machineBusy, long machineTotal, long interrupts,
+                  Map<String, Long> groups) {
     }
 
-    /** CPU used in a window: by all agents together, and the machine's busy share of all its cores. */
-    public record Usage(long agentsMillis, int agents, double machineBusyPercent) {
+    /**
+     * CPU used in a window: by all agents together, and the machine's busy share of all its cores; with
+     * {@code byProcess}, also by every {@link ProcessGroups} group and the machine's busy time ({@code byGroupMillis},
+     * else empty).
+     */
+    public record Usage(long agentsMillis, int agents, double machineBusyPercent, Map<String, Long> byGroupMillis) {
+        public Usage(long agentsMillis, int agents, double machineBusyPercent) {
+            this(agentsMillis, agents, machineBusyPercent, Map.of());
+        }
+
         public long perAgentMillis() {
             return agents == 0 ? 0 : agentsMillis / agents;
         }
@@ -34,10 +46,20 @@ public final class CpuSampler implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
+    private final ProcessGroups groups;
 
     public CpuSampler(List<Long> agentPids, Clock clock) {
+        this(agentPids, clock, false);
+    }
+
+    /**
+     * With {@code byProcess}, every sample also scans all of {@code /proc} for {@link ProcessGroups} (about a hundred
+     * small reads at N=30: a few percent of one core while it runs).
+     */
+    public CpuSampler(List<Long> agentPids, Clock clock, boolean byProcess) {
         this.pids = List.copyOf(agentPids);
         this.clock = clock;
+        this.groups = byProcess ? new ProcessGroups(Set.copyOf(agentPids)) : null;
         samples.add(sample()); // a window starting right after construction has a sample before it
         this.thread = Threads.start("bench-cpu-sampler", this::run);
     }
@@ -61,7 +83,8 @@ public final class CpuSampler implements AutoCloseable {
             agents += Proc.cpuTicks(pid);
         }
         long[] machine = Proc.machineTicks();
-        return new Sample(clock.instant(), agents, machine[0], machine[1]);
+        return new Sample(clock.instant(), agents, machine[0], machine[1], machine[2],
+                groups == null ? Map.of() : groups.ticks());
     }
 
     /** Usage between {@code from} and {@code to}, or empty if the samples do not cover the window. */
@@ -83,8 +106,22 @@ public final class CpuSampler implements AutoCloseable {
         }
         long total = after.machineTotal() - before.machineTotal();
         double busy = total == 0 ? 0 : 100.0 * (after.machineBusy() - before.machineBusy()) / total;
+        Map<String, Long> byGroup = new LinkedHashMap<>();
+        if (groups != null) {
+            long sum = 0;
+            for (String g : ProcessGroups.ORDER) {
+                long ticks = after.groups().getOrDefault(g, 0L) - before.groups().getOrDefault(g, 0L);
+                byGroup.put(g, ticks * Proc.TICK_MILLIS);
+                sum += ticks;
+            }
+            long machine = after.machineBusy() - before.machineBusy();
+            long interrupts = after.interrupts() - before.interrupts();
+            byGroup.put(ProcessGroups.INTERRUPTS, interrupts * Proc.TICK_MILLIS);
+            byGroup.put(ProcessGroups.REST, (machine - sum - interrupts) * Proc.TICK_MILLIS);
+            byGroup.put(ProcessGroups.MACHINE, machine * Proc.TICK_MILLIS);
+        }
         return Optional.of(new Usage((after.agentTicks() - before.agentTicks()) * Proc.TICK_MILLIS, pids.size(),
-                busy));
+                busy, byGroup));
     }
 
     @Override

@@ -42,24 +42,31 @@ public final class Proc {
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
-    /** {busy, total} ticks of all cores, from the {@code cpu} line of {@code /proc/stat}. */
+    /**
+     * {busy, total, interrupts} ticks of all cores, from the {@code cpu} line of {@code /proc/stat}; interrupts (irq +
+     * softirq: loopback networking's receive side, for one) are busy time no process is charged with.
+     */
     static long[] machineTicks(String procStat) {
         for (String line : procStat.split("\n")) {
             if (line.startsWith("cpu ")) {
                 String[] f = line.trim().split("\\s+");
                 long total = 0;
                 long idle = 0;
+                long interrupts = 0;
                 for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
                     long v = Long.parseLong(f[i]);
                     total += v;
                     if (i == 4 || i == 5) {
                         idle += v;
                     }
+                    if (i == 6 || i == 7) {
+                        interrupts += v;
+                    }
                 }
-                return new long[] {total - idle, total};
+                return new long[] {total - idle, total, interrupts};
             }
         }
-        return new long[] {0, 0};
+        return new long[] {0, 0, 0};
     }
 
     static long[] machineTicks() {
