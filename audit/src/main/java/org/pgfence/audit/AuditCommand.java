@@ -10,6 +10,7 @@ import org.pgfence.audit.config.AuditConfig;
 import org.pgfence.audit.status.StatusCommand;
 import org.pgfence.audit.store.StoreException;
 import org.pgfence.process.ExitCode;
+import org.pgfence.process.FatalErrors;
 import org.pgfence.process.TermHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +56,7 @@ public final class AuditCommand implements Callable<Integer> {
             return ExitCode.USAGE.code();
         }
         AuditConfig cfg = AuditConfig.load(config, env);
+        FatalErrors.exitOnError("audit"); // a thread dead of an Error (a class that failed to initialise): restart
         Auditor auditor = new Auditor(cfg, clock);
         try {
             auditor.start();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;
+import org.pgfence.process.LocaleData;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,6 +25,7 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        LocaleData.prime(); // before any thread or class initialiser needs it (JDK-8289220)
         PrintWriter fastErr = new PrintWriter(err, true);
         Optional<Callable<Integer>> fast = FastPath.of(args, env, fastErr);
         if (fast.isPresent()) {

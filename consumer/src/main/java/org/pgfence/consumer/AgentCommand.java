@@ -14,6 +14,7 @@ import org.pgfence.consumer.config.AgentConfigLoader;
 import org.pgfence.consumer.internal.Hangup;
 import org.pgfence.process.ConfigException;
 import org.pgfence.process.ExitCode;
+import org.pgfence.process.FatalErrors;
 import org.pgfence.process.TermHook;
 import org.pgfence.process.Threads;
 import org.pgfence.runtime.kafka.TopicInstaller;
@@ -44,6 +45,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException {
+        FatalErrors.exitOnError("agent"); // a thread dead of an Error (a class that failed to initialise): restart
         AgentConfig cfg = AgentConfigLoader.load(config, env);
         LOG.info("effective config: {}", cfg.masked());
         // in the background: the reconcile on start must not wait for Kafka (it fences even while Kafka is down)

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * the case production sees. A class-load log of an agent's first event on the bench (BENCHMARKS.md) showed
  * it building Jackson's {@code master-promoted} deserializer (~60 ms) and initialising pgjdbc's error
  * reporting for the demoted primary's broken connection (~25 ms: its resource bundle, MessageFormat).
- * It opens no connection, writes nothing and sends nothing; a failure here only costs the warm-up.
+ * It opens no connection, writes nothing and sends nothing. An exception here only costs the warm-up; an Error does
+ * not stay here: a class that failed to initialise (as Jackson's StdDateFormat did on the JDK's locale-cache race,
+ * JDK-8289220) is unusable for the JVM's life, so the thread dies and the agent exits to be restarted
+ * ({@code FatalErrors}) instead of running on unable to decode or acknowledge an event.
  */
 final class EventPathWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(EventPathWarmup.class);
@@ -44,8 +47,8 @@ final class EventPathWarmup {
             JdbcNodeProbe.warmUp();
             AdminCommands.kill("warmup");
             return true;
-        } catch (LinkageError | RuntimeException e) {
-            LOG.debug("warm-up incomplete: {}", e.toString());
+        } catch (RuntimeException e) {
+            LOG.warn("warm-up incomplete", e);
             return false;
         }
     }
