@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Looks up the JDK's locale data for the locales a pgfence process formats dates and numbers in, once, on the main
  * thread, before anything else: outside any class initialiser, and retried if it fails. JDK 17 has a race in its
- * locale cache (JDK-8289220, fixed in later JDKs only): a {@code BaseLocale} it has just built is held only softly,
- * so a collection that clears soft references at that moment makes {@code Locale.forLanguageTag} throw a
- * NullPointerException. Under a class initialiser, as in Jackson's StdDateFormat (it builds a SimpleDateFormat for
- * Locale.US), that NPE leaves the class unusable for the JVM's life: found with `pgfence bench --hosts 30`, three
- * starts of four each had one agent of 30 that could never serialise an event again. Once a lookup has succeeded,
- * the JDK keeps the providers it found for that locale (strongly), so the class initialisers that run later find
- * them without the racy path. {@link FatalErrors} covers whatever still fails.
+ * locale cache (JDK-8289220; JDK 22 reworked the cache, JDK-8309622, and 17 keeps it): a {@code BaseLocale} it has
+ * just built is held only softly, so a collection that clears soft references at that moment makes
+ * {@code Locale.forLanguageTag} throw a NullPointerException. Under a class initialiser, as in Jackson's
+ * StdDateFormat (it builds a SimpleDateFormat for Locale.US), that NPE leaves the class unusable for the JVM's life:
+ * found with `pgfence bench --hosts 30`, three starts of four each had one agent of 30 that could never serialise an
+ * event again. Once a lookup has succeeded, the JDK keeps the providers it found for that locale (strongly), so the
+ * class initialisers that run later find them without the racy path. {@link FatalErrors} covers whatever still fails.
  */
 public final class LocaleData {
     private static final Logger LOG = LoggerFactory.getLogger(LocaleData.class);
