@@ -25,12 +25,15 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        LocaleData.prime(); // before any thread or class initialiser needs it (JDK-8289220)
         PrintWriter fastErr = new PrintWriter(err, true);
         Optional<Callable<Integer>> fast = FastPath.of(args, env, fastErr);
         if (fast.isPresent()) {
             return runFast(fast.get(), args[0], fastErr);
         }
+        // Before any thread or class initialiser needs it (JDK-8289220). Not on the failover path above: it cost
+        // promote 56 ms before its promotion (PromoteOverheadBench: 183 vs 127 ms), and a promote JVM lives seconds
+        // in a 256 MB heap, not for months in the agent's tight one, where the race was found.
+        LocaleData.prime();
         return Cli.run(args, env, out, err);
     }
 
