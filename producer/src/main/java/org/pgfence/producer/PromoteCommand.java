@@ -77,7 +77,9 @@ public final class PromoteCommand implements Callable<Integer> {
         }
         try {
             return promoteAndAnnounce(c);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (a class that failed to initialise, out of memory): repmgrd must read the promotion's own
+            // code, whatever pgfence's part did (DESIGN rule 8); the JVM exits right after
             Log.LOG.error("promote: failed unexpectedly ({}); the promotion runs all the same, announcing nothing",
                     e.toString(), e);
             if (promotion == null) {

@@ -25,6 +25,40 @@ class PromoteCommandTest {
         assertThat(new Spool(f.spool).hasPending()).isFalse();
     }
 
+    /**
+     * DESIGN rule 8: promote never fails a good promotion, not even on an Error of its own JVM after it (as a class
+     * that failed to initialise: JDK 17's locale-cache race poisoned Jackson in an agent, and promote serialises its
+     * event with the same Jackson). Simulated by a clock that throws such an Error once the promotion has run: before,
+     * the Error left promote (a JVM exiting 1, which repmgrd reads as a failed promotion).
+     */
+    @Test
+    void anErrorAfterAGoodPromotionStillExitsWithThePromotionsCode() throws Exception {
+        Path marker = dir.resolve("promoted");
+        CommandFixture f = new CommandFixture(dir, List.of("/usr/bin/touch", marker.toString()));
+        Clock failingOnceThePromotionRan = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                if (Files.exists(marker)) {
+                    throw new ExceptionInInitializerError("simulated: a class failed to initialise");
+                }
+                return Instant.now();
+            }
+        };
+        assertThat(f.run(new PromoteCommand(Map.of(), failingOnceThePromotionRan), "--config", f.config.toString()))
+                .isZero();
+        assertThat(marker).as("the promotion ran").exists();
+    }
+
     @Test
     void aPromotionSlowerThanItsTimeoutIsWaitedForNeverKilled() throws Exception {
         CommandFixture f = new CommandFixture(dir, List.of("/bin/sh", "-c", "sleep 2; touch " + dir.resolve("done")
