@@ -27,13 +27,7 @@ class CpuSamplerTest {
         long self = ProcessHandle.current().pid();
         try (CpuSampler sampler = new CpuSampler(List.of(self), Clock.systemUTC())) {
             Instant from = Instant.now();
-            // 200 ms of this thread's own CPU, not of wall time: on a loaded machine 200 ms of wall time gave 80 ms
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            long spin = threads.getCurrentThreadCpuTime() + 200_000_000L;
-            long x = 0;
-            while (threads.getCurrentThreadCpuTime() < spin) {
-                x += Long.numberOfTrailingZeros(System.nanoTime());
-            }
+            long x = spin200Millis();
             Instant to = Instant.now();
             Thread.sleep(CpuSampler.PERIOD.toMillis() * 3);
             CpuSampler.Usage used = sampler.usage(from, to).orElseThrow();
@@ -49,12 +43,7 @@ class CpuSamplerTest {
     void byProcessTheSpinIsTheBenchJvmsAndTheGroupsAddUpToTheMachine() throws Exception {
         try (CpuSampler sampler = new CpuSampler(List.of(), Clock.systemUTC(), true)) {
             Instant from = Instant.now();
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            long spin = threads.getCurrentThreadCpuTime() + 200_000_000L;
-            long x = 0;
-            while (threads.getCurrentThreadCpuTime() < spin) {
-                x += Long.numberOfTrailingZeros(System.nanoTime());
-            }
+            long x = spin200Millis();
             Instant to = Instant.now();
             Thread.sleep(CpuSampler.PERIOD.toMillis() * 3);
             java.util.Map<String, Long> byGroup = sampler.usage(from, to).orElseThrow().byGroupMillis();
@@ -69,5 +58,16 @@ class CpuSamplerTest {
                     .isEqualTo(byGroup.get(ProcessGroups.MACHINE));
             assertThat(byGroup.get(ProcessGroups.MACHINE)).isGreaterThanOrEqualTo(byGroup.get(ProcessGroups.BENCH));
         }
+    }
+
+    /** 200 ms of this thread's own CPU, not of wall time: on a loaded machine 200 ms of wall time gave 80 ms. */
+    private static long spin200Millis() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long spin = threads.getCurrentThreadCpuTime() + 200_000_000L;
+        long x = 0;
+        while (threads.getCurrentThreadCpuTime() < spin) {
+            x += Long.numberOfTrailingZeros(System.nanoTime());
+        }
+        return x;
     }
 }

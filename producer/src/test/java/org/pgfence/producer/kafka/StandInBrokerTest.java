@@ -26,19 +26,12 @@ class StandInBrokerTest {
     @Test
     @Timeout(30)
     void pgfencesOwnProducerGetsItsRecordsAckedInOrder() throws Exception {
-        try (StandInBroker broker = new StandInBroker()) {
-            KafkaSettings settings = new KafkaSettings(broker.bootstrap(), new Topics("training"), Map.of());
-            try (KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(
-                    settings.producer("training", Duration.ofSeconds(10)))) {
-                for (long expected = 0; expected < 2; expected++) {
-                    MasterPromoted event = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(),
-                            "training", Instant.now(), "training", Trigger.MANUAL, null,
-                            new NodeRef(1, "node1", "127.0.0.1", 1), null, new Epoch(1, "1"));
-                    RecordMetadata acked = producer.send(new ProducerRecord<>(settings.topics().promotions(),
-                            Topics.promotionKey("training"), event)).get(10, TimeUnit.SECONDS);
-                    assertThat(acked.topic()).isEqualTo("training.promotions");
-                    assertThat(acked.offset()).isEqualTo(expected);
-                }
+        try (StandInBroker broker = new StandInBroker();
+             KafkaProducer<String, PgfenceEvent> producer = producer(broker)) {
+            for (long expected = 0; expected < 2; expected++) {
+                RecordMetadata acked = producer.send(record()).get(10, TimeUnit.SECONDS);
+                assertThat(acked.topic()).isEqualTo("training.promotions");
+                assertThat(acked.offset()).isEqualTo(expected);
             }
             assertThat(broker.records()).isEqualTo(2);
         }
@@ -52,25 +45,30 @@ class StandInBrokerTest {
     @Test
     @Timeout(30)
     void answersAreNotHeldBackByDelayedAcks() throws Exception {
-        try (StandInBroker broker = new StandInBroker()) {
-            KafkaSettings settings = new KafkaSettings(broker.bootstrap(), new Topics("training"), Map.of());
-            try (KafkaProducer<String, PgfenceEvent> producer = new KafkaProducer<>(
-                    settings.producer("training", Duration.ofSeconds(10)))) {
-                MasterPromoted event = new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), "training",
-                        Instant.now(), "training", Trigger.MANUAL, null, new NodeRef(1, "node1", "127.0.0.1", 1), null,
-                        new Epoch(1, "1"));
-                ProducerRecord<String, PgfenceEvent> record = new ProducerRecord<>(settings.topics().promotions(),
-                        Topics.promotionKey("training"), event);
-                producer.send(record).get(10, TimeUnit.SECONDS); // connections, metadata, producer id: not timed
-                long start = System.nanoTime();
-                for (int i = 0; i < 50; i++) {
-                    producer.send(record).get(10, TimeUnit.SECONDS);
-                }
-                long millis = (System.nanoTime() - start) / 1_000_000;
-                System.out.printf("50 records acked one after the other in %d ms%n", millis);
-                assertThat(millis).as("50 records, one at a time").isLessThan(1500);
+        try (StandInBroker broker = new StandInBroker();
+             KafkaProducer<String, PgfenceEvent> producer = producer(broker)) {
+            ProducerRecord<String, PgfenceEvent> record = record();
+            producer.send(record).get(10, TimeUnit.SECONDS); // connections, metadata, producer id: not timed
+            long start = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                producer.send(record).get(10, TimeUnit.SECONDS);
             }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("50 records acked one after the other in %d ms%n", millis);
+            assertThat(millis).as("50 records, one at a time").isLessThan(1500);
         }
+    }
+
+    private static KafkaProducer<String, PgfenceEvent> producer(StandInBroker broker) {
+        return new KafkaProducer<>(new KafkaSettings(broker.bootstrap(), new Topics("training"), Map.of())
+                .producer("training", Duration.ofSeconds(10)));
+    }
+
+    private static ProducerRecord<String, PgfenceEvent> record() {
+        return new ProducerRecord<>(new Topics("training").promotions(), Topics.promotionKey("training"),
+                new MasterPromoted(MasterPromoted.SCHEMA_VERSION, UUID.randomUUID(), "training", Instant.now(),
+                        "training", Trigger.MANUAL, null, new NodeRef(1, "node1", "127.0.0.1", 1), null,
+                        new Epoch(1, "1")));
     }
 
     @Test
