@@ -32,6 +32,7 @@ public final class FatalErrors {
                 LOG.error("{}: thread {} died of {}; exiting with {} so that a fresh JVM is started (a class that failed"
                         + " to initialise, or a JVM out of memory, does not recover)", process, thread.getName(), e,
                         ExitCode.INTERNAL.code(), e);
+            } catch (Throwable logging) { // logging itself broken: one line on stderr instead
                 System.err.println("pgfence " + process + ": thread " + thread.getName() + " died of " + e
                         + "; exiting with " + ExitCode.INTERNAL.code());
             } finally {

@@ -1,6 +1,8 @@
 package org.pgfence.lab.bench;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Everything measured for one number of pgbouncer hosts. */
@@ -52,8 +54,8 @@ record CellResult(int hosts, List<PromotionSample> samples, List<Long> announceM
     }
 
     /** Each process group's CPU in the same windows ({@link ProcessGroups}), median per promotion; empty if not sampled. */
-    java.util.Map<String, Long> cpuByGroupP50() {
-        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+    Map<String, Long> cpuByGroupP50() {
+        Map<String, Long> out = new LinkedHashMap<>();
         List<CpuSampler.Usage> used = cpu().stream().filter(u -> !u.byGroupMillis().isEmpty()).toList();
         if (!used.isEmpty()) {
             used.get(0).byGroupMillis().keySet().forEach(g -> out.put(g,

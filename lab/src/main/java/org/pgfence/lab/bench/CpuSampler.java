@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.pgfence.process.Threads;
@@ -59,7 +58,7 @@ public final class CpuSampler implements AutoCloseable {
     public CpuSampler(List<Long> agentPids, Clock clock, boolean byProcess) {
         this.pids = List.copyOf(agentPids);
         this.clock = clock;
-        this.groups = byProcess ? new ProcessGroups(Set.copyOf(agentPids)) : null;
+        this.groups = byProcess ? new ProcessGroups(agentPids) : null;
         samples.add(sample()); // a window starting right after construction has a sample before it
         this.thread = Threads.start("bench-cpu-sampler", this::run);
     }

@@ -93,16 +93,21 @@ public final class Proc {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 String stat = read(task.resolve("stat"));
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                if (open >= 0 && close > open) {
-                    byName.merge(stat.substring(open + 1, close).replaceAll("\\d+", ""), processTicks(stat), Long::sum);
+                if (!stat.isEmpty()) {
+                    byName.merge(comm(stat).replaceAll("\\d+", ""), processTicks(stat), Long::sum);
                 }
             }
         } catch (IOException e) {
             return byName; // the process is gone
         }
         return byName;
+    }
+
+    /** The command name of a {@code /proc/<pid>/stat} line (between the first '(' and the last ')'), or "". */
+    static String comm(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        return open >= 0 && close > open ? stat.substring(open + 1, close) : "";
     }
 
     /** The file's text, or "" if it cannot be read (a process that just exited). */

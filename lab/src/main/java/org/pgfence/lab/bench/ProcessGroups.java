@@ -3,6 +3,7 @@ package org.pgfence.lab.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class ProcessGroups {
     private final Map<Long, String> groupOf = new HashMap<>();
     private final Map<Long, Long> lastTicks = new HashMap<>();
 
-    ProcessGroups(Set<Long> agents) {
+    ProcessGroups(Collection<Long> agents) {
         this.agents = Set.copyOf(agents);
     }
 
@@ -78,11 +79,7 @@ final class ProcessGroups {
         if (pid == self) {
             return BENCH;
         }
-        String stat = Proc.read(Path.of("/proc/" + pid + "/stat"));
-        int open = stat.indexOf('(');
-        int close = stat.lastIndexOf(')');
-        String comm = open >= 0 && close > open ? stat.substring(open + 1, close) : "";
-        return switch (comm) {
+        return switch (Proc.comm(Proc.read(Path.of("/proc/" + pid + "/stat")))) {
             case "postgres" -> POSTGRES;
             case "pgbouncer" -> PGBOUNCER;
             case "repmgr", "repmgrd" -> REPMGR;
