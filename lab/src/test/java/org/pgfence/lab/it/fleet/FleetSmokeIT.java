@@ -54,7 +54,10 @@ class FleetSmokeIT {
         assertThat(round.ingestMillis()).hasSize(AGENTS);
         assertThat(r.broker().error()).isNull();
         assertThat(r.broker().assigned()).isEqualTo(AGENTS);
+        // the fencing and ingest columns compare timestamps taken by different processes (an agent's send, the watch's
+        // or the auditor's reading): either may print a few ms below zero (ingest p50 -6 ms in a fresh-clone run,
+        // 2026-12-05); that every ack was recorded is asserted above (ingestMillis has one per agent)
         assertThat(text).containsPattern("promotion 1: crashed node1; repmgrd promoted node\\d \\+\\d+ ms")
-                .containsPattern("(?m)^ +5 +\\d+ +kept,repmgr +5/5 +5/5/5 +\\S+ +0/0 +-?\\d+/-?\\d+/-?\\d+ +5/5 +\\d+ +\\d+/\\d+/\\d+ +\\d+ \\(5/5\\)");
+                .containsPattern("(?m)^ +5 +\\d+ +kept,repmgr +5/5 +5/5/5 +\\S+ +0/0 +-?\\d+/-?\\d+/-?\\d+ +5/5 +\\d+ +-?\\d+/-?\\d+/-?\\d+ +\\d+ \\(5/5\\)");
     }
 }
